@@ -1,0 +1,36 @@
+# chainrule: `make demo` and `make test` set everything up themselves, from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# graphviz: the `dot` program behind every diagram; dataset-fashion-mnist: the training data;
+# chromium: the real browser the lecture page is tested in.
+SYSTEM_PACKAGES := graphviz dataset-fashion-mnist chromium
+
+.PHONY: setup system demo test bench lint docs clean
+
+setup: system $(STAMP)
+
+system:
+	@sh scripts/system-packages.sh $(SYSTEM_PACKAGES)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	@touch $(STAMP)
+
+demo: setup
+	$(PY) examples/apple.py
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info

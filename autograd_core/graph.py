@@ -1,0 +1,286 @@
+"""What every node of a computational graph shares, and the backward pass.
+
+A node (``Value`` or ``Tensor``) records, during the forward pass, its ``parents`` (a tuple of
+nodes, in argument order, with repeats), its ``op`` (a short name such as ``"mul"``), an optional
+user-given ``name`` and its ``grad``.  Each node class says how to turn an upstream gradient into
+one contribution per parent (``_vjp``): upstream x local derivative for scalars, a
+vector-Jacobian product for arrays.
+
+Everything here walks graphs iteratively, never recursively, so a chain of a million nodes
+works.
+
+Example:
+    >>> from autograd_core import Value
+    >>> x = Value(3.0, name="x")
+    >>> y = 2 * (x * x)
+    >>> y.backward()
+    >>> x.grad
+    12.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+class _Mode:
+    """Global recording switches (one process, one set of switches, as in PyTorch)."""
+
+    __slots__ = ("grad_enabled", "anomaly", "scope")
+
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        self.anomaly = False
+        self.scope: str | None = None
+
+
+MODE = _Mode()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Record nothing inside the block: results are leaves without parents.
+
+    >>> from autograd_core import Value, no_grad
+    >>> with no_grad():
+    ...     y = Value(2.0) * 3
+    >>> y.parents
+    ()
+    """
+    previous = MODE.grad_enabled
+    MODE.grad_enabled = False
+    try:
+        yield
+    finally:
+        MODE.grad_enabled = previous
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record operations again inside the block (undoes an enclosing ``no_grad``)."""
+    previous = MODE.grad_enabled
+    MODE.grad_enabled = True
+    try:
+        yield
+    finally:
+        MODE.grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """True when operations are being recorded."""
+    return MODE.grad_enabled
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Make ``backward()`` check every gradient it computes and name the first node whose
+    gradient is NaN or infinite.
+
+    >>> from autograd_core import Value, detect_anomaly
+    >>> x = Value(0.0, name="x")
+    >>> y = x ** 0.5
+    >>> with detect_anomaly():
+    ...     y.backward()
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: backward: non-finite gradient inf flowing from node pow (x**0.5) into input 0 'x' ...
+    """
+    previous = MODE.anomaly
+    MODE.anomaly = True
+    try:
+        yield
+    finally:
+        MODE.anomaly = previous
+
+
+@contextmanager
+def name_scope(name: str) -> Iterator[None]:
+    """Tag every node created inside the block with a scope, e.g. ``"layer1"``.
+
+    Scopes nest with ``/`` (``"net/layer1"``); diagrams group a scope's nodes into a labelled box.
+
+    >>> from autograd_core import Value, name_scope
+    >>> with name_scope("layer1"):
+    ...     h = Value(1.0) * 2
+    >>> h.scope
+    'layer1'
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name_scope: expected a non-empty string, got {name!r}")
+    previous = MODE.scope
+    MODE.scope = name if previous is None else f"{previous}/{name}"
+    try:
+        yield
+    finally:
+        MODE.scope = previous
+
+
+class Node:
+    """Base class of graph nodes: what ``Value`` and ``Tensor`` share.
+
+    Every node has ``data``, ``grad``, ``parents`` (a tuple of nodes, defined by the subclass),
+    ``op``, ``name``, ``arg`` (an op's constant parameter, e.g. the exponent of ``x ** 3``),
+    ``requires_grad`` and ``scope`` (see :func:`name_scope`).  A subclass defines:
+
+    - ``_chain_rule(nodes, pending, create_graph)``: for each node in turn, add the gradient
+      gathered for it in ``pending`` to its ``grad`` and send a contribution to each parent;
+    - ``_seed(grad, create_graph)``: the gradient a backward pass starts from;
+    - ``_is_finite(gradient)`` and ``_empty_grad`` (what ``zero_grad`` puts back).
+
+    Nodes are compared and hashed by identity (object's own hash), so they can key the sets and
+    dicts of a graph walk: subclasses must not define ``__eq__`` or ``__hash__``.
+    """
+
+    __slots__ = ("data", "grad", "op", "name", "arg", "requires_grad", "scope")
+
+    _empty_grad: Any = None
+
+    @property
+    def parents(self) -> tuple[Node, ...]:  # pragma: no cover - defined by subclasses
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """The node's name if it has one, else its op (``"leaf"`` for an unnamed input)."""
+        if self.name is not None:
+            return self.name
+        return self.op or "leaf"
+
+    def backward(self, grad: Any = None, *, create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(node) into ``node.grad`` for every node self depends on.
+
+        See :func:`autograd_core.graph.backward`.
+        """
+        backward(self, grad, create_graph=create_graph)
+
+    def zero_grad(self) -> None:
+        """Reset the gradient of this node and of every node it depends on."""
+        zero_grad(self)
+
+    def backprop(self) -> Any:
+        """Start a step-by-step backward pass (see :mod:`autograd_core.steps`)."""
+        from .steps import Backprop
+
+        return Backprop(self)
+
+    def _describe(self) -> str:
+        """Short text naming the node in error messages: ``mul 'price'`` or ``mul``."""
+        if self.name is not None:
+            return f"{self.op or 'leaf'} {self.name!r}"
+        return self.op or "leaf"
+
+    @staticmethod
+    def _chain_rule(nodes: Iterable[Node], pending: dict, create_graph: bool) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _seed(self, grad: Any, create_graph: bool) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    @staticmethod
+    def _is_finite(gradient: Any) -> bool:  # pragma: no cover
+        raise NotImplementedError
+
+
+def topological_order(root: Node, *, requiring_grad: bool = False) -> list[Node]:
+    """Every node ``root`` depends on, parents before children, ``root`` last.
+
+    Iterative depth-first search (no recursion limit).  The order is deterministic: it depends
+    only on the graph's structure and the order of each node's parents.  With
+    ``requiring_grad=True`` only nodes that need a gradient are visited.
+
+    >>> from autograd_core import Value
+    >>> a = Value(1.0, name="a"); b = a * 2; c = b + a
+    >>> [n.label for n in topological_order(c)]
+    ['a', 'leaf', 'mul', 'add']
+    """
+    order: list[Node] = []
+    seen = {root}
+    mark = seen.add
+    # Each stack entry is a node and an iterator over the parents still to visit.
+    stack = [(root, iter(root.parents))]
+    push = stack.append
+    pop = stack.pop
+    emit = order.append
+    while stack:
+        node, remaining = stack[-1]
+        for parent in remaining:
+            if parent not in seen and (parent.requires_grad or not requiring_grad):
+                mark(parent)
+                push((parent, iter(parent.parents)))
+                break
+        else:
+            pop()
+            emit(node)
+    return order
+
+
+def backward(root: Node, grad: Any = None, *, create_graph: bool = False) -> None:
+    """Apply the chain rule from ``root`` back to every node it depends on.
+
+    ``root.grad`` is seeded with ``grad`` (1 by default for a single number) and every node,
+    intermediates included, receives ``grad += upstream x local``.  Gradients accumulate
+    across calls, as in PyTorch, but each call propagates only its own contributions, so
+    calling ``backward()`` twice gives exactly twice the gradient.  With ``create_graph=True``
+    the gradients are graph nodes themselves and can be differentiated again.
+
+    >>> from autograd_core import Value
+    >>> x = Value(3.0); z = x * x; y = 2 * z
+    >>> y.backward(); y.backward()
+    >>> x.grad
+    24.0
+    """
+    if not root.requires_grad:
+        raise RuntimeError(
+            f"backward: node {root._describe()} does not require a gradient: it was computed "
+            "under no_grad() or only from inputs with requires_grad=False"
+        )
+    seed = root._seed(grad, create_graph)
+    order = topological_order(root, requiring_grad=True)
+    order.reverse()
+    pending: dict[Node, Any] = {root: seed}
+    chain_rule = type(root)._chain_rule
+    previous_mode = MODE.grad_enabled
+    MODE.grad_enabled = create_graph
+    try:
+        if MODE.anomaly:
+            for node in order:
+                _checked_chain_rule(chain_rule, node, pending, create_graph)
+        else:
+            chain_rule(order, pending, create_graph)
+    finally:
+        MODE.grad_enabled = previous_mode
+
+
+def _checked_chain_rule(chain_rule: Any, node: Node, pending: dict, create_graph: bool) -> None:
+    """One node of a backward pass under :func:`detect_anomaly`: name the node whose
+    contribution first turns a gradient non-finite."""
+    upstream = pending.get(node)
+    if upstream is not None and not node._is_finite(upstream):
+        raise FloatingPointError(f"backward: the gradient reaching node {node._describe()} is not finite")
+    parents = node.parents
+    before = [pending.get(p) for p in parents]
+    chain_rule((node,), pending, create_graph)
+    for index, parent in enumerate(parents):
+        gathered = pending.get(parent)
+        was_finite = before[index] is None or node._is_finite(before[index])
+        if gathered is not None and was_finite and not node._is_finite(gathered):
+            shown = gathered if isinstance(gathered, float) else "non-finite values"
+            detail = f" ({node.arg_text()})" if hasattr(node, "arg_text") else ""
+            raise FloatingPointError(
+                f"backward: non-finite gradient {shown} flowing from node {node._describe()}{detail} "
+                f"into input {index} {parent.label!r}; this node produced it first"
+            )
+
+
+def zero_grad(root: Node) -> None:
+    """Reset ``grad`` on ``root`` and on every node it depends on, intermediates included.
+
+    >>> from autograd_core import Value
+    >>> x = Value(2.0); y = x * x; y.backward()
+    >>> zero_grad(y); (x.grad, y.grad)
+    (0.0, 0.0)
+    """
+    for node in topological_order(root):
+        node.grad = node._empty_grad
