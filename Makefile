@@ -29,6 +29,10 @@ test: setup
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+# Regenerate the example diagrams under docs/ that the README shows.
+docs: setup
+	$(PY) scripts/render_docs.py
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
