@@ -12,7 +12,7 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing
+    apt-get install -y -qq $missing
 else
     echo "chainrule needs these Debian packages:$missing" >&2
     echo "install them with: sudo apt-get install$missing" >&2
