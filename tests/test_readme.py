@@ -19,6 +19,7 @@ def test_readme_repl_examples():
     globs: dict = {}
     for number, block in enumerate(blocks):
         test = parser.get_doctest(block, globs, f"README block {number}", str(README), 0)
-        runner.run(test, clear_globs=False)  # later blocks continue the same session
+        runner.run(test, clear_globs=False)
+        globs.update(test.globs)  # later blocks continue the same session
     result = runner.summarize(verbose=False)
     assert result.failed == 0, f"{result.failed} README example(s) failed; see the output above"
