@@ -372,8 +372,10 @@ class Value(Node):
 
     @property
     def _op(self) -> str:
-        """micrograd's name for the op (micrograd spells them ``+``, ``*``, ...)."""
-        return OPS[self.op].symbol if self.op in OPS else self.op
+        """micrograd's name for the op, spelled as micrograd spells it (``+``, ``*``, ``**2``, ``ReLU``)."""
+        if self.op == "pow":
+            return f"**{self.arg:g}"
+        return _MICROGRAD_SPELLING.get(self.op, self.op)
 
     # -- arithmetic --------------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
@@ -456,6 +458,7 @@ class Value(Node):
 
 
 _EMPTY = Value._empty_grad
+_MICROGRAD_SPELLING = {"add": "+", "mul": "*", "relu": "ReLU", "const": ""}
 _alloc = object.__new__
 
 

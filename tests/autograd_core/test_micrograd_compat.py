@@ -57,3 +57,14 @@ def test_neuron_sum_and_zero_grad_spelling():
         results.append([p.grad for p in w + [b]])
         assert {p for p in act._prev} == set(act._prev)
     assert results[0] == pytest.approx(results[1])
+
+
+def test_op_spelling_matches_micrograd():
+    for V in (Value, micrograd.engine.Value):
+        a = V(2.0)
+        spelled = [(a + 1)._op, (a * 3)._op, (a**2)._op, a.relu()._op, V(1.0)._op]
+        if V is Value:
+            ours = spelled
+        else:
+            theirs = spelled
+    assert ours == theirs
