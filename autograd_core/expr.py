@@ -1,0 +1,507 @@
+"""A safe parser for small formulas: ``"price = apple * count * tax"`` -> a graph of ``Value`` nodes.
+
+The text is read with Python's :mod:`ast` and checked against a whitelist: numbers, variable
+names, ``+ - * / **``, unary ``-``/``+`` and the functions ``exp log tanh sigmoid relu``.  Nothing
+is ever passed to ``eval``; anything else (attribute access, other calls, lambdas, imports,
+comparisons, subscripts, ...) is refused by name.  Several statements separated by ``;`` (or
+newlines) name intermediate nodes; the last statement's target is the output.  A last statement
+without a target (``"a * a + a"``) names its result ``out``.
+
+Example:
+    >>> from autograd_core.expr import parse
+    >>> program = parse("apple_price = apple * count; price = apple_price * tax")
+    >>> program.inputs, program.targets, program.output
+    (('apple', 'count', 'tax'), ('apple_price', 'price'), 'price')
+    >>> nodes = program.evaluate({"apple": 100, "count": 2, "tax": 1.1})
+    >>> price = nodes["price"]
+    >>> price.backward()
+    >>> round(price.data, 9), round(nodes["apple"].grad, 9), nodes["tax"].grad
+    (220.0, 2.2, 200.0)
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .value import Value
+
+__all__ = ["FUNCTIONS", "OUTPUT_NAME", "ExpressionError", "Program", "Statement", "parse", "parse_assignments"]
+
+#: The functions a formula may call, each with one argument.
+FUNCTIONS: tuple[str, ...] = ("exp", "log", "tanh", "sigmoid", "relu")
+
+#: The name given to the result of a last statement written without ``name =``.
+OUTPUT_NAME = "out"
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_UNARY = {ast.USub: "-", ast.UAdd: "+"}
+
+# What a refused construct is called in an error message.
+_CONSTRUCT_NAMES = {
+    "Attribute": "attribute access",
+    "Subscript": "subscript",
+    "Slice": "slice",
+    "Lambda": "lambda",
+    "Import": "import",
+    "ImportFrom": "import",
+    "Compare": "comparison",
+    "BoolOp": "boolean operator (and/or)",
+    "IfExp": "conditional expression (x if c else y)",
+    "List": "list",
+    "Tuple": "tuple",
+    "Set": "set",
+    "Dict": "dict",
+    "ListComp": "list comprehension",
+    "SetComp": "set comprehension",
+    "DictComp": "dict comprehension",
+    "GeneratorExp": "generator expression",
+    "Await": "await",
+    "Yield": "yield",
+    "YieldFrom": "yield",
+    "JoinedStr": "f-string",
+    "FormattedValue": "f-string",
+    "Starred": "starred expression",
+    "NamedExpr": "assignment expression (:=)",
+    "AugAssign": "augmented assignment (+=)",
+    "AnnAssign": "annotated assignment",
+    "FunctionDef": "function definition",
+    "AsyncFunctionDef": "function definition",
+    "ClassDef": "class definition",
+    "If": "if statement",
+    "For": "for loop",
+    "AsyncFor": "for loop",
+    "While": "while loop",
+    "With": "with statement",
+    "AsyncWith": "with statement",
+    "Try": "try statement",
+    "Raise": "raise",
+    "Return": "return",
+    "Delete": "del",
+    "Assert": "assert",
+    "Global": "global",
+    "Nonlocal": "nonlocal",
+    "Pass": "pass",
+    "Break": "break",
+    "Continue": "continue",
+    "MatMult": "operator @",
+    "FloorDiv": "operator //",
+    "Mod": "operator %",
+    "LShift": "operator <<",
+    "RShift": "operator >>",
+    "BitOr": "operator |",
+    "BitAnd": "operator &",
+    "BitXor": "operator ^",
+    "Invert": "operator ~",
+    "Not": "operator not",
+}
+
+
+class ExpressionError(ValueError):
+    """A formula that cannot be parsed or evaluated; the message points at the problem.
+
+    ``source`` is the formula and ``column`` the 0-based column of the problem (or None).
+    """
+
+    def __init__(self, message: str, source: str = "", column: int | None = None, line: int = 1) -> None:
+        self.source = source
+        self.column = column
+        self.line = line
+        super().__init__(message + _pointer(source, column, line))
+
+
+def _pointer(source: str, column: int | None, line: int) -> str:
+    """The formula's line with a caret under ``column`` (empty when there is no column)."""
+    if column is None or not source:
+        return ""
+    lines = source.splitlines() or [""]
+    text = lines[min(max(line, 1), len(lines)) - 1]
+    column = min(max(column, 0), len(text))
+    return f"\n  {text}\n  {' ' * column}^"
+
+
+# -- compiled form -------------------------------------------------------------------------------
+# A statement's expression is compiled to postfix instructions run on a small stack:
+#   ("num", value)  ("var", name, column)  ("bin", symbol)  ("neg",)  ("call", function)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One ``target = expression`` statement, compiled to postfix instructions."""
+
+    target: str
+    text: str
+    instructions: tuple[tuple[Any, ...], ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Program:
+    """A parsed formula: its statements, its input variables (in order of first use), the names
+    it defines and the output (the last statement's target).
+
+    >>> p = parse("y = 2 * x ** 3")
+    >>> p.inputs, p.output
+    (('x',), 'y')
+    >>> y = p.evaluate({"x": 2})["y"]
+    >>> y.data
+    16.0
+    """
+
+    source: str
+    statements: tuple[Statement, ...]
+    inputs: tuple[str, ...]
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The names the statements define, in order."""
+        return tuple(s.target for s in self.statements)
+
+    @property
+    def output(self) -> str:
+        """The last statement's target: the node ``backward()`` starts from."""
+        return self.statements[-1].target
+
+    def evaluate(self, values: Mapping[str, Any]) -> dict[str, Value]:
+        """Build the graph: every input (named ``Value`` leaves), then every statement's node.
+
+        ``values`` maps each input variable to a number (or to a ``Value`` used as it is).
+        Returns every named node, inputs first, then the targets in order; the output is last.
+        An input without a value is reported by name with the variables that are known; so is a
+        value given for a name the formula does not use.
+
+        >>> nodes = parse("z = x * y").evaluate({"x": 3, "y": 4})
+        >>> list(nodes), nodes["z"].data
+        (['x', 'y', 'z'], 12.0)
+        """
+        if not isinstance(values, Mapping):
+            raise TypeError(f"evaluate: expected a mapping of variable names to numbers, got {type(values).__name__}")
+        for name in self.inputs:
+            if name not in values:
+                known = [k for k in values if isinstance(k, str)]
+                statement, column = self._first_use(name)
+                raise ExpressionError(
+                    f"unknown variable {name!r}; known variables: {_listing(known)}",
+                    self.source,
+                    column,
+                    statement.line,
+                )
+        unused = [name for name in values if name not in self.inputs]
+        if unused:
+            name = unused[0]
+            if name in self.targets:
+                raise ExpressionError(
+                    f"{name!r} is computed by the formula, it cannot also be given a value "
+                    f"(the inputs are: {_listing(self.inputs)})"
+                )
+            raise ExpressionError(
+                f"a value was given for {name!r}, which the formula does not use "
+                f"(its variables are: {_listing(self.inputs)})"
+            )
+        nodes: dict[str, Value] = {}
+        for name in self.inputs:
+            given = values[name]
+            if isinstance(given, Value):
+                nodes[name] = given
+                continue
+            try:
+                nodes[name] = Value(given, name=name)
+            except TypeError:
+                raise TypeError(
+                    f"evaluate: the value of {name!r} must be a number, got {type(given).__name__}: {given!r:.60}"
+                ) from None
+        for statement in self.statements:
+            nodes[statement.target] = self._run(statement, nodes)
+        return nodes
+
+    def _first_use(self, name: str) -> tuple[Statement, int | None]:
+        """The statement and column where an input variable first appears."""
+        for statement in self.statements:
+            for instruction in statement.instructions:
+                if instruction[0] == "var" and instruction[1] == name:
+                    return statement, instruction[2]
+        return self.statements[0], None
+
+    def _run(self, statement: Statement, nodes: dict[str, Value]) -> Value:
+        stack: list[Any] = []
+        push = stack.append
+        pop = stack.pop
+        for instruction in statement.instructions:
+            kind = instruction[0]
+            if kind == "num":
+                push(instruction[1])
+            elif kind == "var":
+                name = instruction[1]
+                node = nodes.get(name)
+                if node is None:
+                    known = list(nodes)
+                    raise ExpressionError(
+                        f"unknown variable {name!r}; known variables: {_listing(known)}",
+                        self.source,
+                        instruction[2],
+                        statement.line,
+                    )
+                push(node)
+            elif kind == "bin":
+                right = pop()
+                left = pop()
+                push(_apply_binary(instruction[1], left, right))
+            elif kind == "neg":
+                operand = pop()
+                push(-(operand if isinstance(operand, Value) else _constant(operand)))
+            else:  # call
+                operand = pop()
+                if not isinstance(operand, Value):
+                    operand = _constant(operand)
+                push(getattr(operand, instruction[1])())
+        result = pop()
+        if not isinstance(result, Value):
+            result = _constant(result)
+        elif result.name is not None and (result.name in nodes or result.op == ""):
+            raise ExpressionError(
+                f"statement {statement.text!r} only gives {result.name!r} another name; "
+                f"use {result.name!r} directly",
+                self.source,
+            )
+        result.name = statement.target
+        return result
+
+
+def _constant(number: float) -> Value:
+    """A number standing alone (``y = 2``, ``2 * 3``): a constant node, as the engine makes for ``2 * x``."""
+    node = Value(number, requires_grad=False)
+    node.op = "const"
+    return node
+
+
+def _apply_binary(symbol: str, left: Any, right: Any) -> Any:
+    if not isinstance(left, Value) and not isinstance(right, Value):
+        left = _constant(left)
+    if symbol == "+":
+        return left + right
+    if symbol == "-":
+        return left - right
+    if symbol == "*":
+        return left * right
+    if symbol == "/":
+        return left / right
+    return left**right
+
+
+def _listing(names: Iterable[str]) -> str:
+    names = list(names)
+    return ", ".join(names) if names else "(none)"
+
+
+# -- parsing -------------------------------------------------------------------------------------
+def parse(source: str) -> Program:
+    """Parse a formula into a :class:`Program`, refusing everything outside the whitelist.
+
+    Raises :class:`ExpressionError` with the formula and a caret under the problem.
+
+    >>> parse("price = apple * count * tax").inputs
+    ('apple', 'count', 'tax')
+    >>> parse("y = x.real")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd_core.expr.ExpressionError: attribute access is not allowed in a formula (allowed: ...)
+      y = x.real
+          ^
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"parse: expected the formula as a string, got {type(source).__name__}")
+    if not source.strip():
+        raise ExpressionError("empty formula: write e.g. 'price = apple * count * tax'")
+    try:
+        tree = ast.parse(source, mode="exec")
+    except SyntaxError as error:
+        column = (error.offset or 1) - 1
+        raise ExpressionError(f"syntax error: {error.msg}", source, column, error.lineno or 1) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("formula too deeply nested to parse", source) from None
+    if not tree.body:
+        raise ExpressionError("empty formula: write e.g. 'price = apple * count * tax'")
+    statements: list[Statement] = []
+    inputs: list[str] = []
+    defined: set[str] = set()
+    lines = source.splitlines()
+    last = len(tree.body) - 1
+    for index, node in enumerate(tree.body):
+        target, value = _statement_parts(node, source, is_last=index == last)
+        if target is not None:
+            if target in defined:
+                raise ExpressionError(f"{target!r} is assigned twice", source, node.col_offset, node.lineno)
+            if target in inputs:
+                raise ExpressionError(
+                    f"{target!r} is used before it is assigned (as an input) and then assigned",
+                    source,
+                    node.col_offset,
+                    node.lineno,
+                )
+            if target in FUNCTIONS:
+                raise ExpressionError(f"{target!r} is a function name; choose another name", source, node.col_offset)
+        instructions = _compile(value, source)
+        for instruction in instructions:
+            if instruction[0] == "var":
+                name = instruction[1]
+                if name == target and name not in defined:
+                    raise ExpressionError(
+                        f"{name!r} is used in its own definition", source, instruction[2], node.lineno
+                    )
+                if name not in defined and name not in inputs:
+                    inputs.append(name)
+        if target is None:
+            target = OUTPUT_NAME
+            if target in defined or target in inputs:
+                raise ExpressionError(
+                    f"the last statement has no target and {OUTPUT_NAME!r} is already taken; write 'name = ...'",
+                    source,
+                    node.col_offset,
+                    node.lineno,
+                )
+        defined.add(target)
+        text = ast.get_source_segment(source, node) or (lines[node.lineno - 1] if lines else source)
+        statements.append(Statement(target, text.strip(), tuple(instructions), node.lineno))
+    return Program(source, tuple(statements), tuple(inputs))
+
+
+def _refuse(node: ast.AST, source: str, what: str | None = None) -> ExpressionError:
+    if what is None:
+        kind = type(node).__name__
+        what = _CONSTRUCT_NAMES.get(kind, kind)
+    column = getattr(node, "col_offset", None)
+    line = getattr(node, "lineno", 1)
+    return ExpressionError(
+        f"{what} is not allowed in a formula (allowed: numbers, names, + - * / **, unary -, {', '.join(FUNCTIONS)})",
+        source,
+        column,
+        line,
+    )
+
+
+def _statement_parts(node: ast.stmt, source: str, *, is_last: bool) -> tuple[str | None, ast.expr]:
+    """A statement's target name (None for a bare expression) and its expression."""
+    if isinstance(node, ast.Assign):
+        if len(node.targets) != 1:
+            raise ExpressionError(
+                "chained assignment (a = b = ...) is not allowed", source, node.col_offset, node.lineno
+            )
+        target = node.targets[0]
+        if not isinstance(target, ast.Name):
+            raise _refuse(target, source, f"assigning to a {_CONSTRUCT_NAMES.get(type(target).__name__, 'target')}")
+        return target.id, node.value
+    if isinstance(node, ast.Expr):
+        if not is_last:
+            raise ExpressionError(
+                "only the last statement may be a bare expression; name the others ('name = ...')",
+                source,
+                node.col_offset,
+                node.lineno,
+            )
+        return None, node.value
+    raise _refuse(node, source)
+
+
+def _compile(root: ast.expr, source: str) -> list[tuple[Any, ...]]:
+    """Check an expression against the whitelist and turn it into postfix instructions
+    (iteratively, so long formulas such as ``a + a + ... + a`` need no recursion)."""
+    out: list[tuple[Any, ...]] = []
+    # Entries: (node, expanded?)  An expanded node emits its own instruction after its children.
+    stack: list[tuple[ast.AST, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise _refuse(node, source, f"the constant {value!r}")
+            number = float(value)
+            if not math.isfinite(number):
+                raise _refuse(node, source, f"the constant {value!r} (not a finite number)")
+            out.append(("num", number))
+        elif isinstance(node, ast.Name):
+            if node.id in FUNCTIONS:
+                raise _refuse(node, source, f"the function {node.id!r} without a call (write {node.id}(x))")
+            out.append(("var", node.id, node.col_offset))
+        elif isinstance(node, ast.BinOp):
+            symbol = _BINARY.get(type(node.op))
+            if symbol is None:
+                raise _refuse(node, source, _CONSTRUCT_NAMES.get(type(node.op).__name__))
+            if expanded:
+                out.append(("bin", symbol))
+            else:
+                stack.append((node, True))
+                stack.append((node.right, False))
+                stack.append((node.left, False))
+        elif isinstance(node, ast.UnaryOp):
+            symbol = _UNARY.get(type(node.op))
+            if symbol is None:
+                raise _refuse(node, source, _CONSTRUCT_NAMES.get(type(node.op).__name__))
+            if expanded:
+                if symbol == "-":
+                    if out and out[-1][0] == "num":  # -2 is the number -2, not neg(const 2)
+                        out[-1] = ("num", -out[-1][1])
+                    else:
+                        out.append(("neg",))
+            else:
+                stack.append((node, True))
+                stack.append((node.operand, False))
+        elif isinstance(node, ast.Call):
+            if not expanded:
+                _check_call(node, source)
+                stack.append((node, True))
+                stack.append((node.args[0], False))
+            else:
+                out.append(("call", node.func.id))
+        else:
+            raise _refuse(node, source)
+    return out
+
+
+def _check_call(node: ast.Call, source: str) -> None:
+    func = node.func
+    allowed = ", ".join(FUNCTIONS)
+    if not isinstance(func, ast.Name):
+        raise _refuse(func if isinstance(func, ast.Attribute) else node, source)
+    if func.id not in FUNCTIONS:
+        raise ExpressionError(
+            f"calling {func.id!r} is not allowed; the functions are: {allowed}", source, node.col_offset, node.lineno
+        )
+    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        raise ExpressionError(
+            f"{func.id}() takes exactly one argument, e.g. {func.id}(x)", source, node.col_offset, node.lineno
+        )
+
+
+# -- command-line values -------------------------------------------------------------------------
+def parse_assignments(arguments: Iterable[str]) -> dict[str, float]:
+    """Read ``name=value`` command-line arguments into a dict of floats.
+
+    >>> parse_assignments(["apple=100", "count=2", "tax=1.1"])
+    {'apple': 100.0, 'count': 2.0, 'tax': 1.1}
+    >>> parse_assignments(["apple:100"])
+    Traceback (most recent call last):
+    ...
+    autograd_core.expr.ExpressionError: expected name=value, got 'apple:100'
+    """
+    values: dict[str, float] = {}
+    for argument in arguments:
+        name, sep, text = argument.partition("=")
+        name = name.strip()
+        text = text.strip()
+        if not sep or not name:
+            raise ExpressionError(f"expected name=value, got {argument!r}")
+        if not name.isidentifier():
+            raise ExpressionError(f"{name!r} (in {argument!r}) is not a valid variable name")
+        if name in values:
+            raise ExpressionError(f"{name!r} is given twice ({name}={values[name]:g} and {argument})")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ExpressionError(f"the value of {name!r} is not a number: {text!r} (in {argument!r})") from None
+        if not math.isfinite(number):
+            raise ExpressionError(f"the value of {name!r} must be a finite number, got {text!r}")
+        values[name] = number
+    return values
