@@ -1,0 +1,114 @@
+"""``load_mnist``: the textbook's loader, reading MNIST or Fashion-MNIST from their IDX files.
+
+Where the four files are looked for, in order: the ``path`` argument, the folder in the
+``CHAINRULE_DATA`` environment variable, then ``/usr/share/datasets/fashion-mnist`` (the Debian
+package ``dataset-fashion-mnist``, which ``make`` installs).  Each file may be raw or ``.gz``.
+
+Example:
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist()      # doctest: +SKIP
+    >>> x_train.shape, x_train.dtype, t_train[:5]                  # doctest: +SKIP
+    ((60000, 784), dtype('float32'), array([9, 0, 0, 3, 0], dtype=uint8))
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from .idx import read_idx
+
+DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
+DATA_ENV = "CHAINRULE_DATA"
+FILES = {
+    "train_img": "train-images-idx3-ubyte",
+    "train_label": "train-labels-idx1-ubyte",
+    "test_img": "t10k-images-idx3-ubyte",
+    "test_label": "t10k-labels-idx1-ubyte",
+}
+NUM_CLASSES = 10
+
+Split = tuple[np.ndarray, np.ndarray]
+
+
+def _file_in(folder: str, stem: str) -> str | None:
+    """``folder/stem`` or ``folder/stem.gz``, whichever exists (raw first)."""
+    for name in (stem, stem + ".gz"):
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def find_data_dir(path: str | os.PathLike | None = None) -> str:
+    """The folder holding the four IDX files: ``path``, else ``$CHAINRULE_DATA``, else the Debian one.
+
+    An explicit ``path`` (or ``$CHAINRULE_DATA``) that lacks a file is an error naming the file:
+    it is never silently replaced by another dataset.
+
+    >>> find_data_dir()      # doctest: +SKIP
+    '/usr/share/datasets/fashion-mnist'
+    """
+    if path is not None:
+        folder, origin = os.fspath(path), "path argument"
+    elif os.environ.get(DATA_ENV):
+        folder, origin = os.environ[DATA_ENV], f"${DATA_ENV}"
+    else:
+        folder, origin = DEFAULT_DATA_DIR, "default location"
+    if not os.path.isdir(folder):
+        hint = " (install the Debian package dataset-fashion-mnist, or run `make`)" if path is None else ""
+        raise FileNotFoundError(f"load_mnist: data folder {folder!r} ({origin}) does not exist{hint}")
+    missing = [stem for stem in FILES.values() if _file_in(folder, stem) is None]
+    if missing:
+        names = ", ".join(f"{stem}[.gz]" for stem in missing)
+        raise FileNotFoundError(f"load_mnist: {folder!r} ({origin}) lacks {names}")
+    return folder
+
+
+def _one_hot(labels: np.ndarray) -> np.ndarray:
+    out = np.zeros((labels.size, NUM_CLASSES))
+    out[np.arange(labels.size), labels] = 1.0
+    return out
+
+
+def _split(folder: str, images_key: str, labels_key: str, normalize: bool, flatten: bool, one_hot: bool) -> Split:
+    images_path = _file_in(folder, FILES[images_key])
+    labels_path = _file_in(folder, FILES[labels_key])
+    assert images_path is not None and labels_path is not None
+    images = read_idx(images_path, ndim=3)
+    labels = read_idx(labels_path, ndim=1)
+    if images.shape[0] != labels.shape[0]:
+        raise ValueError(
+            f"load_mnist: {images_path} holds {images.shape[0]} images but {labels_path} holds "
+            f"{labels.shape[0]} labels"
+        )
+    if labels.size and int(labels.max()) >= NUM_CLASSES:
+        raise ValueError(f"load_mnist: {labels_path} has label {int(labels.max())}, expected 0..{NUM_CLASSES - 1}")
+    x: np.ndarray = images
+    if normalize:
+        x = x.astype(np.float32) / np.float32(255.0)
+    x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, *images.shape[1:])
+    t = _one_hot(labels) if one_hot else labels
+    return x, t
+
+
+def load_mnist(
+    path: str | os.PathLike | None = None,
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+) -> tuple[Split, Split]:
+    """``(x_train, t_train), (x_test, t_test)``, as the textbook's ``load_mnist`` returns them.
+
+    - ``normalize``: pixels as float32 in [0, 1] (else the raw uint8 0..255);
+    - ``flatten``: images as rows of 784 values (else ``(N, 1, 28, 28)``);
+    - ``one_hot_label``: labels as one-hot rows of 10 (else integers 0..9).
+
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist(one_hot_label=True)   # doctest: +SKIP
+    >>> x_train.shape, t_train.shape                                             # doctest: +SKIP
+    ((60000, 784), (60000, 10))
+    """
+    folder = find_data_dir(path)
+    train = _split(folder, "train_img", "train_label", normalize, flatten, one_hot_label)
+    test = _split(folder, "test_img", "test_label", normalize, flatten, one_hot_label)
+    return train, test
