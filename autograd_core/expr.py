@@ -261,11 +261,8 @@ class Program:
         if not isinstance(result, Value):
             result = _constant(result)
         elif result.name is not None and (result.name in nodes or result.op == ""):
-            raise ExpressionError(
-                f"statement {statement.text!r} only gives {result.name!r} another name; "
-                f"use {result.name!r} directly",
-                self.source,
-            )
+            # ``y = x`` makes y another name for the node x; the node keeps its own name.
+            return result
         result.name = statement.target
         return result
 
