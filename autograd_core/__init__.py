@@ -19,19 +19,26 @@ from .graph import (
     topological_order,
     zero_grad,
 )
+from .tensor import Tensor
+from .tensor_shape import concatenate, stack
+from .tensor_softmax import softmax_cross_entropy
 from .value import OPS, DomainError, Value
 
 __all__ = [
     "OPS",
     "DomainError",
     "Node",
+    "Tensor",
     "Value",
     "backward",
+    "concatenate",
     "detect_anomaly",
     "enable_grad",
     "is_grad_enabled",
     "name_scope",
     "no_grad",
+    "softmax_cross_entropy",
+    "stack",
     "topological_order",
     "zero_grad",
 ]

@@ -1,0 +1,509 @@
+"""The NumPy ``Tensor``: an array, the operation that produced it, and its gradient.
+
+A ``Tensor`` is a graph node like the scalar ``Value``: the same topological order, the same
+``backward()``, ``zero_grad()``, ``no_grad()``, ``detect_anomaly()`` and ``name_scope()``.  Where a
+``Value`` stores one local derivative per input, a ``Tensor`` op stores a reference to a
+module-level *vector-Jacobian product* (VJP) function and whatever that function needs (a mask,
+a shape): given the gradient of the output, the VJP returns one gradient per input, or ``None``
+for an input that needs none, so no work is spent on inputs that don't require a gradient.
+
+Conventions:
+
+- ``data`` is float64 by default; float32 is kept when given (and stays float32 through every
+  op and gradient).  Ints, bools and lists become float64.  The array given is wrapped, not
+  copied, so ``p.data -= lr * p.grad`` updates it in place (as the textbook's ``params`` dict does).
+- A plain number or array used with a Tensor (``x * 2``, ``arr + t``) becomes a constant leaf
+  Tensor with ``op == "const"`` and ``requires_grad=False``: every input shows up in ``parents``.
+  A Python number takes the Tensor's dtype (``float32 * 2`` stays float32).
+- An op whose inputs need no gradient (or run under ``no_grad()``) records nothing: its result
+  is a leaf with ``parents == ()``, as for ``Value``.
+- ``grad`` is ``None`` until a backward pass reaches the node, then an ndarray of the data's shape
+  and dtype.  Gradients accumulate across backward calls, out of place: a new array each time.
+  A leaf's gradient never shares memory with another node's gradient, so an optimizer may
+  update ``p.grad`` in place.
+
+Example:
+    >>> import numpy as np
+    >>> from autograd_core import Tensor
+    >>> W = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="W")
+    >>> x = np.array([[1.0, 1.0]])
+    >>> loss = (x @ W).sum()
+    >>> loss.backward()
+    >>> W.grad
+    array([[1., 1.],
+           [1., 1.]])
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from .graph import MODE, Node
+
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+_alloc = object.__new__
+_ndarray = np.ndarray
+
+
+def _as_float_array(data: Any, dtype: Any, where: str) -> np.ndarray:
+    """Turn ``data`` into a float64 or float32 array, refusing what has no numbers in it."""
+    if isinstance(data, Node):
+        raise TypeError(
+            f"{where}: expected an array or a number, got a {type(data).__name__} ({data!r:.80}); "
+            "use it directly, or .detach() for a copy without history"
+        )
+    if dtype is not None:
+        wanted = np.dtype(dtype)
+        if wanted not in _FLOATS:
+            raise TypeError(f"{where}: dtype must be float64 or float32, got {wanted}")
+    else:
+        wanted = None
+    try:
+        array = np.asarray(data)
+    except (ValueError, TypeError) as error:
+        raise TypeError(f"{where}: cannot make an array of {type(data).__name__}: {error}") from None
+    kind = array.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"{where}: expected numbers (float, int or bool), got an array of dtype {array.dtype} "
+            f"(kind {kind!r}): {data!r:.80}"
+        )
+    if wanted is None:
+        wanted = array.dtype if array.dtype in _FLOATS else _FLOATS[0]
+    return array if array.dtype == wanted else array.astype(wanted)
+
+
+class Tensor(Node):
+    """An n-dimensional array node: ``data`` (ndarray), ``grad``, ``parents``, ``op``, ``name``.
+
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True, name="x")
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    array([2., 4., 6.])
+    """
+
+    # parents: the op's inputs (Tensors, in order, with repeats); _vjp: the module-level function
+    # turning the output's gradient into one gradient per input; _saved: what that function needs.
+    __slots__ = ("parents", "_vjp", "_saved")
+
+    _empty_grad = None
+    # NumPy defers to Tensor's reflected operators: ``array + tensor`` calls Tensor.__radd__.
+    __array_ufunc__ = None
+
+    def __init__(
+        self, data: Any, requires_grad: bool = False, name: str | None = None, dtype: Any = None
+    ) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"Tensor: name must be a string, got {type(name).__name__}: {name!r}")
+        self.data = _as_float_array(data, dtype, "Tensor")
+        self.grad = None
+        self.op = ""
+        self.name = name
+        self.arg = None
+        self.requires_grad = bool(requires_grad)
+        self.scope = MODE.scope
+        self.parents = ()
+        self._vjp = None
+        self._saved = None
+
+    # -- constructors --------------------------------------------------------------------------
+    @classmethod
+    def zeros(cls, *shape: int, requires_grad: bool = False, name: str | None = None, dtype: Any = None) -> Tensor:
+        """A tensor of zeros: ``Tensor.zeros(2, 3)``."""
+        return cls(np.zeros(_shape_arg(shape), dtype=dtype or np.float64), requires_grad, name)
+
+    @classmethod
+    def ones(cls, *shape: int, requires_grad: bool = False, name: str | None = None, dtype: Any = None) -> Tensor:
+        """A tensor of ones: ``Tensor.ones(2, 3)``."""
+        return cls(np.ones(_shape_arg(shape), dtype=dtype or np.float64), requires_grad, name)
+
+    @classmethod
+    def randn(
+        cls, *shape: int, requires_grad: bool = False, name: str | None = None, dtype: Any = None,
+        rng: np.random.Generator | None = None,
+    ) -> Tensor:
+        """Standard normal samples: ``Tensor.randn(784, 100, rng=np.random.default_rng(0))``."""
+        rng = rng if rng is not None else np.random.default_rng()
+        return cls(rng.standard_normal(_shape_arg(shape)).astype(dtype or np.float64), requires_grad, name)
+
+    # -- array-like properties -----------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape of ``data``."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions of ``data``."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        """float64 or float32."""
+        return self.data.dtype
+
+    @property
+    def size(self) -> int:
+        """The number of elements."""
+        return self.data.size
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def numpy(self) -> np.ndarray:
+        """The forward value (the array itself, not a copy)."""
+        return self.data
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        if self.data.size != 1:
+            raise ValueError(f"item: tensor {self._describe()} has shape {self.shape}, not a single number")
+        return self.data.item()
+
+    def __float__(self) -> float:
+        return self.item()
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, without history and without gradient."""
+        return _leaf(self.data, "", False, self.name)
+
+    # -- the graph -----------------------------------------------------------------------------
+    @staticmethod
+    def _chain_rule(nodes: Iterable[Tensor], pending: dict, create_graph: bool) -> None:
+        """For each node in reverse topological order: store or add the gradient gathered for it,
+        then call its VJP and gather one contribution per input that requires a gradient.
+
+        The first contribution is stored as it is (no zero array to add into).  A leaf's
+        gradient is made its own array (copied if it is the upstream array itself or a view
+        of it), so an optimizer may change it in place without touching other nodes.
+        """
+        pop = pending.pop
+        get = pending.get
+        for node in nodes:
+            upstream = pop(node, None)
+            if upstream is None:
+                continue
+            current = node.grad
+            if current is not None:
+                current = current + upstream
+                # NumPy turns 0-d results into scalars: keep every gradient an ndarray.
+                node.grad = current if type(current) is _ndarray else np.asarray(current)
+            else:
+                node.grad = upstream
+            vjp = node._vjp
+            if vjp is None:
+                continue
+            parents = node.parents
+            contributions = vjp(node, upstream)
+            for i in range(len(parents)):
+                c = contributions[i]
+                if c is None:
+                    continue
+                parent = parents[i]
+                previous = get(parent)
+                if previous is None:
+                    if type(c) is not _ndarray:
+                        c = np.asarray(c)
+                    elif parent._vjp is None and (c is upstream or c.base is not None):
+                        c = c.copy()
+                    pending[parent] = c
+                else:
+                    c = previous + c
+                    pending[parent] = c if type(c) is _ndarray else np.asarray(c)
+
+    def _seed(self, grad: Any, create_graph: bool) -> np.ndarray:
+        if create_graph:
+            raise NotImplementedError(
+                "backward(create_graph=True) is supported for Value graphs only; Tensor gradients are arrays"
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(
+                    f"backward: output {self._describe()} has shape {self.shape}, not a single number; "
+                    "pass the gradient of the final result with respect to it: "
+                    f"backward(grad=array of shape {self.shape})"
+                )
+            return np.ones(self.shape, dtype=self.dtype)
+        seed = grad.data if isinstance(grad, Tensor) else grad
+        try:
+            seed = np.array(seed, dtype=self.dtype, copy=True)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"backward: grad= must be an array of numbers, got {type(grad).__name__}: {error}"
+            ) from None
+        if seed.shape != self.shape:
+            raise ValueError(
+                f"backward: grad= has shape {seed.shape} but output {self._describe()} has shape {self.shape}; "
+                "they must be equal"
+            )
+        return seed
+
+    @staticmethod
+    def _is_finite(gradient: Any) -> bool:
+        return bool(np.isfinite(gradient).all())
+
+    def arg_text(self) -> str:
+        """How the op reads, e.g. ``sum(axis=0)`` or ``x**2``."""
+        if self.op == "pow" and self.arg is not None:
+            base = self.parents[0].label if self.parents else "x"
+            return f"{base}**{self.arg!r}"
+        if self.arg is None or self.op == "const":
+            return self.op
+        return f"{self.op}({self.arg!r})"
+
+    # -- display -------------------------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        """The node's name, else its op; a small constant is labelled by its values."""
+        if self.name is not None:
+            return self.name
+        if self.op == "const" and self.data.size == 1:
+            return f"{self.data.item():g}"
+        return self.op or "leaf"
+
+    def __repr__(self) -> str:
+        parts = [f"shape={self.shape}", f"dtype={self.dtype}"]
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
+        if self.op:
+            parts.append(f"op={self.op!r}")
+        grad = self.grad
+        if grad is None:
+            parts.append("grad=None")
+        elif grad.size <= _SHOWN:
+            parts.append(f"grad={_short(grad)}")
+        else:
+            parts.append("grad=<array>")
+        if self.data.size <= _SHOWN:
+            parts.append(f"data={_short(self.data)}")
+        return f"Tensor({', '.join(parts)})"
+
+    # -- arithmetic (the ops live in tensor_ops; these are their operator spellings) -----------
+    def __add__(self, other: Any) -> Tensor:
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return _ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return _ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return _ops.div(other, self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        return _ops.power(self, exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return _ops.power(base, self)
+
+    def __neg__(self) -> Tensor:
+        return _ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return _ops.matmul(other, self)
+
+    def matmul(self, other: Any) -> Tensor:
+        """Matrix product ``self @ other`` (1-D, 2-D and batched, as ``np.matmul``)."""
+        return _ops.matmul(self, other)
+
+    # -- elementwise functions -----------------------------------------------------------------
+    def exp(self) -> Tensor:
+        """e ** x.  VJP: g * out."""
+        return _ops.exp(self)
+
+    def log(self) -> Tensor:
+        """Natural logarithm; raises DomainError for non-positive entries.  VJP: g / x."""
+        return _ops.log(self)
+
+    def tanh(self) -> Tensor:
+        """Hyperbolic tangent.  VJP: g * (1 - out**2)."""
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + e**-x), computed stably.  VJP: g * out * (1 - out)."""
+        return _ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        """max(0, x).  VJP: g where x > 0, else 0 (relu'(0) = 0)."""
+        return _ops.relu(self)
+
+    def sqrt(self) -> Tensor:
+        """Square root; raises DomainError for negative entries.  VJP: g / (2 out)."""
+        return _ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        """|x|.  VJP: g * sign(x) (0 at 0)."""
+        return _ops.absolute(self)
+
+    def __abs__(self) -> Tensor:
+        return _ops.absolute(self)
+
+    # -- reductions ----------------------------------------------------------------------------
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Sum over ``axis`` (all axes by default).  VJP: g broadcast back to the input's shape."""
+        return _reduce.tensor_sum(self, axis, keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Mean over ``axis`` (all axes by default).  VJP: g / count, broadcast back."""
+        return _reduce.tensor_mean(self, axis, keepdims)
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Maximum over ``axis``.  Ties share the gradient evenly (two equal maxima get g/2 each)."""
+        return _reduce.tensor_max(self, axis, keepdims)
+
+    # -- shapes and indexing -------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        """Same data, new shape (a view): ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
+        return _shape.reshape(self, _shape_arg(shape))
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes (reverse them by default), as ``np.transpose`` (a view)."""
+        return _shape.transpose(self, _shape_arg(axes) if axes else None)
+
+    @property
+    def T(self) -> Tensor:
+        """The transpose (axes reversed)."""
+        return _shape.transpose(self, None)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _shape.getitem(self, index)
+
+    # -- softmax ------------------------------------------------------------------------------
+    def softmax(self, axis: int = -1) -> Tensor:
+        """exp(x) / sum(exp(x)) along ``axis``, stable for large logits."""
+        return _softmax.softmax(self, axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        """x - logsumexp(x) along ``axis``, stable for large logits."""
+        return _softmax.log_softmax(self, axis)
+
+
+_SHOWN = 8
+
+
+def _short(array: np.ndarray) -> str:
+    return np.array2string(array, precision=4, separator=", ", threshold=_SHOWN, max_line_width=1000)
+
+
+def _shape_arg(shape: tuple) -> tuple:
+    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
+    if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+        return tuple(shape[0])
+    return shape
+
+
+def _leaf(data: np.ndarray, op: str, requires_grad: bool, name: str | None = None) -> Tensor:
+    """A leaf around an array already of a float dtype (no checks, no copy)."""
+    node = _alloc(Tensor)
+    node.data = data
+    node.grad = None
+    node.op = op
+    node.name = name
+    node.arg = None
+    node.requires_grad = requires_grad
+    node.scope = MODE.scope
+    node.parents = ()
+    node._vjp = None
+    node._saved = None
+    return node
+
+
+def new_node(data: np.ndarray, op: str, parents: tuple, vjp: Callable, saved: Any = None, arg: Any = None) -> Tensor:
+    """Create an op's result (the hot path: no validation, no closures).
+
+    ``vjp(node, g)`` returns one gradient per parent (``None`` for a parent that needs none);
+    it may read ``node.data``, ``node.parents``, ``node.arg`` and ``node._saved``.  If no parent
+    requires a gradient, or recording is off, the result is a leaf and nothing is kept.
+    """
+    node = _alloc(Tensor)
+    # NumPy turns 0-d results into scalars: keep every ``data`` an ndarray.
+    node.data = data if type(data) is _ndarray else np.asarray(data)
+    node.grad = None
+    node.op = op
+    node.name = None
+    node.arg = arg
+    node.scope = MODE.scope
+    if MODE.grad_enabled:
+        for parent in parents:
+            if parent.requires_grad:
+                node.requires_grad = True
+                node.parents = parents
+                node._vjp = vjp
+                node._saved = saved
+                return node
+    node.requires_grad = False
+    node.parents = ()
+    node._vjp = None
+    node._saved = None
+    return node
+
+
+def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
+    """A Tensor as it is; a number or array as a constant leaf (``op == "const"``).
+
+    A Python number takes the dtype of ``like`` (so float32 stays float32); an int or bool
+    array takes it too; a float array keeps its own dtype.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, _ndarray):
+        kind = value.dtype.kind
+        if kind == "f" and value.dtype in _FLOATS:
+            return _leaf(value, "const", False)
+        if kind in "biu" and like is not None:
+            return _leaf(value.astype(like.data.dtype), "const", False)
+    elif isinstance(value, numbers.Real) and not isinstance(value, Node):
+        dtype = like.data.dtype if like is not None else _FLOATS[0]
+        return _leaf(np.asarray(value, dtype=dtype), "const", False)
+    elif isinstance(value, Node):
+        raise TypeError(
+            f"{op}: cannot combine a Tensor with a {type(value).__name__} ({value!r:.60}); "
+            "use Tensor(value.data) for a constant"
+        )
+    try:
+        data = _as_float_array(value, None, op)
+    except TypeError as error:
+        other = f" (other operand: node {like._describe()})" if like is not None else ""
+        raise TypeError(f"{error}{other}") from None
+    if like is not None and data.dtype != like.data.dtype and np.asarray(value).dtype.kind != "f":
+        data = data.astype(like.data.dtype)
+    return _leaf(data, "const", False)
+
+
+# The ops, imported last: they build on Tensor and new_node above.
+from . import tensor_ops as _ops  # noqa: E402
+from . import tensor_reduce as _reduce  # noqa: E402
+from . import tensor_shape as _shape  # noqa: E402
+from . import tensor_softmax as _softmax  # noqa: E402
