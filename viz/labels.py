@@ -1,0 +1,175 @@
+"""What each box, circle and arrow of a diagram says: HTML-like Graphviz labels.
+
+Colours follow the textbook's figure: forward values in black, backward values (gradients and
+what flows back along each edge) in red; local derivatives in blue; parts a step-by-step
+backprop has not reached yet in grey.
+
+>>> from autograd_core import Value
+>>> x = Value(3.0, name="x")
+>>> value_label(x, digits=4, grad=None)
+'<b>x</b><br/>3'
+>>> op_symbol(x * 2), op_symbol(x ** 3), op_symbol(x.tanh())
+('×', '**3', 'tanh')
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import numpy as np
+
+from autograd_core.value import OPS
+
+from .format import format_number, shape_text, summarize_array
+
+__all__ = [
+    "BACKWARD",
+    "CURRENT",
+    "FORWARD",
+    "LOCAL",
+    "MUTED",
+    "edge_label",
+    "is_tensor",
+    "op_symbol",
+    "tensor_label",
+    "value_label",
+    "vjp_words",
+]
+
+FORWARD = "#000000"
+BACKWARD = "#c62828"
+LOCAL = "#1f5fa8"
+MUTED = "#a0a0a0"
+CURRENT = "#e65100"
+
+# Tensor ops that Value does not have, or that read better another way on a diagram.
+_TENSOR_SYMBOLS = {
+    "matmul": "@",
+    "sum": "Σ",
+    "mean": "mean",
+    "max": "max",
+    "sqrt": "√",
+    "abs": "|x|",
+    "reshape": "reshape",
+    "transpose": "T",
+    "getitem": "[ ]",
+    "concatenate": "concat",
+    "stack": "stack",
+    "softmax": "softmax",
+    "log_softmax": "log softmax",
+}
+
+# The vector-Jacobian product of a Tensor op, per input, in words (g: the upstream gradient).
+_VJP_WORDS = {
+    ("add", 0): "g",
+    ("add", 1): "g",
+    ("sub", 0): "g",
+    ("sub", 1): "−g",
+    ("mul", 0): "g ⊙ b",
+    ("mul", 1): "g ⊙ a",
+    ("div", 0): "g / b",
+    ("div", 1): "−g a / b²",
+    ("neg", 0): "−g",
+    ("matmul", 0): "g @ Bᵀ",
+    ("matmul", 1): "Aᵀ @ g",
+    ("exp", 0): "g ⊙ out",
+    ("log", 0): "g / x",
+    ("sqrt", 0): "g / (2 out)",
+    ("tanh", 0): "g ⊙ (1 − out²)",
+    ("sigmoid", 0): "g ⊙ out(1 − out)",
+    ("relu", 0): "g ⊙ [x > 0]",
+    ("abs", 0): "g ⊙ sign(x)",
+    ("sum", 0): "g broadcast",
+    ("mean", 0): "g / n broadcast",
+    ("max", 0): "g to the max",
+    ("reshape", 0): "g reshaped",
+    ("transpose", 0): "gᵀ",
+    ("getitem", 0): "g scattered",
+    ("softmax", 0): "out ⊙ (g − Σ g⊙out)",
+    ("log_softmax", 0): "g − softmax Σ g",
+}
+
+
+def is_tensor(node: Any) -> bool:
+    """True for an array node (its ``data`` is a NumPy array)."""
+    return isinstance(getattr(node, "data", None), np.ndarray)
+
+
+def op_symbol(node: Any) -> str:
+    """The op as a textbook writes it: ``×``, ``+``, ``exp``, ``**3``, ``@``."""
+    op = node.op
+    if op == "pow" and node.arg is not None:
+        return f"**{format_number(node.arg)}"
+    if is_tensor(node) and op in _TENSOR_SYMBOLS:
+        return _TENSOR_SYMBOLS[op]
+    spec = OPS.get(op)
+    return spec.symbol if spec is not None else op
+
+
+def _font(text: str, color: str, size: int | None = None) -> str:
+    size_attr = f' point-size="{size}"' if size else ""
+    return f'<font color="{color}"{size_attr}>{text}</font>'
+
+
+def _title(node: Any, muted: bool) -> str:
+    """The node's name in bold, else its op in italics."""
+    if node.name is not None:
+        text = f"<b>{escape(node.name)}</b>"
+    elif node.op and node.op != "const":
+        text = f"<i>{escape(node.op)}</i>"
+    else:
+        text = "<i>leaf</i>"
+    return _font(text, MUTED) if muted else text
+
+
+def value_label(node: Any, *, digits: int, grad: Any, muted: bool = False) -> str:
+    """A scalar node: its name (or op), its forward value, and its gradient in red when known.
+
+    ``grad`` is the gradient to show, or None to show none.
+    """
+    value = format_number(node.data, digits)
+    lines = [_title(node, muted), _font(value, MUTED) if muted else value]
+    if grad is not None:
+        lines.append(_font(f"grad {format_number(grad, digits)}", BACKWARD))
+    return "<br/>".join(lines)
+
+
+def constant_label(node: Any, *, digits: int) -> str:
+    """A constant from the formula (the 2 of ``2*x``): just its number."""
+    if is_tensor(node):
+        text = "<br/>".join(escape(line) for line in summarize_array(node.data, min(digits, 3)))
+        return text if node.data.size <= 4 else f"{text}<br/>{_font(escape(shape_text(node.data.shape)), MUTED, 9)}"
+    return escape(format_number(node.data, digits))
+
+
+def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False) -> str:
+    """An array node: name (or op), shape and dtype, its numbers when small (else
+    mean/min/max), and its gradient the same way in red when known."""
+    shown = min(digits, 3)
+    data = node.data
+    lines = [_title(node, muted)]
+    lines.append(_font(escape(f"{shape_text(data.shape)}  {data.dtype}"), MUTED if muted else LOCAL, 10))
+    values = [escape(line) for line in summarize_array(data, shown)]
+    lines.extend(_font(v, MUTED) for v in values) if muted else lines.extend(values)
+    if grad is not None:
+        grad_lines = summarize_array(np.asarray(grad), shown)
+        lines.append(_font(escape(f"grad {grad_lines[0]}"), BACKWARD))
+        lines.extend(_font(escape(f"     {line}"), BACKWARD) for line in grad_lines[1:])
+    return "<br/>".join(lines)
+
+
+def vjp_words(node: Any, index: int) -> str | None:
+    """What an array op sends back to input ``index``, in words (``g @ Bᵀ``), if known."""
+    return _VJP_WORDS.get((node.op, index))
+
+
+def edge_label(local: str | None, backward: str | None, *, muted: bool = False, bold: bool = False) -> str | None:
+    """The text of an input -> op edge: the local derivative (blue) over what flows back (red)."""
+    parts = []
+    if local is not None:
+        parts.append(_font(escape(local), MUTED if muted else LOCAL, 10))
+    if backward is not None:
+        text = escape(backward)
+        parts.append(_font(f"<b>{text}</b>" if bold else text, BACKWARD))
+    return "<br/>".join(parts) if parts else None
