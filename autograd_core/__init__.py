@@ -19,6 +19,7 @@ from .graph import (
     topological_order,
     zero_grad,
 )
+from .steps import Backprop
 from .tensor import Tensor
 from .tensor_shape import concatenate, stack
 from .tensor_softmax import softmax_cross_entropy
@@ -26,6 +27,7 @@ from .value import OPS, DomainError, Value
 
 __all__ = [
     "OPS",
+    "Backprop",
     "DomainError",
     "Node",
     "Tensor",
