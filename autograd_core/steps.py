@@ -70,7 +70,7 @@ def format_number(x: Any) -> str:
     """
     if x is None:
         return ""
-    data = getattr(x, "data", x)  # a Value gradient (create_graph) shows its number
+    data = x.data if isinstance(x, Node) else x  # a Value gradient (create_graph) shows its number
     shape = getattr(data, "shape", None)
     if shape is not None and shape != ():
         return _format_array(data)
@@ -89,9 +89,14 @@ def _format_array(array: Any) -> str:
     size = getattr(array, "size", None)
     shape = "x".join(str(n) for n in array.shape)
     if size is not None and size <= 6:
-        flat = [format_number(v) for v in array.reshape(-1).tolist()]
+        flat = [_short(v) for v in array.reshape(-1).tolist()]
         return "[" + " ".join(flat) + "]" if array.ndim == 1 else f"[{' '.join(flat)}] ({shape})"
     return f"<{shape} array>"
+
+
+def _short(v: float) -> str:
+    text = f"{v:.4g}"
+    return "0" if text == "-0" else text
 
 
 @dataclass(frozen=True)
@@ -375,16 +380,23 @@ class Backprop:
         """What the chain rule is about to send to each input, computed with the same
         arithmetic (``upstream * local``, gathered with ``+``) for the display."""
         local = getattr(node, "local", None)
-        if local is None:
-            return ()
-        texts = self._names.local_texts(node)
+        if local is not None:
+            texts = self._names.local_texts(node)
+            sent = [upstream * d for d in local]
+        else:
+            # An array node: its vector-Jacobian product gives the contributions directly.
+            vjp = getattr(node, "_vjp", None)
+            if vjp is None:
+                return ()
+            sent = list(vjp(node, upstream))
+            local = [None] * len(sent)
+            texts = [""] * len(sent)
         running: dict[Node, Any] = {}
         out = []
-        for index, (parent, d) in enumerate(zip(node.parents, local)):
-            if not parent.requires_grad:
+        for index, (parent, d, c) in enumerate(zip(node.parents, local, sent)):
+            if not parent.requires_grad or c is None:
                 continue
             gathered = running.get(parent, self.pending.get(parent))
-            c = upstream * d
             after = c if gathered is None else gathered + c
             running[parent] = after
             grad = parent.grad
@@ -518,7 +530,10 @@ class _Names:
         rows = []
         for c in step.contributions:
             target = f"d({self.label(c.parent)})"
-            product = f"+= {format_number(step.upstream)} x {format_number(c.local)}"
+            if c.local is None:  # an array node: the contribution is a vector-Jacobian product
+                product = f"+= vjp = {format_number(c.contribution)}"
+            else:
+                product = f"+= {format_number(step.upstream)} x {format_number(c.local)}"
             local = f"(local d/d{self.wrapped(c.parent)} = {c.local_text})" if c.local_text else ""
             after = format_number(c.grad_after)
             if c.grad_before is None:

@@ -3,9 +3,10 @@ with backward()."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from autograd_core import Value
+from autograd_core import Tensor, Value
 from autograd_core.steps import Backprop, format_number
 
 
@@ -235,3 +236,22 @@ def test_unnamed_nodes_read_as_expressions():
 )
 def test_numbers_read_without_float_noise(number, text):
     assert format_number(number) == text
+
+
+def test_tensor_graphs_step_with_their_vector_jacobian_products():
+    def graph():
+        x = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="x")
+        w = Tensor(np.array([[0.5, 2.0], [-1.0, 0.25]]), requires_grad=True, name="W")
+        return x, w, ((x @ w).tanh() * x).sum()
+
+    x, w, out = graph()
+    rx, rw, reference = graph()
+    steps = out.backprop()
+    taken = steps.run()
+    reference.backward()
+    assert np.array_equal(x.grad, rx.grad) and np.array_equal(w.grad, rw.grad)
+    # x is used twice (matmul and mul): two contributions reach it, in two different steps
+    into_x = [c for s in taken for c in s.contributions if c.parent is x]
+    assert len(into_x) == 2
+    assert np.array_equal(into_x[0].contribution + into_x[1].contribution, x.grad)
+    assert "vjp" in repr(taken)
