@@ -1,12 +1,8 @@
-"""Shared test configuration: hypothesis profiles (dev by default, ci under CI)."""
+"""Shared test configuration: the hypothesis profiles shipped with autograd_core.testing
+(dev by default, ci under CI, or HYPOTHESIS_PROFILE=thorough)."""
 
 from __future__ import annotations
 
-import os
+from autograd_core.testing import load_profile
 
-from hypothesis import HealthCheck, settings
-
-settings.register_profile("dev", max_examples=20, deadline=None)
-settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=1000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+load_profile()

@@ -1,0 +1,543 @@
+"""Check backprop against numerical gradients, and say where a wrong gradient comes from.
+
+- :func:`numerical_gradient` is the textbook's central-difference gradient of ``f`` with respect
+  to an array ``x`` that ``f`` reads (perturbed in place, element by element, and restored).
+- :func:`gradcheck` compares backprop with central differences for every input element of a
+  function of ``Value``/``Tensor`` nodes (numbers and arrays are wrapped for you), checks each
+  node's local derivatives on its own to name the op that is wrong, runs a few cheap sanity
+  checks, and returns a :class:`GradcheckReport` (raising :class:`GradcheckError` on failure).
+- :func:`check_model` does the same for a model's parameters, as the seeds do for W1, b1, W2, b2.
+
+Example:
+    >>> from autograd_core.gradcheck import gradcheck
+    >>> report = gradcheck(lambda x, y: x ** 3 * y.exp(), 2.0, 0.5)
+    >>> report.passed
+    True
+    >>> print(report.table())  # doctest: +SKIP
+    input  shape  max abs err  rel err   worst at  backprop  numerical  ok
+    x0     ()     1.45e-09     3.65e-11  -         19.7843   19.7843    ok
+    x1     ()     2.79e-10     8.49e-12  -         13.1895   13.1895    ok
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .gradcheck_report import GradcheckError, GradcheckReport, GradientRow, LocalMismatch, compare
+from .graph import Node, no_grad, topological_order, zero_grad
+from .local_check import check_local_derivatives
+from .value import Value
+
+__all__ = [
+    "GradcheckError",
+    "GradcheckReport",
+    "GradcheckWarning",
+    "GradientRow",
+    "LocalMismatch",
+    "check_model",
+    "gradcheck",
+    "numerical_gradient",
+]
+
+_NOTE_FLOW = (
+    "Every recorded local derivative agrees with its op, so the error is in how gradients are "
+    "combined or routed (a missing broadcast reduction, a transposed matrix, an op whose backward "
+    "cannot be checked alone)."
+)
+
+
+class GradcheckWarning(UserWarning):
+    """A gradient check that may not mean what it seems (float32, a kink, an unused array)."""
+
+
+# -- the textbook's numerical gradient ------------------------------------------------------------
+def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, h: float = 1e-4) -> np.ndarray:
+    """Central-difference gradient of ``f`` at ``x``, in the textbook's form.
+
+    ``x`` is an ndarray that ``f`` reads (typically a model's weights): each element is set to
+    ``x[i] + h`` and ``x[i] - h`` in place, ``f(x)`` is evaluated, and the element is restored
+    exactly, also when ``f`` raises.  ``f`` returns a number (a float, a 0-d array or a node
+    holding one number).  If no perturbation changes ``f`` at all, a :class:`GradcheckWarning`
+    says that ``f`` may not read ``x``: the classic mistake of passing an array the loss does
+    not use (``f = lambda W: net.loss(x, t)`` with a copy of the weights).
+
+    >>> import numpy as np
+    >>> w = np.array([1.0, 2.0])
+    >>> numerical_gradient(lambda _: float((w ** 2).sum()), w).round(6)
+    array([2., 4.])
+    """
+    return _numerical_gradient(f, x, h, warn=True)
+
+
+def _numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, h: float, *, warn: bool) -> np.ndarray:
+    if not isinstance(x, np.ndarray):
+        raise TypeError(
+            f"numerical_gradient: x must be the NumPy array that f reads (perturbed in place), "
+            f"got {type(x).__name__}; a copy would leave f unchanged"
+        )
+    if x.dtype.kind != "f":
+        raise TypeError(
+            f"numerical_gradient: x has dtype {x.dtype}; it must hold floats to be nudged by h={h:g} "
+            "(convert it with x.astype(np.float64))"
+        )
+    if not h > 0:
+        raise ValueError(f"numerical_gradient: the step h must be positive, got {h!r}")
+    grad = np.zeros(x.shape, dtype=np.float64)
+    changed = False
+    for index in np.ndindex(*x.shape):
+        saved = x[index].copy()
+        try:
+            x[index] = saved + h
+            up = _as_number(f(x), "numerical_gradient: f(x)")
+            x[index] = saved - h
+            down = _as_number(f(x), "numerical_gradient: f(x)")
+        finally:
+            x[index] = saved
+        changed = changed or up != down
+        grad[index] = (up - down) / (2 * h)
+    if warn and x.size and not changed:
+        warnings.warn(
+            f"numerical_gradient: f returned the same value for every perturbation of x (shape {x.shape}); "
+            "f may not read x at all (is x the very array f uses, not a copy?)",
+            GradcheckWarning,
+            stacklevel=2,
+        )
+    return grad.astype(x.dtype, copy=False)
+
+
+def _as_number(result: Any, where: str) -> float:
+    """The single number a loss returns (a float, a 0-d or 1-element array, or a node)."""
+    data = result.data if isinstance(result, Node) else result
+    try:
+        array = np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{where}: expected a number, got {type(result).__name__}: {result!r:.60}") from None
+    if array.size != 1:
+        raise TypeError(f"{where}: expected a single number, got an array of shape {array.shape}")
+    return float(array.reshape(()))
+
+
+# -- gradcheck ------------------------------------------------------------------------------------
+def gradcheck(
+    fn: Callable[..., Node],
+    *inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-7,
+    rtol: float = 1e-5,
+    names: Sequence[str] | None = None,
+    upstream: Any = None,
+    check_locals: bool = True,
+    extra_checks: bool = True,
+    kink_distance: float | None = None,
+    raise_exception: bool = True,
+    seed: int = 0,
+) -> GradcheckReport:
+    """Compare backprop with central differences for every element of every input of ``fn``.
+
+    ``inputs`` are ``Value`` or ``Tensor`` nodes (plain numbers become ``Value`` leaves, arrays
+    become ``Tensor`` leaves).  ``fn(*inputs)`` returns a node; when it is not a single number,
+    its gradient is checked along an upstream gradient (``upstream``, else a fixed random one).
+    An element passes when ``|backprop - numerical| <= atol + rtol * |numerical|``.
+
+    Besides the end gradients, every node's recorded local derivatives are checked against its
+    op alone (``check_locals``), so a report names the wrong op; and (``extra_checks``) a zero
+    upstream gradient must give exactly zero gradients, backward run twice must give identical
+    results and each gradient must have its input's shape and dtype.  Float32 inputs and inputs of
+    relu/abs/max within ``kink_distance`` (10 eps) of the kink give warnings.  Every gradient in
+    the graph is left as it was found.
+
+    Raises :class:`GradcheckError` (an ``AssertionError``) on failure unless
+    ``raise_exception=False``; returns the :class:`GradcheckReport`.
+
+    >>> from autograd_core import Value
+    >>> x = Value(0.5, name="x")
+    >>> gradcheck(lambda x: (x * x).tanh(), x).passed
+    True
+    """
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__}")
+    if not inputs:
+        raise ValueError("gradcheck: give at least one input to check, e.g. gradcheck(f, Value(2.0))")
+    if names is not None and len(names) != len(inputs):
+        raise ValueError(f"gradcheck: {len(names)} names for {len(inputs)} inputs")
+    leaves = [_as_leaf(x, i) for i, x in enumerate(inputs)]
+    labels = [_label(leaf, i, names) for i, leaf in enumerate(leaves)]
+    report = GradcheckReport([], eps, atol, rtol)
+    report.warnings.extend(_float32_warnings(leaves, labels))
+
+    with _saved_grads(leaves) as saved:
+        for leaf in leaves:
+            leaf.grad = leaf._empty_grad
+        out = fn(*leaves)
+        _check_output(out)
+        saved.extend(topological_order(out))
+        u = _upstream(out, upstream, seed)
+        zero_grad(out)
+        out.backward(u)
+        analytic = [_grad_array(leaf) for leaf in leaves]
+        if extra_checks:
+            report.failed_checks.extend(_extra_checks(out, u, leaves, labels, analytic))
+        if check_locals:
+            mismatches, kinks = check_local_derivatives(
+                out, eps=eps, atol=atol, rtol=rtol, kink_distance=kink_distance
+            )
+            report.local_mismatches.extend(mismatches)
+            report.warnings.extend(kinks)
+        zero_grad(out)
+    for leaf, label, grad in zip(leaves, labels, analytic):
+        numerical = _numerical_for_leaf(fn, leaves, leaf, label, u, eps)
+        report.rows.append(compare(label, grad, numerical, atol=atol, rtol=rtol))
+    _add_notes(report, check_locals)
+    _emit_warnings(report)
+    if raise_exception and not report.passed:
+        raise GradcheckError(report)
+    return report
+
+
+def _as_leaf(x: Any, i: int) -> Node:
+    if isinstance(x, Node):
+        if not x.requires_grad:
+            raise ValueError(
+                f"gradcheck: input {i} ({x._describe()}) has requires_grad=False, so it has no gradient to check"
+            )
+        return x
+    if isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool):
+        return Value(float(x), name=f"x{i}")
+    if isinstance(x, (np.ndarray, list, tuple)):
+        tensor_class = _tensor_class()
+        if tensor_class is None:
+            raise TypeError(f"gradcheck: input {i} is an array but autograd_core.tensor is not available")
+        array = np.array(x, dtype=np.float64) if not isinstance(x, np.ndarray) or x.dtype.kind != "f" else x.copy()
+        return tensor_class(array, requires_grad=True, name=f"x{i}")
+    raise TypeError(
+        f"gradcheck: input {i} must be a Value, a Tensor, a number or an array, got {type(x).__name__}: {x!r:.60}"
+    )
+
+
+def _tensor_class() -> type | None:
+    try:
+        from .tensor import Tensor
+    except ImportError:  # pragma: no cover - the Tensor module ships with the package
+        return None
+    return Tensor
+
+
+def _label(leaf: Node, i: int, names: Sequence[str] | None) -> str:
+    if names is not None:
+        return str(names[i])
+    return leaf.name if leaf.name is not None else f"input{i}"
+
+
+def _float32_warnings(leaves: Iterable[Node], labels: Iterable[str]) -> list[str]:
+    found = []
+    for leaf, label in zip(leaves, labels):
+        dtype = getattr(leaf.data, "dtype", None)
+        if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+            found.append(
+                f"{label} is {dtype}: central differences in {dtype} lose most of their digits "
+                "(a step of 1e-6 is below its resolution); check in float64, e.g. x.astype(np.float64)"
+            )
+    return found
+
+
+def _check_output(out: Any) -> None:
+    if not isinstance(out, Node):
+        raise TypeError(
+            f"gradcheck: fn must return a Value or Tensor built from its inputs, got {type(out).__name__}: {out!r:.60}"
+        )
+    if not out.requires_grad:
+        raise ValueError(
+            f"gradcheck: fn's result ({out._describe()}) does not depend on any input that requires a gradient"
+        )
+
+
+def _upstream(out: Node, upstream: Any, seed: int) -> Any:
+    """The gradient to start backward from: 1 for a single number, else a fixed random array."""
+    if isinstance(out, Value):
+        return 1.0 if upstream is None else float(upstream)
+    shape = np.shape(out.data)
+    if upstream is not None:
+        u = np.asarray(upstream, dtype=out.data.dtype)
+        if u.shape != shape:
+            raise ValueError(f"gradcheck: upstream has shape {u.shape} but fn's result has shape {shape}")
+        return u
+    if int(np.prod(shape)) == 1:
+        return np.ones(shape, dtype=out.data.dtype)
+    return np.random.default_rng(seed).standard_normal(shape).astype(out.data.dtype)
+
+
+def _project(out: Any, u: Any) -> float:
+    """The number whose gradient backprop computed: the output, or sum(upstream * output)."""
+    if isinstance(out, Value):
+        return out.data * u
+    data = out.data if isinstance(out, Node) else np.asarray(out)
+    return float(np.sum(np.asarray(u, dtype=np.float64) * np.asarray(data, dtype=np.float64)))
+
+
+def _grad_array(leaf: Node) -> np.ndarray:
+    grad = leaf.grad
+    if grad is None:
+        return np.zeros(np.shape(leaf.data), dtype=np.float64)
+    value = grad.data if isinstance(grad, Node) else grad
+    return np.array(value, dtype=np.float64)
+
+
+class _saved_grads:
+    """Remember every gradient a check may touch and put them back afterwards."""
+
+    def __init__(self, leaves: list[Node]) -> None:
+        self.nodes = list(leaves)
+
+    def __enter__(self) -> list[Node]:
+        self.grads: dict[int, Any] = {}
+        self._remember(self.nodes)
+        return _Remembering(self)
+
+    def _remember(self, nodes: Iterable[Node]) -> None:
+        for node in nodes:
+            if id(node) not in self.grads:
+                grad = node.grad
+                self.grads[id(node)] = (node, grad.copy() if isinstance(grad, np.ndarray) else grad)
+
+    def __exit__(self, *exc: Any) -> None:
+        for node, grad in self.grads.values():
+            node.grad = grad
+
+
+class _Remembering(list):
+    """A list whose ``extend`` also records the nodes' current gradients."""
+
+    def __init__(self, owner: _saved_grads) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def extend(self, nodes: Iterable[Node]) -> None:  # type: ignore[override]
+        nodes = list(nodes)
+        self.owner._remember(nodes)
+        super().extend(nodes)
+
+
+def _extra_checks(out: Node, u: Any, leaves: list[Node], labels: list[str], first: list[np.ndarray]) -> list[str]:
+    """Cheap checks that catch whole classes of bugs without finite differences."""
+    failed = []
+    for leaf, label in zip(leaves, labels):
+        grad = leaf.grad
+        if grad is None or isinstance(leaf, Value):
+            if isinstance(leaf, Value) and not isinstance(grad, (float, int)):
+                failed.append(f"gradient of {label!r} is a {type(grad).__name__}, expected a float")
+            continue
+        data = leaf.data
+        if np.shape(grad) != np.shape(data):
+            failed.append(f"gradient of {label!r} has shape {np.shape(grad)} but the input has shape {np.shape(data)}")
+        elif getattr(grad, "dtype", None) != getattr(data, "dtype", None):
+            failed.append(
+                f"gradient of {label!r} has dtype {getattr(grad, 'dtype', type(grad).__name__)} "
+                f"but the input has dtype {data.dtype}"
+            )
+    zero_grad(out)
+    out.backward(u)
+    second = [_grad_array(leaf) for leaf in leaves]
+    for label, a, b in zip(labels, first, second):
+        if a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+            failed.append(f"backward run twice gave different gradients for {label!r} (max difference {_gap(a, b)})")
+    zero_grad(out)
+    out.backward(0.0 if isinstance(out, Value) else np.zeros_like(u))
+    for leaf, label in zip(leaves, labels):
+        g = _grad_array(leaf)
+        if np.any(g != 0):
+            failed.append(
+                f"a zero upstream gradient gave a non-zero gradient for {label!r} (max {np.max(np.abs(g)):.3g})"
+            )
+    return failed
+
+
+def _gap(a: np.ndarray, b: np.ndarray) -> str:
+    if a.shape != b.shape:
+        return f"shapes {a.shape} and {b.shape}"
+    return f"{float(np.nanmax(np.abs(a - b))):.3g}" if a.size else "0"
+
+
+def _numerical_for_leaf(fn: Callable[..., Node], leaves: list[Node], leaf: Node, label: str, u: Any, eps: float):
+    """Central differences of sum(u * fn(...)) with respect to one input, element by element."""
+
+    def evaluate() -> float:
+        with no_grad():
+            return _project(fn(*leaves), u)
+
+    try:
+        if isinstance(leaf, Value):
+            saved = leaf.data
+            try:
+                leaf.data = saved + eps
+                up = evaluate()
+                leaf.data = saved - eps
+                down = evaluate()
+            finally:
+                leaf.data = saved
+            return np.float64((up - down) / (2 * eps))
+        return _numerical_gradient(lambda _: evaluate(), leaf.data, eps, warn=False)
+    except (ArithmeticError, ValueError) as error:
+        raise ValueError(
+            f"gradcheck: fn failed when {label!r} was nudged by eps={eps:g} ({type(error).__name__}: {error}); "
+            "the input sits at the edge of an op's domain: move it or use a smaller eps"
+        ) from error
+
+
+def _add_notes(report: GradcheckReport, checked_locals: bool) -> None:
+    if not checked_locals or report.local_mismatches:
+        return
+    if any(not r.passed for r in report.rows):
+        report.notes.append(_NOTE_FLOW)
+
+
+def _emit_warnings(report: GradcheckReport) -> None:
+    for message in report.warnings:
+        warnings.warn(f"{report.title}: {message}", GradcheckWarning, stacklevel=3)
+
+
+# -- models ---------------------------------------------------------------------------------------
+def check_model(
+    model: Any,
+    x: Any,
+    t: Any,
+    *,
+    loss: Callable[[Any, Any], Any] | None = None,
+    eps: float = 1e-6,
+    atol: float = 1e-7,
+    rtol: float = 1e-5,
+    check_locals: bool = True,
+    raise_exception: bool = True,
+) -> GradcheckReport:
+    """Check a model's gradient for every parameter, reported per parameter as the seeds do.
+
+    Two kinds of model are understood (duck typing, nothing to inherit):
+
+    - the textbook's: a ``params`` dict of arrays, ``loss(x, t)`` returning a number and
+      ``gradient(x, t)`` returning a dict of arrays with the same keys (hand-written backprop);
+    - a module of ``Tensor`` parameters: ``named_parameters()`` (or ``parameters()``) and either
+      ``model.loss(x, t)`` or the ``loss`` argument, called as ``loss(model(x), t)``, returning a
+      Tensor that ``backward()`` starts from.
+
+    The numerical gradient of each parameter is the textbook's :func:`numerical_gradient` with
+    step ``eps``.  ``report.summary()`` reads ``W1: 3.2e-10, b1: 1.1e-12, ...`` (mean absolute
+    differences); a failing parameter is named in the :class:`GradcheckError`.
+
+    >>> import numpy as np
+    >>> class Line:                       # y = w * x, loss = sum((y - t) ** 2) / 2
+    ...     def __init__(self): self.params = {"w": np.array([0.5])}
+    ...     def loss(self, x, t): return float(np.sum((self.params["w"] * x - t) ** 2) / 2)
+    ...     def gradient(self, x, t): return {"w": np.array([np.sum((self.params["w"] * x - t) * x)])}
+    >>> check_model(Line(), np.array([1.0, 2.0]), np.array([1.0, 1.0])).summary()  # doctest: +SKIP
+    'w: 2.2e-11'
+    """
+    report = GradcheckReport([], eps, atol, rtol, title="check_model")
+    params = getattr(model, "params", None)
+    if isinstance(params, dict) and callable(getattr(model, "gradient", None)):
+        _check_textbook_model(model, x, t, params, report)
+    else:
+        _check_module(model, x, t, loss, report, check_locals)
+    _add_notes(report, check_locals)
+    _emit_warnings(report)
+    if raise_exception and not report.passed:
+        raise GradcheckError(report)
+    return report
+
+
+def _check_textbook_model(model: Any, x: Any, t: Any, params: dict, report: GradcheckReport) -> None:
+    arrays = {name: (p.data if isinstance(p, Node) else p) for name, p in params.items()}
+    report.warnings.extend(_float32_warnings([_Holder(a) for a in arrays.values()], arrays))
+    analytic = model.gradient(x, t)
+    if not isinstance(analytic, dict):
+        raise TypeError(
+            f"check_model: model.gradient(x, t) must return a dict of arrays, got {type(analytic).__name__}"
+        )
+    missing = [name for name in arrays if name not in analytic]
+    if missing:
+        raise ValueError(f"check_model: model.gradient(x, t) has no gradient for {', '.join(map(repr, missing))}")
+
+    def f(_: np.ndarray) -> float:
+        with no_grad():
+            return _as_number(model.loss(x, t), "check_model: model.loss(x, t)")
+
+    for name, array in arrays.items():
+        grad = analytic[name]
+        grad = grad.data if isinstance(grad, Node) else np.asarray(grad)
+        if grad.shape != array.shape:
+            report.failed_checks.append(
+                f"gradient of {name!r} has shape {grad.shape} but the parameter has shape {array.shape}"
+            )
+            continue
+        numerical = _numerical_gradient(f, array, report.eps, warn=False)
+        report.rows.append(compare(name, grad, numerical, atol=report.atol, rtol=report.rtol))
+
+
+class _Holder:
+    """Gives an array the ``data`` attribute :func:`_float32_warnings` reads."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+
+
+def _named_parameters(model: Any) -> list[tuple[str, Node]]:
+    if callable(getattr(model, "named_parameters", None)):
+        return [(str(n), p) for n, p in model.named_parameters()]
+    if callable(getattr(model, "parameters", None)):
+        return [(f"param{i}", p) for i, p in enumerate(model.parameters())]
+    raise TypeError(
+        f"check_model: {type(model).__name__} has neither a params dict with gradient(x, t) nor "
+        "named_parameters()/parameters()"
+    )
+
+
+def _check_module(model: Any, x: Any, t: Any, loss: Any, report: GradcheckReport, check_locals: bool) -> None:
+    named = _named_parameters(model)
+    if not named:
+        raise ValueError(f"check_model: {type(model).__name__} has no parameters to check")
+    if loss is None and not callable(getattr(model, "loss", None)):
+        raise TypeError(
+            f"check_model: {type(model).__name__} has no loss(x, t); pass loss=fn, called as fn(model(x), t)"
+        )
+
+    def compute() -> Node:
+        return loss(model(x), t) if loss is not None else model.loss(x, t)
+
+    nodes = [p for _, p in named]
+    report.warnings.extend(_float32_warnings(nodes, [n for n, _ in named]))
+    with _saved_grads(nodes) as saved:
+        for p in nodes:
+            p.grad = p._empty_grad
+        out = compute()
+        if not isinstance(out, Node):
+            raise TypeError(f"check_model: the loss must be a Tensor or Value node, got {type(out).__name__}")
+        saved.extend(topological_order(out))
+        zero_grad(out)
+        out.backward()
+        analytic = [_grad_array(p) for p in nodes]
+        if check_locals:
+            mismatches, kinks = check_local_derivatives(out, eps=report.eps, atol=report.atol, rtol=report.rtol)
+            report.local_mismatches.extend(mismatches)
+            report.warnings.extend(kinks)
+        zero_grad(out)
+
+    def f(_: np.ndarray) -> float:
+        with no_grad():
+            return _as_number(compute(), "check_model: loss")
+
+    for (name, p), grad in zip(named, analytic):
+        if isinstance(p, Value):
+            saved_value = p.data
+            try:
+                p.data = saved_value + report.eps
+                up = f(None)
+                p.data = saved_value - report.eps
+                down = f(None)
+            finally:
+                p.data = saved_value
+            numerical: Any = np.float64((up - down) / (2 * report.eps))
+        else:
+            numerical = _numerical_gradient(f, p.data, report.eps, warn=False)
+        report.rows.append(compare(name, grad, numerical, atol=report.atol, rtol=report.rtol))

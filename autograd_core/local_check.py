@@ -1,0 +1,268 @@
+"""Say which op is wrong: check every node's recorded local derivatives on their own.
+
+A wrong end gradient only says that something on the way is wrong.  Here each node of a graph is
+checked alone: for a ``Value`` node, each recorded local derivative d(node)/d(input) (``node.local``)
+is compared with central differences of the node's op (``OPS[node.op].forward``) at the node's
+inputs.  For a ``Tensor`` node whose class can replay an op (``_replay``), the op's
+vector-Jacobian product is compared the same way.  The result names the op, the node and the input.
+
+Example:
+    >>> from autograd_core import Value
+    >>> from autograd_core.local_check import check_local_derivatives
+    >>> x = Value(0.3, name="x")
+    >>> h = x.tanh(); h.name = "h1"
+    >>> check_local_derivatives(h, eps=1e-6, atol=1e-7, rtol=1e-5)
+    ([], [])
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .gradcheck_report import LocalMismatch
+from .graph import Node, topological_order
+from .value import OPS, Value
+
+#: Ops with a kink (a point where the derivative jumps) and where the kink lies for each input.
+KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum")
+
+
+def check_local_derivatives(
+    root: Node, *, eps: float, atol: float, rtol: float, kink_distance: float | None = None
+) -> tuple[list[LocalMismatch], list[str]]:
+    """Check every node ``root`` depends on; return the mismatches and the kink warnings.
+
+    ``kink_distance`` (default ``10 * eps``): an input of relu/abs/max closer than this to the
+    kink is reported as a warning (finite differences give 0.5 there) instead of being checked.
+    """
+    distance = 10 * eps if kink_distance is None else kink_distance
+    mismatches: list[LocalMismatch] = []
+    warnings: list[str] = []
+    for node in topological_order(root):
+        if not node.parents or not node.requires_grad:
+            continue
+        if isinstance(node, Value):
+            _check_value_node(node, eps, atol, rtol, distance, mismatches, warnings)
+        elif getattr(node, "_vjp", None) is not None and node.op in _REPLAY:
+            _check_tensor_node(node, eps, atol, rtol, distance, mismatches, warnings)
+    return mismatches, warnings
+
+
+def _check_value_node(
+    node: Value, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
+) -> None:
+    op = OPS.get(node.op)
+    if op is None:
+        return
+    parents = node.parents
+    xs = [p.data for p in parents]
+    if node.op in KINK_OPS and abs(xs[0]) < distance:
+        warnings.append(
+            f"{_where(node)}: input {xs[0]:.3g} is within {distance:.1g} of the kink at 0; finite "
+            "differences straddle it (they give about 0.5 there), so this point cannot be checked"
+        )
+        return
+    recorded = node.local
+
+    def forward(values: list[float]) -> float:
+        return op.forward(*values, node.arg) if op.has_arg else op.forward(*values)
+
+    for i, parent in enumerate(parents):
+        if not parent.requires_grad:
+            continue
+        local = float(recorded[i].data if isinstance(recorded[i], Value) else recorded[i])
+        numerical = _best_difference(forward, xs, i, local, eps, atol, rtol)
+        if numerical is None:
+            continue  # every step left the op's domain: cannot check here
+        if not _close(local, numerical, atol, rtol):
+            mismatches.append(LocalMismatch(node.op, node.name, i, parent.label, local, numerical))
+
+
+def _best_difference(
+    forward: Any, xs: list[float], i: int, local: float, eps: float, atol: float, rtol: float
+) -> float | None:
+    """Central differences of ``forward`` in input ``i``.
+
+    Tries the absolute step ``eps`` and the relative step ``eps * |x|`` (log near 0 needs a
+    smaller step, x**2 at 1e6 a larger one to beat rounding); returns the first estimate that agrees with ``local``,
+    else the first one computed (None when every step leaves the op's domain).
+    """
+    x = xs[i]
+    steps = [eps]
+    if x != 0 and abs(x) != 1:
+        steps.append(eps * abs(x))
+    first = None
+    for h in steps:
+        up = list(xs)
+        down = list(xs)
+        up[i] = x + h
+        down[i] = x - h
+        try:
+            estimate = (forward(up) - forward(down)) / (2 * h)
+        except (ArithmeticError, ValueError):
+            continue
+        if first is None:
+            first = estimate
+        if _close(local, estimate, atol, rtol):
+            return estimate
+    return first
+
+
+# -- Tensor nodes ---------------------------------------------------------------------------------
+def _replay_table() -> dict[str, Any]:
+    """How to run each Tensor op again on fresh inputs: op name -> f(node, *inputs) -> Tensor."""
+    from .tensor_shape import concatenate, stack, transpose
+    from .tensor_softmax import softmax_cross_entropy
+
+    def reduce(method: str) -> Any:
+        return lambda node, a: getattr(a, method)(axis=node.arg, keepdims=node._saved[1])
+
+    def unary(method: str) -> Any:
+        return lambda node, a: getattr(a, method)()
+
+    table: dict[str, Any] = {
+        "add": lambda node, a, b: a + b,
+        "sub": lambda node, a, b: a - b,
+        "mul": lambda node, a, b: a * b,
+        "div": lambda node, a, b: a / b,
+        "neg": lambda node, a: -a,
+        "pow": lambda node, a, b=None: a**node.arg if b is None else a**b,
+        "matmul": lambda node, a, b: a @ b,
+        "sum": reduce("sum"),
+        "mean": reduce("mean"),
+        "max": reduce("max"),
+        "reshape": lambda node, a: a.reshape(node.arg),
+        "transpose": lambda node, a: transpose(a, node._saved),
+        "getitem": lambda node, a: a[node._saved[0]],
+        "concatenate": lambda node, *parts: concatenate(list(parts), axis=node._saved[0]),
+        "stack": lambda node, *parts: stack(list(parts), axis=node._saved),
+        "softmax": lambda node, a: a.softmax(node.arg),
+        "log_softmax": lambda node, a: a.log_softmax(node.arg),
+        "softmax_cross_entropy": lambda node, a, b: softmax_cross_entropy(a, b),
+    }
+    for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs"):
+        table[name] = unary(name)
+    return table
+
+
+class _LazyTable(dict):
+    """The replay table, built on first use (the Tensor modules import this one's package)."""
+
+    def _fill(self) -> None:
+        if not self:
+            self.update(_replay_table())
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> Any:
+        self._fill()
+        return super().__getitem__(key)
+
+
+_REPLAY = _LazyTable()
+
+
+def _near_kink(node: Node, distance: float) -> str | None:
+    """Why finite differences cannot be trusted at this node (an input at a kink), or None."""
+    x = node.parents[0].data
+    if node.op in ("relu", "abs"):
+        close = np.abs(x) < distance
+        if close.any():
+            count = int(close.sum())
+            return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of the kink at 0"
+    if node.op == "max" and x.size > 1:
+        axes = node._saved[0]
+        moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
+        flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,)) if axes else x.reshape(1, -1)
+        if flat.shape[-1] > 1:
+            top = np.sort(flat, axis=-1)[..., -2:]
+            if (np.abs(top[..., 1] - top[..., 0]) < distance).any():
+                return f"two entries within {distance:.1g} of the maximum (a tie: the gradient is split there)"
+    return None
+
+
+def _check_tensor_node(
+    node: Any, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
+) -> None:
+    """Compare the op's VJP with central differences of the op alone, along a random direction.
+
+    With a random upstream ``g`` and a random direction ``d`` for input ``i``, the VJP gives
+    ``<vjp_i(g), d>`` and central differences give ``(f(x + h d) - f(x - h d)) / 2h`` with
+    ``f = sum(g * op(...))``: two evaluations of the op per input, whatever its size.
+    """
+    from .graph import no_grad
+    from .tensor import Tensor
+
+    if node.op in KINK_OPS:
+        reason = _near_kink(node, distance)
+        if reason:
+            warnings.append(f"{_where(node)}: {reason}; finite differences straddle it, so it is not checked")
+            return
+    replay = _REPLAY[node.op]
+    parents = node.parents
+    rng = np.random.default_rng(len(parents) * 7919 + node.data.size)
+    g = rng.standard_normal(node.data.shape).astype(node.data.dtype)
+    try:
+        vjps = node._vjp(node, g)
+    except Exception:  # noqa: BLE001 - a VJP that crashes is reported by the end-to-end check
+        return
+    inputs = [Tensor(p.data.copy(), requires_grad=False) for p in parents]
+
+    def f(i: int, x: np.ndarray) -> float:
+        saved = inputs[i].data
+        inputs[i].data = x
+        try:
+            with no_grad():
+                out = replay(node, *inputs)
+        finally:
+            inputs[i].data = saved
+        return float(np.sum(g.astype(np.float64) * np.asarray(out.data, dtype=np.float64)))
+
+    for i, parent in enumerate(parents):
+        if not parent.requires_grad or vjps[i] is None:
+            continue
+        x = parent.data
+        vjp = np.asarray(vjps[i], dtype=np.float64)
+        if vjp.shape != x.shape:
+            mismatches.append(
+                LocalMismatch(node.op, node.name, i, parent.label, float("nan"), float("nan"),
+                              f"(its VJP has shape {vjp.shape}, the input has shape {x.shape})")
+            )
+            continue
+        d = rng.choice((-1.0, 1.0), size=x.shape) * rng.uniform(0.5, 1.5, size=x.shape)
+        local = float(np.sum(vjp * d))
+        scale = float(np.sum(np.abs(vjp * d)))
+        numerical = None
+        for h in (eps, eps * max(1.0, float(np.max(np.abs(x))) if x.size else 1.0)):
+            try:
+                estimate = (f(i, x + h * d) - f(i, x - h * d)) / (2 * h)
+            except (ArithmeticError, ValueError):
+                continue
+            numerical = estimate if numerical is None else numerical
+            if abs(local - estimate) <= atol + rtol * max(abs(estimate), scale):
+                numerical = estimate
+                break
+        else:
+            if numerical is not None:
+                mismatches.append(
+                    LocalMismatch(node.op, node.name, i, parent.label, local, numerical,
+                                  "(VJP along a random direction)")
+                )
+
+
+def _close(a: float, n: float, atol: float, rtol: float) -> bool:
+    return math.isfinite(a) and math.isfinite(n) and abs(a - n) <= atol + rtol * abs(n)
+
+
+def _where(node: Node) -> str:
+    return f"{node.op} node {node.name!r}" if node.name is not None else f"{node.op} node"
+
+
+def close_arrays(a: np.ndarray, n: np.ndarray, atol: float, rtol: float) -> bool:
+    """Element-wise ``|a - n| <= atol + rtol * |n|`` everywhere (NaN never passes)."""
+    return bool(np.all(np.abs(a - n) <= atol + rtol * np.abs(n)))
