@@ -30,7 +30,7 @@ import graphviz
 
 from autograd_core import Node, topological_order
 
-from .format import format_number
+from .format import format_number, shape_text
 from .labels import (
     BACKWARD,
     CURRENT,
@@ -164,8 +164,12 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
     scope_of: list[str] = []
     current = steps.current_step if steps is not None else None
     current_node = current.node if current is not None else None
+    # Before the first step only the output's gradient is known (seeded with 1): highlight it.
+    seeded_root = order[-1] if steps is not None and current is None else None
     for i, node in enumerate(order):
         state = steps.state(node) if steps is not None else "done"
+        if node is current_node or node is seeded_root:
+            state = "current"
         tensor = is_tensor(node)
         scope_of.append(node.scope or "")
         if node.op == "const" and not node.parents:
@@ -176,20 +180,18 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
         muted = state == "pending"
         grad = _shown_grad(node, options, state)
         label = (tensor_label if tensor else value_label)(node, digits=digits, grad=grad, muted=muted)
-        style = '"rounded,filled"'
-        extra = ""
-        if state == "current" or node is current_node:
+        if state == "current":
             extra = f' fillcolor="{_CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
         elif muted:
             extra = f' fillcolor="white" color="{MUTED}"'
         else:
             extra = ' fillcolor="white"'
-        lines = [f"v{i} [label=<{label}> shape=box style={style}{extra}]"]
-        parents = node.parents
-        if parents:
-            lines.append(_op_node(i, node, state, node is current_node))
-            edge_lines.extend(_input_edges(i, node, index, options, state, current if node is current_node else None))
-            edge_lines.append(f'o{i} -> v{i}' + (f' [color="{MUTED}"]' if muted else ""))
+        lines = [f'v{i} [label=<{label}> shape=box style="rounded,filled"{extra}]']
+        if node.parents:
+            lines.append(_op_node(i, node, state))
+            contributions = current if node is current_node else None
+            edge_lines.extend(_input_edges(i, node, index, options, state, contributions))
+            edge_lines.append(f"o{i} -> v{i}" + (f' [color="{MUTED}"]' if muted else ""))
         node_lines.append(lines)
     return node_lines, edge_lines, scope_of
 
@@ -204,11 +206,11 @@ def _shown_grad(node: Node, options: _Options, state: str) -> Any:
     return grad
 
 
-def _op_node(i: int, node: Node, state: str, is_current: bool) -> str:
+def _op_node(i: int, node: Node, state: str) -> str:
     symbol = _escape(op_symbol(node))
     size = "16" if len(symbol) <= 2 else "12"
     attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02"'
-    if is_current or state == "current":
+    if state == "current":
         attributes += f' style=filled fillcolor="{_CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
     elif state == "pending":
         attributes += f' color="{MUTED}" fontcolor="{MUTED}"'
@@ -218,11 +220,15 @@ def _op_node(i: int, node: Node, state: str, is_current: bool) -> str:
 def _input_edges(
     i: int, node: Node, index: dict[Node, int], options: _Options, state: str, current: Any
 ) -> list[str]:
-    """One edge per input use, labelled with the local derivative and what flows back."""
+    """One edge per input use, labelled with the local derivative and what flows back.
+
+    What flows back is written once the node is done (``← grad × local``); on the current
+    node of a step-by-step backprop (``current``: its step) it reads ``upstream × local =
+    contribution``."""
     digits = options.digits
     tensor = is_tensor(node)
     locals_ = () if tensor else getattr(node, "local", ())
-    grad = _shown_grad(node, options, state)
+    grad = _shown_grad(node, options, state) if state == "done" else None
     contributions = {c.index: c for c in current.contributions} if current is not None else {}
     lines = []
     for k, parent in enumerate(node.parents):
@@ -237,12 +243,13 @@ def _input_edges(
                 local_text = f"local {format_number(locals_[k], digits)}"
         if k in contributions and options.show_grad:
             c = contributions[k]
-            upstream = format_number(current.upstream, digits)
-            backward_text = (
-                f"{upstream} × {format_number(c.local, digits)} = {format_number(c.contribution, digits)}"
-                if not tensor
-                else "g sent back"
-            )
+            if tensor:
+                backward_text = f"sends {shape_text(getattr(c.contribution, 'shape', ()))} back"
+            else:
+                upstream = format_number(current.upstream, digits)
+                backward_text = (
+                    f"{upstream} × {format_number(c.local, digits)} = {format_number(c.contribution, digits)}"
+                )
             bold = True
         elif grad is not None and not tensor and parent.requires_grad and k < len(locals_):
             backward_text = options.back_arrow + format_number(_times(grad, locals_[k]), digits)

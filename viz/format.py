@@ -56,12 +56,13 @@ def shape_text(shape: tuple[int, ...]) -> str:
 
 
 def summarize_array(array: Any, digits: int = 4) -> list[str]:
-    """Lines describing an array: its numbers when small (one line per row), else mean/min/max.
+    """Lines describing an array: its numbers when small (one line per row), else its mean
+    and its range.
 
     >>> summarize_array(np.array([[1.0, 2.0], [3.0, 4.5]]))
     ['[1  2]', '[3  4.5]']
     >>> summarize_array(np.zeros((100, 784)))
-    ['mean 0  min 0  max 0']
+    ['mean 0', 'min 0  max 0']
     """
     size = int(getattr(array, "size", 0))
     ndim = int(getattr(array, "ndim", 0))
@@ -77,4 +78,5 @@ def summarize_array(array: Any, digits: int = 4) -> list[str]:
         return [f"{size} entries"]
     with np.errstate(all="ignore"):
         mean, low, high = flat.mean(), flat.min(), flat.max()
-    return [f"mean {format_number(mean, digits)}  min {format_number(low, digits)}  max {format_number(high, digits)}"]
+    low_high = f"min {format_number(low, digits)}  max {format_number(high, digits)}"
+    return [f"mean {format_number(mean, digits)}", low_high]

@@ -60,35 +60,40 @@ _TENSOR_SYMBOLS = {
     "log_softmax": "log softmax",
 }
 
-# The vector-Jacobian product of a Tensor op, per input, in words (g: the upstream gradient).
+# The vector-Jacobian product of a Tensor op, per input, in words: g is the upstream gradient,
+# {a} and {b} the names of the first and second inputs, {out} the output.
 _VJP_WORDS = {
     ("add", 0): "g",
     ("add", 1): "g",
     ("sub", 0): "g",
     ("sub", 1): "−g",
-    ("mul", 0): "g ⊙ b",
-    ("mul", 1): "g ⊙ a",
-    ("div", 0): "g / b",
-    ("div", 1): "−g a / b²",
+    ("mul", 0): "g ⊙ {b}",
+    ("mul", 1): "g ⊙ {a}",
+    ("div", 0): "g / {b}",
+    ("div", 1): "−g ⊙ {a} / {b}²",
     ("neg", 0): "−g",
-    ("matmul", 0): "g @ Bᵀ",
-    ("matmul", 1): "Aᵀ @ g",
-    ("exp", 0): "g ⊙ out",
-    ("log", 0): "g / x",
-    ("sqrt", 0): "g / (2 out)",
-    ("tanh", 0): "g ⊙ (1 − out²)",
-    ("sigmoid", 0): "g ⊙ out(1 − out)",
-    ("relu", 0): "g ⊙ [x > 0]",
-    ("abs", 0): "g ⊙ sign(x)",
-    ("sum", 0): "g broadcast",
-    ("mean", 0): "g / n broadcast",
-    ("max", 0): "g to the max",
-    ("reshape", 0): "g reshaped",
-    ("transpose", 0): "gᵀ",
-    ("getitem", 0): "g scattered",
-    ("softmax", 0): "out ⊙ (g − Σ g⊙out)",
-    ("log_softmax", 0): "g − softmax Σ g",
+    ("matmul", 0): "g @ {b}ᵀ",
+    ("matmul", 1): "{a}ᵀ @ g",
+    ("exp", 0): "g ⊙ {out}",
+    ("log", 0): "g / {a}",
+    ("sqrt", 0): "g / (2 {out})",
+    ("tanh", 0): "g ⊙ (1 − {out}²)",
+    ("sigmoid", 0): "g ⊙ {out} (1 − {out})",
+    ("relu", 0): "g ⊙ [{a} > 0]",
+    ("abs", 0): "g ⊙ sign({a})",
+    ("sum", 0): "g spread out",
+    ("mean", 0): "g / n spread out",
+    ("max", 0): "g to the max entries",
+    ("reshape", 0): "g reshaped back",
+    ("transpose", 0): "g transposed back",
+    ("getitem", 0): "g scattered back",
+    ("softmax", 0): "{out} ⊙ (g − Σ g ⊙ {out})",
+    ("log_softmax", 0): "g − softmax ⊙ Σ g",
 }
+
+# Short names for the inputs of an unnamed node in the words above.
+_DEFAULT_NAMES = ("a", "b")
+_MAX_NAME = 10
 
 
 def is_tensor(node: Any) -> bool:
@@ -160,8 +165,20 @@ def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False) -> s
 
 
 def vjp_words(node: Any, index: int) -> str | None:
-    """What an array op sends back to input ``index``, in words (``g @ Bᵀ``), if known."""
-    return _VJP_WORDS.get((node.op, index))
+    """What an array op sends back to input ``index``, in words (``g @ W1ᵀ``), if known."""
+    template = _VJP_WORDS.get((node.op, index))
+    if template is None:
+        return None
+    parents = node.parents
+    names = [_short_name(parents[k], _DEFAULT_NAMES[k]) if k < len(parents) else _DEFAULT_NAMES[k] for k in (0, 1)]
+    return template.format(a=names[0], b=names[1], out=_short_name(node, "out"))
+
+
+def _short_name(node: Any, default: str) -> str:
+    name = node.name
+    if name is None:
+        return default
+    return name if len(name) <= _MAX_NAME else name[: _MAX_NAME - 1] + "…"
 
 
 def edge_label(local: str | None, backward: str | None, *, muted: bool = False, bold: bool = False) -> str | None:
