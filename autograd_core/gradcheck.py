@@ -139,8 +139,9 @@ def gradcheck(
     """Compare backprop with central differences for every element of every input of ``fn``.
 
     ``inputs`` are ``Value`` or ``Tensor`` nodes (plain numbers become ``Value`` leaves, arrays
-    become ``Tensor`` leaves).  ``fn(*inputs)`` returns a node; when it is not a single number,
-    its gradient is checked along an upstream gradient (``upstream``, else a fixed random one).
+    become ``Tensor`` leaves, and numbers given with arrays become 0-d ``Tensor`` leaves).
+    ``fn(*inputs)`` returns a node; when it is not a single number, its gradient is checked
+    along an upstream gradient (``upstream``, else a fixed random one).
     An element passes when ``|backprop - numerical| <= atol + rtol * |numerical|``.
 
     Besides the end gradients, every node's recorded local derivatives are checked against its
@@ -164,7 +165,9 @@ def gradcheck(
         raise ValueError("gradcheck: give at least one input to check, e.g. gradcheck(f, Value(2.0))")
     if names is not None and len(names) != len(inputs):
         raise ValueError(f"gradcheck: {len(names)} names for {len(inputs)} inputs")
-    leaves = [_as_leaf(x, i) for i, x in enumerate(inputs)]
+    arrays = any(isinstance(x, (np.ndarray, list, tuple)) or (isinstance(x, Node) and not isinstance(x, Value))
+                 for x in inputs)
+    leaves = [_as_leaf(x, i, arrays) for i, x in enumerate(inputs)]
     labels = [_label(leaf, i, names) for i, leaf in enumerate(leaves)]
     report = GradcheckReport([], eps, atol, rtol)
     report.warnings.extend(_float32_warnings(leaves, labels))
@@ -198,16 +201,18 @@ def gradcheck(
     return report
 
 
-def _as_leaf(x: Any, i: int) -> Node:
+def _as_leaf(x: Any, i: int, arrays: bool) -> Node:
+    """An input as a node: numbers become ``Value`` leaves, or 0-d ``Tensor`` leaves when the
+    other inputs are arrays or Tensors (the two kinds of node do not mix)."""
     if isinstance(x, Node):
         if not x.requires_grad:
             raise ValueError(
                 f"gradcheck: input {i} ({x._describe()}) has requires_grad=False, so it has no gradient to check"
             )
         return x
-    if isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool):
+    if isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) and not arrays:
         return Value(float(x), name=f"x{i}")
-    if isinstance(x, (np.ndarray, list, tuple)):
+    if isinstance(x, (np.ndarray, list, tuple, int, float, np.floating, np.integer)) and not isinstance(x, bool):
         tensor_class = _tensor_class()
         if tensor_class is None:
             raise TypeError(f"gradcheck: input {i} is an array but autograd_core.tensor is not available")
@@ -331,9 +336,8 @@ def _extra_checks(out: Node, u: Any, leaves: list[Node], labels: list[str], firs
                 failed.append(f"gradient of {label!r} is a {type(grad).__name__}, expected a float")
             continue
         data = leaf.data
-        if np.shape(grad) != np.shape(data):
-            failed.append(f"gradient of {label!r} has shape {np.shape(grad)} but the input has shape {np.shape(data)}")
-        elif getattr(grad, "dtype", None) != getattr(data, "dtype", None):
+        # A wrong shape is reported by the row itself (it cannot be compared element by element).
+        if np.shape(grad) == np.shape(data) and getattr(grad, "dtype", None) != getattr(data, "dtype", None):
             failed.append(
                 f"gradient of {label!r} has dtype {getattr(grad, 'dtype', type(grad).__name__)} "
                 f"but the input has dtype {data.dtype}"

@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +28,10 @@ class GradientRow:
 
     ``relative_error`` is ``||a - n|| / (||a|| + ||n||)`` over all elements (0/0 shown as 0): the
     seeds' ``|a - b| / (|a| + |b|)`` for a single number, about 1e-10 for a correct gradient in
-    float64 and 1 for a gradient of the wrong sign.  ``worst_index`` is the element furthest
-    beyond the tolerance ``atol + rtol * |n|``, with both values there.
+    float64 and 1 for a gradient of the wrong sign.  ``worst_index`` is the element with the
+    largest error in units of its tolerance ``atol + rtol * |n|``, with both values there
+    (``backprop``, ``numerical``); the whole arrays are ``backprop_gradient`` and
+    ``numerical_gradient``.
     """
 
     name: str
@@ -41,6 +44,9 @@ class GradientRow:
     numerical: float
     passed: bool
     bad_elements: int = 0
+    problem: str = ""
+    backprop_gradient: np.ndarray | None = field(default=None, repr=False, compare=False)
+    numerical_gradient: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class LocalMismatch:
 
     def __str__(self) -> str:
         where = f"{self.op} node {self.node!r}" if self.node is not None else f"{self.op} node"
+        if math.isnan(self.local) and self.detail:
+            return f"{where} input {self.input_index} ({self.input_label!r}): {self.detail}"
         text = (
             f"{where} input {self.input_index} ({self.input_label!r}): "
             f"local derivative {_num(self.local)}, numerical {_num(self.numerical)}"
@@ -102,8 +110,10 @@ class GradcheckReport:
         local derivatives) first, then the gradients that differ, then the failed extra checks."""
         found = [str(m) for m in self.local_mismatches]
         for r in self.rows:
-            if not r.passed:
-                at = f" at {list(r.worst_index)}" if r.shape else ""
+            if not r.passed and r.problem:
+                found.append(f"gradient of {r.name!r}: {r.problem}")
+            elif not r.passed:
+                at = f" at {list(r.worst_index)}" if r.worst_index else ""
                 found.append(
                     f"gradient of {r.name!r} differs{at}: backprop {_num(r.backprop)}, numerical {_num(r.numerical)} "
                     f"(max abs error {r.max_abs_error:.2g}, relative error {r.relative_error:.2g}, "
@@ -135,7 +145,7 @@ class GradcheckReport:
                     "()" if not r.shape else "(" + ", ".join(map(str, r.shape)) + (",)" if len(r.shape) == 1 else ")"),
                     f"{r.max_abs_error:.2e}",
                     f"{r.relative_error:.2e}",
-                    "-" if not r.shape else "[" + ", ".join(map(str, r.worst_index)) + "]",
+                    "[" + ", ".join(map(str, r.worst_index)) + "]" if r.worst_index else "-",
                     _num(r.backprop),
                     _num(r.numerical),
                     "ok" if r.passed else "FAIL",
@@ -183,20 +193,25 @@ class GradcheckError(AssertionError):
 def compare(name: str, backprop: Any, numerical: Any, *, atol: float, rtol: float) -> GradientRow:
     """One row: backprop against numerical gradient for one input (arrays or numbers).
 
-    An element passes when ``|a - n| <= atol + rtol * |n|`` (NaNs never pass).
+    An element passes when ``|a - n| <= atol + rtol * |n|`` (NaNs never pass).  A backprop
+    gradient whose shape differs from the numerical one gives a failing row of NaNs.
     """
     a = np.asarray(backprop, dtype=np.float64)
     n = np.asarray(numerical, dtype=np.float64)
     if a.shape != n.shape:
-        raise ValueError(f"{name}: backprop gradient has shape {a.shape} but the numerical one has shape {n.shape}")
+        # A gradient of the wrong shape (a missing broadcast reduction) cannot be compared
+        # element by element: the row fails, and the extra checks say which shapes differ.
+        nan = float("nan")
+        problem = f"backprop gave a gradient of shape {a.shape} for an input of shape {n.shape}"
+        return GradientRow(name, n.shape, nan, nan, nan, (), nan, nan, False, int(n.size), problem, a, n)
     diff = np.abs(a - n)
     allowed = atol + rtol * np.abs(n)
     bad = ~(diff <= allowed)
     if a.size == 0:
-        return GradientRow(name, a.shape, 0.0, 0.0, 0.0, (), 0.0, 0.0, True)
+        return GradientRow(name, a.shape, 0.0, 0.0, 0.0, (), 0.0, 0.0, True, 0, "", a, n)
     # The worst element: the largest error in units of its allowance (NaN counts as infinite).
     with np.errstate(divide="ignore", invalid="ignore"):
-        excess = np.where(allowed > 0, diff / np.where(allowed > 0, allowed, 1), np.inf * (diff > 0))
+        excess = np.where(allowed > 0, diff / np.where(allowed > 0, allowed, 1), np.where(diff > 0, np.inf, 0.0))
     excess = np.where(np.isnan(diff), np.inf, excess)
     flat = int(np.argmax(excess))
     index = tuple(int(i) for i in np.unravel_index(flat, a.shape)) if a.shape else ()
@@ -214,6 +229,8 @@ def compare(name: str, backprop: Any, numerical: Any, *, atol: float, rtol: floa
         numerical=float(n[index]),
         passed=not bool(bad.any()),
         bad_elements=int(bad.sum()),
+        backprop_gradient=a,
+        numerical_gradient=n,
     )
 
 

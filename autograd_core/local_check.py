@@ -231,7 +231,8 @@ def _check_tensor_node(
         if vjp.shape != x.shape:
             mismatches.append(
                 LocalMismatch(node.op, node.name, i, parent.label, float("nan"), float("nan"),
-                              f"(its VJP has shape {vjp.shape}, the input has shape {x.shape})")
+                              f"its VJP has shape {vjp.shape} but the input has shape {x.shape} "
+                              "(a missing broadcast reduction?)")
             )
             continue
         d = rng.choice((-1.0, 1.0), size=x.shape) * rng.uniform(0.5, 1.5, size=x.shape)
