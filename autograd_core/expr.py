@@ -43,6 +43,7 @@ _UNARY = {ast.USub: "-", ast.UAdd: "+"}
 # What a refused construct is called in an error message.
 _CONSTRUCT_NAMES = {
     "Attribute": "attribute access",
+    "Call": "call",
     "Subscript": "subscript",
     "Slice": "slice",
     "Lambda": "lambda",
@@ -461,7 +462,7 @@ def _check_call(node: ast.Call, source: str) -> None:
     func = node.func
     allowed = ", ".join(FUNCTIONS)
     if not isinstance(func, ast.Name):
-        raise _refuse(func if isinstance(func, ast.Attribute) else node, source)
+        raise _refuse(func, source)  # (lambda: x)(), x.f(), f[0](x): refused by what is called
     if func.id not in FUNCTIONS:
         raise ExpressionError(
             f"calling {func.id!r} is not allowed; the functions are: {allowed}", source, node.col_offset, node.lineno

@@ -1,0 +1,113 @@
+"""``chainrule draw``: the happy path and every error, with its message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autograd_core.cli import main
+
+APPLE = ["draw", "price = apple * count * tax", "apple=100", "count=2", "tax=1.1"]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_happy_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "apple.svg"
+    status, out, err = run([*APPLE, "-o", str(target)], capsys)
+    assert status == 0, err
+    # The textbook's numbers: 220; d/dapple 2.2, d/dcount 110, d/dtax 200.
+    assert out.splitlines() == [
+        "price = 220",
+        "dprice/dapple = 2.2",
+        "dprice/dcount = 110",
+        "dprice/dtax   = 200",
+        f"wrote {target}",
+    ]
+    texts = ["".join(t.itertext()) for t in ET.parse(target).iter("{http://www.w3.org/2000/svg}text")]
+    assert "grad 2.2" in texts and "local 1.1" in texts
+
+
+def test_statements_and_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    formula = "apple_price = apple * count; price = apple_price * tax"
+    target = tmp_path / "slide"
+    status, out, _ = run(
+        ["draw", formula, "apple=100", "count=2", "tax=1.1", "-o", str(target), "--format", "dot",
+         "--rankdir", "TB", "--no-grad", "--no-local", "--title", "Before backward", "--digits", "2"],
+        capsys,
+    )
+    assert status == 0
+    assert "dprice/dapple_price = 1.1" in out
+    source = (tmp_path / "slide.dot").read_text()
+    assert "rankdir=TB" in source and "Before backward" in source
+    assert "grad" not in source and "local" not in source and "<b>apple_price</b>" in source
+
+
+def test_default_output_name(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(["draw", "y = 2 * x", "x=3", "--format", "dot"], capsys)
+    assert status == 0 and out.splitlines()[-1] == "wrote y.dot" and (tmp_path / "y.dot").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["draw", "price = apple * cnt * tax", "apple=100", "count=2", "tax=1.1"],
+         "unknown variable 'cnt'; known variables: apple, count, tax\n"
+         "  price = apple * cnt * tax\n                  ^"),
+        (["draw", "price = apple * * tax", "apple=1", "tax=1"],
+         "syntax error: invalid syntax\n  price = apple * * tax\n                  ^"),
+        (["draw", "y = x.real", "x=1"], "attribute access is not allowed in a formula"),
+        (["draw", "y = open(x)", "x=1"], "calling 'open' is not allowed; the functions are: exp, log, tanh"),
+        (["draw", "y = (lambda: x)()", "x=1"], "lambda is not allowed"),
+        (["draw", "import os", "x=1"], "import is not allowed"),
+        (["draw", "y = x * 2", "x"], "expected name=value, got 'x'"),
+        (["draw", "y = x * 2", "x=two"], "the value of 'x' is not a number: 'two'"),
+        (["draw", "y = x * 2", "x=1", "z=2"], "a value was given for 'z', which the formula does not use"),
+        (["draw", "y = log(x)", "x=-1"], "log"),
+        (["draw", "y = x * 2", "x=1", "-o", "y.svg", "--format", "png"], "-o y.svg asks for SVG but --format says PNG"),
+        (["draw", "y = x * 2", "x=1", "-o", "y.jpg"], "unknown suffix '.jpg'"),
+        (["draw", "y = x * 2", "x=1", "--digits", "0"], "--digits must be from 1 to 17"),
+    ],
+)
+def test_errors(args: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(args, capsys)
+    assert status == 2
+    assert err.startswith("chainrule draw: error: ")
+    assert message in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_too_many_nodes(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(["draw", "y = tanh(tanh(tanh(x)))", "x=1", "--max-nodes", "3"], capsys)
+    assert status == 2 and "4 nodes, more than max_nodes=3" in err
+
+
+def test_missing_graphviz(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    status, out, err = run([*APPLE, "-o", "apple.svg"], capsys)
+    assert status == 1 and "dprice/dapple = 2.2" in out
+    assert "apt-get install graphviz" in err
+
+
+def test_installed_command(tmp_path: Path) -> None:
+    """The console script, as a user runs it."""
+    command = Path(sys.executable).with_name("chainrule")
+    result = subprocess.run(
+        [str(command), *APPLE, "-o", "apple.png"], capture_output=True, text=True, cwd=tmp_path, env=os.environ
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dprice/dtax   = 200" in result.stdout
+    assert (tmp_path / "apple.png").read_bytes().startswith(b"\x89PNG")
