@@ -28,7 +28,7 @@ Example (the textbook's apple shopping):
     #  node         op     value  grad  state
     1  apple        input    100   2.2  done
     2  count        input      2   110  done
-    3  apple*count  mul      200   1.1  current
+    3  apple*count  mul      200   1.1  done
     4  tax          input    1.1   200  done
     5  price        mul      220     1  done
 """
@@ -268,6 +268,11 @@ class Backprop:
         return len(self._history) == len(self._ops)
 
     @property
+    def next_node(self) -> Node | None:
+        """The node the next step will process (None when done)."""
+        return None if self.done else self._ops[len(self._history)]
+
+    @property
     def history(self) -> tuple[Step, ...]:
         """The steps taken so far, first to last."""
         return tuple(self._history)
@@ -346,6 +351,10 @@ class Backprop:
         """How the texts call a node: its name, its expression (``apple*count``) or ``mul#7``."""
         return self._names.label(node)
 
+    def grad_name(self, node: Node) -> str:
+        """How the texts write a node's gradient: ``dprice``, ``d(apple*count)``."""
+        return self._names.grad_name(node)
+
     def gradient(self, node: Node) -> Any:
         """The node's gradient so far: its ``grad`` plus what this pass has gathered for it
         (None when it has nothing yet)."""
@@ -367,7 +376,7 @@ class Backprop:
         return self._names.forward_lines()
 
     def __repr__(self) -> str:
-        where = "done" if self.done else f"next: {self.label(self._ops[len(self._history)])}"
+        where = "done" if self.done else f"next: {self.label(self.next_node)}"
         return f"<Backprop of {self.label(self.root)}: step {len(self._history)}/{len(self._ops)}, {where}>"
 
     # -- internals ------------------------------------------------------------------------------
@@ -579,6 +588,8 @@ class _Names:
             else:
                 grad = format_number(steps.gradient(node))
                 state = steps.state(node)
+                if state == "current" and steps.done:
+                    state = "done"  # the walk is over: nothing is being processed any more
                 if state == "pending" and grad:
                     state = "seeded" if node is steps.root else "gathering"
             op = node.op or "input"

@@ -1,0 +1,129 @@
+"""``chainrule steps`` and ``chainrule lecture``: backprop step by step from a formula.
+
+``chainrule steps "price = apple * count * tax" apple=100 count=2 tax=1.1`` prints the forward
+pass, every step of the backward pass (one block per node, in the textbook's terms) and the
+final table of values and gradients.  ``chainrule lecture ... -o apple.html`` writes the same
+walk as a self-contained HTML page with one diagram per step.
+
+Example:
+    >>> from autograd_core.cli import main
+    >>> main(["steps", "y = x * x", "x=3"])   # doctest: +ELLIPSIS
+    y = x * x
+    <BLANKLINE>
+    forward pass, left to right:
+      y = mul(x, x) = mul(3, 3) = 9
+    ...
+    0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from autograd_core import DomainError, Value
+from autograd_core.expr import ExpressionError, parse, parse_assignments
+from autograd_core.steps import Backprop, format_number
+
+__all__ = ["build", "register", "walk_text"]
+
+_EXAMPLE = 'chainrule {command} "price = apple * count * tax" apple=100 count=2 tax=1.1'
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``steps`` and ``lecture`` to the ``chainrule`` parser."""
+    steps = subparsers.add_parser(
+        "steps",
+        help="print backprop step by step for a formula",
+        description="Print the forward pass, then every step of backprop (upstream x local = contribution "
+        "for each input), then every node's value and gradient.",
+        epilog="example: " + _EXAMPLE.format(command="steps"),
+    )
+    _formula_arguments(steps)
+    steps.set_defaults(func=_run_steps)
+
+    lecture = subparsers.add_parser(
+        "lecture",
+        help="write a self-contained HTML page that steps through backprop",
+        description="Write one HTML file (no network needed) showing the forward pass, then backprop step by "
+        "step, one diagram per step; Previous/Next buttons and the arrow keys move through it.",
+        epilog="example: " + _EXAMPLE.format(command="lecture") + " -o apple.html",
+    )
+    _formula_arguments(lecture)
+    lecture.add_argument("-o", "--output", default="lecture.html", help="the HTML file to write (default: %(default)s)")
+    lecture.add_argument("--title", help="the page's heading (default: the formula)")
+    lecture.add_argument(
+        "--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="diagram direction (default: %(default)s)"
+    )
+    lecture.set_defaults(func=_run_lecture)
+
+
+def _formula_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("formula", help='e.g. "price = apple * count * tax" (several statements: separate with ;)')
+    parser.add_argument("values", nargs="*", metavar="name=value", help="a value for every input, e.g. apple=100")
+
+
+def build(formula: str, assignments: list[str]) -> Value:
+    """The output node of ``formula`` evaluated at ``name=value`` assignments.
+
+    >>> build("price = apple * count * tax", ["apple=100", "count=2", "tax=1.1"]).name
+    'price'
+    """
+    program = parse(formula)
+    nodes = program.evaluate(parse_assignments(assignments))
+    return nodes[program.output]
+
+
+def walk_text(root: Value, formula: str | None = None) -> str:
+    """The whole walk as text: forward pass, each backprop step, the final table."""
+    steps = Backprop(root)
+    parts = []
+    if formula:
+        parts.append(formula.strip() + "\n")
+    forward = steps.forward_lines()
+    parts.append("forward pass, left to right:\n" + "\n".join(f"  {line}" for line in forward) + "\n")
+    seed = format_number(steps.gradient(root))
+    parts.append(f"backward pass, right to left, from {steps.grad_name(root)} = {seed}:")
+    for step in steps:
+        parts.append(step.text + "\n")
+    parts.append("every node after backprop:\n" + "\n".join(f"  {line}" for line in steps.table().splitlines()))
+    return "\n".join(parts)
+
+
+def _graph(args: argparse.Namespace) -> Value | None:
+    try:
+        root = build(args.formula, args.values)
+    except (ExpressionError, DomainError, TypeError) as error:
+        print(f"chainrule {args.command}: error: {error}", file=sys.stderr)
+        return None
+    if not root.requires_grad:
+        print(
+            f"chainrule {args.command}: error: {root.label!r} does not depend on any input: there is nothing "
+            "to backpropagate into",
+            file=sys.stderr,
+        )
+        return None
+    return root
+
+
+def _run_steps(args: argparse.Namespace) -> int:
+    root = _graph(args)
+    if root is None:
+        return 2
+    print(walk_text(root, args.formula))
+    return 0
+
+
+def _run_lecture(args: argparse.Namespace) -> int:
+    from .lecture import lecture
+
+    root = _graph(args)
+    if root is None:
+        return 2
+    try:
+        path = lecture(root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir)
+    except (OSError, ValueError) as error:
+        print(f"chainrule lecture: error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB): open it in a browser, use the arrow keys")
+    return 0
