@@ -1,0 +1,78 @@
+"""``Linear`` (alias ``Affine``, the textbook's name): ``x @ W + b``.
+
+``W`` has shape ``(in_features, out_features)`` as in the textbook (so ``x @ W``, no transpose);
+inputs of more than two dimensions are flattened to ``(batch, -1)`` first, as the textbook's
+Affine layer does with images.
+
+Example:
+    >>> import numpy as np
+    >>> layer = Linear(784, 100, init="he", seed=0)
+    >>> layer(np.zeros((5, 1, 28, 28))).shape
+    (5, 100)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Tensor
+
+from .init import init_weight
+from .module import Module
+
+
+class Linear(Module):
+    """A fully connected layer with weight ``W`` (in, out) and bias ``b`` (out,), zeros at first.
+
+    ``init``: ``"he"`` (default, for ReLU), ``"xavier"`` (sigmoid, tanh) or a standard deviation.
+    ``rng`` or ``seed`` make the initial weights reproducible; ``dtype`` float64 or float32.
+
+    >>> layer = Linear(3, 2, init=0.01, seed=1)
+    >>> layer
+    Linear(in_features=3, out_features=2, bias=True, dtype=float64)
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        init: str | float = "he",
+        rng: np.random.Generator | None = None,
+        seed: int | None = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        for label, n in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(n, int | np.integer) or n < 1:
+                raise ValueError(f"Linear: {label} must be a positive integer, got {n!r}")
+        rng = rng if rng is not None else np.random.default_rng(seed)
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        weight = init_weight(self.in_features, self.out_features, init, rng, dtype)
+        self.W = Tensor(weight, requires_grad=True, name="W")
+        self.b = Tensor(np.zeros(self.out_features, dtype=dtype), requires_grad=True, name="b") if bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        if not hasattr(x, "shape"):
+            x = np.asarray(x, dtype=self.W.dtype)
+        shape = tuple(x.shape)
+        if len(shape) > 2:
+            x = x.reshape(shape[0], -1)
+        if len(shape) == 0 or x.shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: input of shape {shape} has {x.shape[-1] if shape else 0} features, the layer expects "
+                f"{self.in_features} (W has shape {self.W.shape})"
+            )
+        out = x @ self.W
+        return out + self.b if self.b is not None else out
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.b is not None}, dtype={self.W.dtype}"
+        )
+
+
+Affine = Linear

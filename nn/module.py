@@ -1,0 +1,159 @@
+"""``Module``: the base class of layers and networks, finding their parameters by itself.
+
+A parameter is any ``Tensor`` attribute with ``requires_grad=True``; a sub-module is any
+``Module`` attribute, or a ``Module`` inside a list or tuple attribute.  Names follow the
+attribute path (``"0.W"``, ``"encoder.b"``), in the order the attributes were set.
+
+Example:
+    >>> import numpy as np
+    >>> from autograd_core import Tensor
+    >>> class Scale(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.w = Tensor(np.ones(3), requires_grad=True)
+    ...     def forward(self, x):
+    ...         return x * self.w
+    >>> [name for name, _ in Scale().named_parameters()]
+    ['w']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Tensor
+
+
+class Module:
+    """Base class: ``forward`` is what calling the module does; parameters are found automatically.
+
+    >>> from nn import Linear
+    >>> layer = Linear(3, 2, seed=0)
+    >>> [(name, p.shape) for name, p in layer.named_parameters()]
+    [('W', (3, 2)), ('b', (2,))]
+    """
+
+    training: bool = True
+
+    def __init__(self) -> None:
+        self.training = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - defined by subclasses
+        raise NotImplementedError(f"{type(self).__name__} defines no forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # -- structure ------------------------------------------------------------------------------
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their attribute names (``"layers.0"`` for list items)."""
+        for attr, value in vars(self).items():
+            if isinstance(value, Module):
+                yield attr, value
+            elif isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{attr}.{i}", item
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """Every parameter (each once, even if shared) with its dotted name."""
+        seen: set[int] = set()
+        for name, p in self._walk_parameters(prefix):
+            if id(p) not in seen:
+                seen.add(id(p))
+                yield name, p
+
+    def _walk_parameters(self, prefix: str) -> Iterator[tuple[str, Tensor]]:
+        for attr, value in vars(self).items():
+            if isinstance(value, Tensor) and value.requires_grad:
+                yield prefix + attr, value
+        for name, child in self.named_children():
+            yield from child._walk_parameters(f"{prefix}{name}.")
+
+    def parameters(self) -> list[Tensor]:
+        """Every parameter, in the order of :meth:`named_parameters`."""
+        return [p for _, p in self.named_parameters()]
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every sub-module, depth first."""
+        yield self
+        for _, child in self.named_children():
+            yield from child.modules()
+
+    # -- gradients and modes --------------------------------------------------------------------
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (``grad`` back to ``None``) before the next backward."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        """Training mode (dropout active) for this module and its sub-modules; returns self."""
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode (dropout off); returns self."""
+        return self.train(False)
+
+    # -- weights --------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter's array, by name (what :func:`nn.save` writes)."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> None:
+        """Copy arrays into the parameters, in place (dtype kept).
+
+        Missing names, unexpected names (when ``strict``) and shape mismatches raise a
+        ``ValueError`` naming every offending array; nothing is changed in that case.
+
+        >>> from nn import Linear
+        >>> layer = Linear(2, 2, seed=0)
+        >>> layer.load_state_dict({"W": np.zeros((2, 3)), "b": np.zeros(2)})
+        Traceback (most recent call last):
+        ...
+        ValueError: load_state_dict (Linear): array 'W' has shape (2, 3), the model expects (2, 2)
+        """
+        params = dict(self.named_parameters())
+        problems = []
+        missing = [name for name in params if name not in state]
+        if missing:
+            problems.append("missing array(s) " + ", ".join(map(repr, missing)))
+        unexpected = [name for name in state if name not in params]
+        if unexpected and strict:
+            problems.append("unexpected array(s) " + ", ".join(map(repr, unexpected)))
+        arrays = {}
+        for name, p in params.items():
+            if name not in state:
+                continue
+            value = state[name]
+            array = np.asarray(value.data if isinstance(value, Tensor) else value)
+            if array.shape != p.shape:
+                problems.append(f"array {name!r} has shape {array.shape}, the model expects {p.shape}")
+            elif array.dtype.kind not in "biuf":
+                problems.append(f"array {name!r} has dtype {array.dtype}, not numbers")
+            else:
+                arrays[name] = array
+        if problems:
+            raise ValueError(f"load_state_dict ({type(self).__name__}): " + "; ".join(problems))
+        for name, array in arrays.items():
+            params[name].data[...] = array
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{type(self).__name__}("]
+        for name, child in children:
+            first, *rest = repr(child).split("\n")
+            lines.append(f"  ({name}): {first}")
+            lines.extend("  " + line for line in rest)
+        lines.append(")")
+        return "\n".join(lines)
+
+    def extra_repr(self) -> str:
+        """What ``repr`` shows inside the parentheses of a module without sub-modules."""
+        return ""

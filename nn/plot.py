@@ -1,0 +1,47 @@
+"""The learning curves of a training run as a PNG: loss and accuracy per epoch, train and test.
+
+Drawn with Matplotlib's object API on the Agg canvas (no window, no global pyplot state).
+
+Example:
+    >>> from nn.training import History, EpochStats
+    >>> h = History([EpochStats(1, 0.6, 0.8, 0.5, 0.82, 1.0, 1e-3), EpochStats(2, 0.4, 0.86, 0.42, 0.85, 1.0, 1e-3)])
+    >>> plot_history(h, "/tmp/curves.png")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+
+from .training import History
+
+
+def plot_history(history: History, path: str | os.PathLike, title: str | None = None) -> None:
+    """Write ``path`` (PNG): left, loss per epoch; right, accuracy (%) per epoch."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not history.epochs:
+        raise ValueError("plot_history: no finished epoch to plot")
+    epochs = history.column("epoch")
+    fig = Figure(figsize=(10, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    loss_ax.plot(epochs, history.column("train_loss"), "o-", label="train")
+    acc_ax.plot(epochs, [100 * a for a in history.column("train_acc")], "o-", label="train")
+    if history.epochs[0].test_loss is not None:
+        loss_ax.plot(epochs, history.column("test_loss"), "s--", label="test")
+        acc_ax.plot(epochs, [100 * a for a in history.column("test_acc")], "s--", label="test")
+        best = max(history.epochs, key=lambda e: e.test_acc or 0.0)
+        acc_ax.annotate(
+            f"{100 * (best.test_acc or 0):.2f}%", (best.epoch, 100 * (best.test_acc or 0)),
+            textcoords="offset points", xytext=(-10, -18), ha="center",
+        )
+    loss_ax.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
+    acc_ax.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    for ax in (loss_ax, acc_ax):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(os.fspath(path), format="png")
