@@ -8,6 +8,7 @@
 12.0
 """
 
+from .gradcheck import GradcheckError, GradcheckReport, GradcheckWarning, check_model, gradcheck, numerical_gradient
 from .graph import (
     Node,
     backward,
@@ -29,16 +30,22 @@ __all__ = [
     "OPS",
     "Backprop",
     "DomainError",
+    "GradcheckError",
+    "GradcheckReport",
+    "GradcheckWarning",
     "Node",
     "Tensor",
     "Value",
     "backward",
+    "check_model",
     "concatenate",
     "detect_anomaly",
     "enable_grad",
+    "gradcheck",
     "is_grad_enabled",
     "name_scope",
     "no_grad",
+    "numerical_gradient",
     "softmax_cross_entropy",
     "stack",
     "topological_order",

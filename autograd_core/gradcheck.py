@@ -43,6 +43,10 @@ __all__ = [
     "numerical_gradient",
 ]
 
+_NOTE_KINK = (
+    "An input sits at a kink (see the warnings): the derivative jumps there and central differences "
+    "average the two sides, so a disagreement at this point proves nothing; check a point away from it."
+)
 _NOTE_FLOW = (
     "Every recorded local derivative agrees with its op, so the error is in how gradients are "
     "combined or routed (a missing broadcast reduction, a transposed matrix, an op whose backward "
@@ -395,7 +399,7 @@ def _add_notes(report: GradcheckReport, checked_locals: bool) -> None:
     if not checked_locals or report.local_mismatches:
         return
     if any(not r.passed for r in report.rows):
-        report.notes.append(_NOTE_FLOW)
+        report.notes.append(_NOTE_KINK if any("kink" in w or "tie" in w for w in report.warnings) else _NOTE_FLOW)
 
 
 def _emit_warnings(report: GradcheckReport) -> None:

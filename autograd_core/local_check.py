@@ -61,8 +61,8 @@ def _check_value_node(
     xs = [p.data for p in parents]
     if node.op in KINK_OPS and abs(xs[0]) < distance:
         warnings.append(
-            f"{_where(node)}: input {xs[0]:.3g} is within {distance:.1g} of the kink at 0; finite "
-            "differences straddle it (they give about 0.5 there), so this point cannot be checked"
+            f"{_where(node)}: its input {parents[0].label!r} = {xs[0]:.3g} is within {distance:.1g} of the kink "
+            "at 0; finite differences straddle it (they give about 0.5 there), so this point cannot be checked"
         )
         return
     recorded = node.local

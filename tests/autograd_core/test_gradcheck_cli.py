@@ -1,0 +1,84 @@
+"""``chainrule check``: backprop and numerical gradients side by side, a non-zero exit when they
+disagree, and the wrong op named."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+import autograd_core.value as value_module
+from autograd_core.cli import main
+
+
+def patch_scalar_op(monkeypatch, name: str, factor: float) -> None:
+    """OPS[name] with its derivative multiplied by ``factor`` (also where Value's methods bound it)."""
+    good = value_module.OPS[name]
+    bad = value_module.ScalarOp(
+        good.name, good.symbol, good.forward, lambda *args: tuple(factor * d for d in good.derivative(*args)),
+        good.has_arg,
+    )
+    monkeypatch.setitem(value_module.OPS, name, bad)
+    for attribute in dir(value_module):
+        if getattr(value_module, attribute) is good:
+            monkeypatch.setattr(value_module, attribute, bad)
+
+
+def rows(output: str) -> dict[str, list[str]]:
+    """The table's rows by variable name."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("variable"))
+    table = {}
+    for line in lines[start + 1 :]:
+        parts = line.split()
+        if len(parts) < 6:
+            break
+        table[parts[0]] = parts[1:]
+    return table
+
+
+def test_check_prints_both_gradients_and_exits_zero(capsys):
+    status = main(["check", "f = x**3 * exp(y)", "x=2", "y=0.5"])
+    out = capsys.readouterr().out
+    assert status == 0
+    table = rows(out)
+    # By hand: df/dx = 3 x^2 e^y, df/dy = x^3 e^y.
+    for name, expected in (("x", 12 * math.exp(0.5)), ("y", 8 * math.exp(0.5))):
+        backprop, numerical = float(table[name][0]), float(table[name][1])
+        assert backprop == pytest.approx(expected, rel=1e-5)
+        assert numerical == pytest.approx(expected, rel=1e-5)
+        assert float(table[name][3]) < 1e-8  # relative error
+        assert table[name][4] == "ok"
+    assert "agree" in out
+
+
+def test_check_with_a_wrong_op_exits_one_and_names_it(monkeypatch, capsys):
+    patch_scalar_op(monkeypatch, "exp", 1.01)
+    status = main(["check", "g = exp(y); f = x**3 * g", "x=2", "y=0.5"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert rows(out)["y"][4] == "DIFFERENT"
+    assert rows(out)["x"][4] == "ok"
+    assert "exp node 'g' input 0 ('y')" in out
+    assert "DISAGREE" in out
+
+
+def test_check_reports_a_missing_value_and_exits_two(capsys):
+    status = main(["check", "f = x * y", "x=2"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "'y'" in err
+
+
+def test_check_is_installed_as_a_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_core.cli", "check", "f = tanh(x) * x", "x=0.3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    sech2 = 1 - math.tanh(0.3) ** 2
+    assert float(rows(result.stdout)["x"][0]) == pytest.approx(math.tanh(0.3) + 0.3 * sech2, rel=1e-5)
