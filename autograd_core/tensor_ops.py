@@ -60,8 +60,9 @@ def _broadcast_error(op: str, a: Tensor, b: Tensor) -> ValueError:
 
 
 def _domain_error(op: str, node: Tensor, bad: np.ndarray, what: str) -> DomainError:
+    """``bad``: a boolean array, in the shape of the node's data or broadcast to a larger one."""
     count = int(np.count_nonzero(bad))
-    first = node.data[bad].flat[0]
+    first = np.broadcast_to(node.data, bad.shape)[bad].flat[0].item()
     return DomainError(
         f"{op}: {what} in node {node._describe()} (shape {node.shape}): {count} entr"
         f"{'y' if count == 1 else 'ies'}, e.g. {first!r}"

@@ -80,7 +80,7 @@ def _max_vjp(node: Tensor, g: np.ndarray) -> tuple:
     axes, _ = node._saved
     peak = _expand(node.data, node)
     mask = x == peak
-    share = _expand(g, node) / mask.sum(axis=axes, keepdims=True)
+    share = _expand(g, node) / mask.sum(axis=axes, keepdims=True, dtype=x.dtype)
     return (mask * share,)
 
 
