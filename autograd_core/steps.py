@@ -574,10 +574,11 @@ class _Names:
             values = [format_number(p.data) for p in node.parents]
             if node.arg is not None:
                 values.append(format_number(node.arg))
-            lines.append(
-                f"{self.label(node):<{width}} = {self.call(node)} = {node.op}({', '.join(values)})"
-                f" = {format_number(node.data)}"
-            )
+            computed = f"{node.op}({', '.join(values)}) = {format_number(node.data)}"
+            line = f"{self.label(node):<{width}} = {self.call(node)} = {computed}"
+            if len(line) > WIDTH - 2:  # the CLI indents it by two
+                line = f"{self.label(node):<{width}} = {computed}"
+            lines.append(line)
         return lines
 
     def table(self, steps: Backprop) -> Text:
