@@ -232,7 +232,7 @@ _TEMPLATE = """<!DOCTYPE html>
   .diagram svg {{ width: 100%; height: 100%; max-height: 58vh; }}
   pre.text {{ margin: 0.6rem 0 0; padding: 0.8rem 1.2rem; background: var(--band); border-radius: 8px;
     font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
-    font-size: clamp(14px, 1.35vw, 22px); line-height: 1.45; overflow-x: auto; white-space: pre;
+    font-size: clamp(15px, 1.6vw, 26px); line-height: 1.45; overflow-x: auto; white-space: pre;
     min-height: calc(6 * 1.45em + 1.6rem); }}
   nav {{ display: flex; align-items: center; justify-content: center; gap: 1.5rem; padding: 0.8rem; }}
   nav button {{ font: inherit; font-size: 1.15rem; padding: 0.5rem 1.6rem; border-radius: 8px;
