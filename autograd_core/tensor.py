@@ -338,6 +338,24 @@ class Tensor(Node):
         """Matrix product ``self @ other`` (1-D, 2-D and batched, as ``np.matmul``)."""
         return _ops.matmul(self, other)
 
+    # Comparisons read the forward values and give boolean arrays (not recorded: they have no
+    # gradient).  Equality stays identity, so nodes remain hashable.
+    def __lt__(self, other: Any) -> np.ndarray:
+        return self.data < _plain(other)
+
+    def __le__(self, other: Any) -> np.ndarray:
+        return self.data <= _plain(other)
+
+    def __gt__(self, other: Any) -> np.ndarray:
+        return self.data > _plain(other)
+
+    def __ge__(self, other: Any) -> np.ndarray:
+        return self.data >= _plain(other)
+
+    def argmax(self, axis: int | None = None) -> np.ndarray:
+        """Index of the maximum (an integer array, not recorded): ``logits.argmax(axis=1)``."""
+        return self.data.argmax(axis=axis)
+
     # -- elementwise functions -----------------------------------------------------------------
     def exp(self) -> Tensor:
         """e ** x.  VJP: g * out."""
@@ -411,6 +429,10 @@ class Tensor(Node):
 
 
 _SHOWN = 8
+
+
+def _plain(value: Any) -> Any:
+    return value.data if isinstance(value, Node) else value
 
 
 def _short(array: np.ndarray) -> str:

@@ -187,3 +187,11 @@ def test_size_one_outputs_need_no_grad_argument_and_0d_gradients_are_arrays():
     s = Tensor(3.0, requires_grad=True)
     (s * s + s).backward()
     assert isinstance(s.grad, np.ndarray) and s.grad.shape == () and s.grad == 7.0
+
+
+def test_comparisons_and_argmax_read_forward_values():
+    t = Tensor(np.array([[1.0, 3.0], [2.0, 0.0]]), requires_grad=True)
+    np.testing.assert_array_equal(t > 1.5, [[False, True], [True, False]])
+    np.testing.assert_array_equal(t <= Tensor(np.ones((2, 2))), [[True, False], [False, True]])
+    np.testing.assert_array_equal(t.argmax(axis=1), [1, 0])
+    assert len({t, t}) == 1  # still hashed by identity
