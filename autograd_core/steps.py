@@ -157,7 +157,7 @@ class _Undo:
     """What one step changed, to put it back exactly."""
 
     grads: list[tuple[Node, Any]]
-    pending: list[tuple[Node, Any]]  # None: the entry was absent
+    pending: list[tuple[Node, Any]]  # _MISSING: the entry was absent
 
 
 _MISSING = object()

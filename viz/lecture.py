@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import os
 import re
@@ -179,6 +180,15 @@ def _svg(graph: Any) -> str:
     return svg.strip()
 
 
+_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
+
+
+def _natural_width(svg: str) -> float:
+    """The diagram's width in points, as Graphviz laid it out (for the zoomed view)."""
+    match = _VIEWBOX.search(svg)
+    return float(match.group(1)) if match else 800.0
+
+
 def _prefix_ids(svg: str, prefix: str) -> str:
     """Make ids unique on the page (several diagrams share one document)."""
     svg = re.sub(r'\bid="', f'id="{prefix}', svg)
@@ -194,7 +204,8 @@ def page(slides: list[Frame], *, title: str) -> str:
         sections.append(
             f'<section class="frame" data-counter="{html.escape(frame.counter)}"{hidden}>\n'
             f"<h2>{html.escape(frame.heading)}</h2>\n"
-            f'<div class="diagram">{_prefix_ids(frame.svg, f"f{k}-")}</div>\n'
+            f'<div class="diagram" style="--w: {_natural_width(frame.svg):.0f}" title="click or press z to zoom">'
+            f'{_prefix_ids(frame.svg, f"f{k}-")}</div>\n'
             f'<pre class="text">{html.escape(frame.text)}</pre>\n'
             "</section>"
         )
@@ -204,8 +215,13 @@ def page(slides: list[Frame], *, title: str) -> str:
         counter=html.escape(first),
         frames="\n".join(sections),
         total_json=json.dumps(len(slides)),
+        highlight=_HIGHLIGHT,
     )
 
+
+# The fill viz.draw gives the node being processed; the zoomed view scrolls to it.
+# (``viz.draw`` is the function, so the module is fetched by its full name.)
+_HIGHLIGHT = getattr(importlib.import_module(f"{__package__}.draw"), "_CURRENT_FILL", "#fff3b0")
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -228,12 +244,16 @@ _TEMPLATE = """<!DOCTYPE html>
   .frame {{ flex: 1; display: flex; flex-direction: column; min-height: 0; }}
   .frame[hidden] {{ display: none; }}
   .frame h2 {{ margin: 0.4rem 0; font-size: 1.25rem; font-weight: 500; color: var(--muted); }}
-  .diagram {{ flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; }}
-  .diagram svg {{ width: 100%; height: 100%; max-height: 58vh; }}
+  .diagram {{ flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center;
+    cursor: zoom-in; }}
+  .diagram svg {{ width: 100%; height: 100%; max-height: 62vh; }}
+  /* zoomed: the diagram at twice its laid-out size, scrolled around (for graphs too big to fit) */
+  main.zoomed .diagram {{ display: block; overflow: auto; cursor: zoom-out; }}
+  main.zoomed .diagram svg {{ width: calc(var(--w) * 2px); height: auto; max-height: none; }}
   pre.text {{ margin: 0.6rem 0 0; padding: 0.8rem 1.2rem; background: var(--band); border-radius: 8px;
     font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
-    font-size: clamp(15px, 1.6vw, 26px); line-height: 1.45; overflow-x: auto; white-space: pre;
-    min-height: calc(6 * 1.45em + 1.6rem); }}
+    font-size: clamp(15px, 1.45vw, 24px); line-height: 1.4; overflow-x: auto; white-space: pre;
+    min-height: calc(5 * 1.4em + 1.6rem); }}
   nav {{ display: flex; align-items: center; justify-content: center; gap: 1.5rem; padding: 0.8rem; }}
   nav button {{ font: inherit; font-size: 1.15rem; padding: 0.5rem 1.6rem; border-radius: 8px;
     border: 1px solid #bbb; background: #fff; cursor: pointer; }}
@@ -252,7 +272,7 @@ _TEMPLATE = """<!DOCTYPE html>
 </main>
 <nav>
   <button id="prev" type="button" title="Previous (left arrow)">&#9664; Previous</button>
-  <span class="hint">&larr; / &rarr; keys</span>
+  <span class="hint">&larr; / &rarr; keys &middot; z: zoom</span>
   <button id="next" type="button" title="Next (right arrow)">Next &#9654;</button>
 </nav>
 <script>
@@ -271,6 +291,18 @@ _TEMPLATE = """<!DOCTYPE html>
     prev.disabled = current === 0;
     next.disabled = current === total - 1;
     if (history.replaceState) {{ history.replaceState(null, "", "#" + current); }}
+    if (typeof focus === "function") {{ focus(); }}
+  }}
+  var main = document.querySelector("main");
+  function focus() {{
+    // zoomed in: bring the node being processed (drawn with the highlight fill) into view
+    if (!main.classList.contains("zoomed")) {{ return; }}
+    var mark = frames[current].querySelector('[fill="{highlight}"]');
+    if (mark && mark.scrollIntoView) {{ mark.scrollIntoView({{block: "center", inline: "center"}}); }}
+  }}
+  function zoom() {{ main.classList.toggle("zoomed"); focus(); }}
+  for (var d = 0; d < frames.length; d++) {{
+    frames[d].querySelector(".diagram").addEventListener("click", zoom);
   }}
   prev.addEventListener("click", function () {{ show(current - 1); }});
   next.addEventListener("click", function () {{ show(current + 1); }});
@@ -281,6 +313,7 @@ _TEMPLATE = """<!DOCTYPE html>
     else if (key === "ArrowLeft" || key === "PageUp") {{ show(current - 1); }}
     else if (key === "Home") {{ show(0); }}
     else if (key === "End") {{ show(total - 1); }}
+    else if (key === "z" || key === "Z") {{ zoom(); }}
     else {{ return; }}
     event.preventDefault();
   }});

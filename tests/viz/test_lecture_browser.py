@@ -67,6 +67,13 @@ def test_click_through_the_lecture_in_chromium(tmp_path):
             assert "step 3/4" in page.inner_text("section.frame:visible pre")
             page.keyboard.press("ArrowRight")
             assert page.inner_text("#counter") == "step 4 / 4"
+            # z zooms the diagram to twice its laid-out size (scrollable), z again fits it back
+            fitted = page.locator("section.frame:visible svg").bounding_box()["width"]
+            page.keyboard.press("z")
+            assert "zoomed" in page.get_attribute("main", "class")
+            assert page.locator("section.frame:visible svg").bounding_box()["width"] > fitted
+            page.keyboard.press("z")
+            assert page.locator("section.frame:visible svg").bounding_box()["width"] == fitted
             page.keyboard.press("Home")
             assert page.inner_text("#counter") == "forward pass"
             assert errors == []
