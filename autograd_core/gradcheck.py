@@ -369,12 +369,25 @@ def _gap(a: np.ndarray, b: np.ndarray) -> str:
     return f"{float(np.nanmax(np.abs(a - b))):.3g}" if a.size else "0"
 
 
+class _ShapeChanged(ValueError):
+    """fn's result has another shape once an input is nudged."""
+
+
 def _numerical_for_leaf(fn: Callable[..., Node], leaves: list[Node], leaf: Node, label: str, u: Any, eps: float):
     """Central differences of sum(u * fn(...)) with respect to one input, element by element."""
 
+    shape = np.shape(u)
+
     def evaluate() -> float:
         with no_grad():
-            return _project(fn(*leaves), u)
+            out = fn(*leaves)
+        if not isinstance(out, Value) and np.shape(getattr(out, "data", out)) != shape:
+            raise _ShapeChanged(
+                f"gradcheck: fn's result changed shape from {shape} to {np.shape(getattr(out, 'data', out))} "
+                f"when {label!r} was nudged: fn must not branch on its inputs' values (e.g. a mask "
+                "computed from them inside fn; compute it once, outside)"
+            )
+        return _project(out, u)
 
     try:
         if isinstance(leaf, Value):
@@ -388,6 +401,8 @@ def _numerical_for_leaf(fn: Callable[..., Node], leaves: list[Node], leaf: Node,
                 leaf.data = saved
             return np.float64((up - down) / (2 * eps))
         return _numerical_gradient(lambda _: evaluate(), leaf.data, eps, warn=False)
+    except _ShapeChanged:
+        raise
     except (ArithmeticError, ValueError) as error:
         raise ValueError(
             f"gradcheck: fn failed when {label!r} was nudged by eps={eps:g} ({type(error).__name__}: {error}); "

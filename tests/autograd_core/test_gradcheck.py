@@ -275,3 +275,9 @@ def test_input_at_a_domain_edge_is_reported_by_name():
 def test_input_without_gradient_is_refused():
     with pytest.raises(ValueError, match="requires_grad=False"):
         gradcheck(lambda x: x * 2, Value(1.0, requires_grad=False))
+
+
+def test_fn_that_branches_on_its_inputs_is_explained():
+    x = Tensor(np.array([1e-7, 0.5, -0.2]), requires_grad=True, name="x")
+    with pytest.raises(ValueError, match="changed shape.*mask"):
+        gradcheck(lambda x: x[x.data > 0], x)
