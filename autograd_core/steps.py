@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .graph import Node, no_grad, topological_order
+from .graph import MODE, Node, _checked_chain_rule, no_grad, topological_order
 
 __all__ = ["Backprop", "Contribution", "Step", "Text", "format_number"]
 
@@ -296,7 +296,11 @@ class Backprop:
         contributions = self._contributions(node, upstream)
         if k == 0 and self._root_grad_before is not _MISSING:
             node.grad = self._root_grad_before  # the seed was shown early; now the chain rule adds it
-        self._run_chain_rule((node, *finished))
+        try:
+            self._run_chain_rule((node, *finished))
+        except BaseException:
+            self._restore(undo)  # e.g. detect_anomaly() stopped it: leave the pass as it was
+            raise
         self._done.add(node)
         self._done.update(finished)
         step = Step(
@@ -318,14 +322,7 @@ class Backprop:
         if not self._history:
             raise ValueError("backprop: no step to undo (this is the start: only the output's gradient is seeded)")
         step = self._history.pop()
-        undo = self._undo.pop()
-        for node, grad in undo.grads:
-            node.grad = grad
-        for node, value in undo.pending:
-            if value is _MISSING:
-                self.pending.pop(node, None)
-            else:
-                self.pending[node] = value
+        self._restore(self._undo.pop())
         self._done.discard(step.node)
         self._done.difference_update(step.finished)
 
@@ -381,9 +378,23 @@ class Backprop:
 
     # -- internals ------------------------------------------------------------------------------
     def _run_chain_rule(self, nodes: tuple[Node, ...]) -> None:
-        # As backward() does without create_graph: gradients are plain numbers, nothing recorded.
+        # As backward() does without create_graph: gradients are plain numbers, nothing recorded;
+        # under detect_anomaly() each node is checked, as backward() checks it.
         with no_grad():
-            self._chain_rule(nodes, self.pending, False)
+            if MODE.anomaly:
+                for node in nodes:
+                    _checked_chain_rule(self._chain_rule, node, self.pending, False)
+            else:
+                self._chain_rule(nodes, self.pending, False)
+
+    def _restore(self, undo: _Undo) -> None:
+        for node, grad in undo.grads:
+            node.grad = grad
+        for node, value in undo.pending:
+            if value is _MISSING:
+                self.pending.pop(node, None)
+            else:
+                self.pending[node] = value
 
     def _contributions(self, node: Node, upstream: Any) -> tuple[Contribution, ...]:
         """What the chain rule is about to send to each input, computed with the same

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd_core import Tensor, Value
+from autograd_core import Tensor, Value, detect_anomaly
 from autograd_core.steps import Backprop, format_number
 
 
@@ -255,3 +255,18 @@ def test_tensor_graphs_step_with_their_vector_jacobian_products():
     assert len(into_x) == 2
     assert np.array_equal(into_x[0].contribution + into_x[1].contribution, x.grad)
     assert "vjp" in repr(taken)
+
+
+def test_detect_anomaly_names_the_step_that_made_a_gradient_infinite():
+    x = Value(0.0, name="x")
+    y = x**0.5 * 2  # the slope of sqrt at 0 is infinite
+    y.name = "y"
+    steps = y.backprop()
+    steps.step()
+    grads = (x.grad, y.grad)
+    with detect_anomaly():
+        with pytest.raises(FloatingPointError, match=r"pow \(x\*\*0.5\) into input 0 'x'"):
+            steps.step()
+    # the failed step changed nothing: the pass can be looked at, or stepped without the check
+    assert (x.grad, y.grad) == grads and steps.position == 1
+    assert steps.step().contributions[0].grad_after == float("inf")
