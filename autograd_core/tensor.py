@@ -262,7 +262,8 @@ class Tensor(Node):
             return f"{base}**{self.arg!r}"
         if self.arg is None or self.op == "const":
             return self.op
-        return f"{self.op}({self.arg!r})"
+        shown = repr(self.arg)
+        return f"{self.op}({shown if len(shown) <= 60 else shown[:57] + '...'})"
 
     # -- display -------------------------------------------------------------------------------
     @property
