@@ -160,7 +160,11 @@ def _pow_number_vjp(node: Tensor, g: np.ndarray) -> tuple:
         return (g * (2 * x),)
     if n == 1:
         return (g,)
-    return (g * (n * x ** (n - 1)),)
+    if n == 0:
+        return (np.zeros_like(g),)
+    # Infinite slope at 0 for 0 < n < 1 (as for sqrt); detect_anomaly() names the node.
+    with np.errstate(divide="ignore"):
+        return (g * (n * x ** (n - 1)),)
 
 
 def _pow_tensor_vjp(node: Tensor, g: np.ndarray) -> tuple:
