@@ -35,7 +35,11 @@ from autograd_core.steps import Backprop, format_number
 from .draw import draw, is_steps
 from .render import render_source
 
-__all__ = ["Frame", "frames", "lecture", "page"]
+__all__ = ["MAX_STEPS", "Frame", "frames", "lecture", "page"]
+
+#: The most steps a page gets unless told otherwise: each one is a Graphviz layout of the whole
+#: graph, and a lecture of more steps than this is hard to follow anyway.
+MAX_STEPS = 200
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,15 @@ def lecture(
     *,
     title: str | None = None,
     rankdir: str = "LR",
+    max_steps: int | None = MAX_STEPS,
 ) -> Path:
     """Write the lecture page of a graph's backprop to ``path`` (one HTML file); returns the path.
 
     ``root_or_steps`` is an output node (its graph's gradients are left as they were: the page
     shows a fresh backward pass) or a step-by-step backprop (``root.backprop()``; it is walked
     from its start and put back where it was).  ``title`` heads the page (default: the output's
-    name); ``rankdir`` is the diagrams' direction ("LR": inputs on the left).
+    name); ``rankdir`` is the diagrams' direction ("LR": inputs on the left); ``max_steps``
+    refuses bigger graphs (every step is one Graphviz layout; None: no limit).
 
     >>> import tempfile, pathlib
     >>> from autograd_core import Value
@@ -70,10 +76,11 @@ def lecture(
     >>> page.count('class="frame"')     # forward pass, the seed, then two steps
     4
     """
-    text = page(frames(root_or_steps, rankdir=rankdir), title=title or _default_title(root_or_steps))
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"lecture: the page is HTML; give a path ending in .html, got {str(path)!r}")
+    slides = frames(root_or_steps, rankdir=rankdir, max_steps=max_steps)
+    text = page(slides, title=title or _default_title(root_or_steps))
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
@@ -81,7 +88,7 @@ def lecture(
     return path
 
 
-def frames(root_or_steps: Any, *, rankdir: str = "LR") -> list[Frame]:
+def frames(root_or_steps: Any, *, rankdir: str = "LR", max_steps: int | None = MAX_STEPS) -> list[Frame]:
     """Every slide of the lecture: the forward pass, the seeded output, then one per step."""
     if is_steps(root_or_steps):
         if not isinstance(root_or_steps, Backprop):
@@ -90,7 +97,7 @@ def frames(root_or_steps: Any, *, rankdir: str = "LR") -> list[Frame]:
         position = steps.position
         try:
             steps.rewind()
-            return _walk(steps, rankdir)
+            return _walk(steps, rankdir, max_steps)
         finally:
             steps.rewind()
             for _ in range(position):
@@ -105,14 +112,20 @@ def frames(root_or_steps: Any, *, rankdir: str = "LR") -> list[Frame]:
     try:
         for node in nodes:
             node.grad = node._empty_grad
-        return _walk(Backprop(root_or_steps), rankdir)
+        return _walk(Backprop(root_or_steps), rankdir, max_steps)
     finally:
         for node, grad in saved:
             node.grad = grad
 
 
-def _walk(steps: Backprop, rankdir: str) -> list[Frame]:
+def _walk(steps: Backprop, rankdir: str, max_steps: int | None) -> list[Frame]:
     total = len(steps)
+    if max_steps is not None and total > max_steps:
+        raise ValueError(
+            f"lecture: backprop through {steps.label(steps.root)!r} takes {total} steps, more than "
+            f"max_steps={max_steps} (one diagram each); make a page of a smaller part (one neuron, "
+            "one sample) or raise max_steps (None: no limit)"
+        )
     root = steps.root
     name = steps.label(root)
     forward = "\n".join(steps.forward_lines()) or f"{name} = {format_number(root.data)}"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 import viz
-from autograd_core import Value
+from autograd_core import Tensor, Value
 from viz.lecture import frames
 
 
@@ -80,3 +81,16 @@ def test_refuses_what_it_cannot_write(tmp_path):
         viz.lecture(3.0, tmp_path / "x.html")
     with pytest.raises(OSError, match="cannot write"):
         viz.lecture(price, tmp_path / "missing" / "apple.html")
+    with pytest.raises(ValueError, match="takes 2 steps, more than max_steps=1"):
+        viz.lecture(price, tmp_path / "apple.html", max_steps=1)
+    assert not (tmp_path / "apple.html").exists()
+
+
+def test_tensor_graph_page(tmp_path):
+    x = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="x")
+    loss = (x * x).sum()
+    loss.name = "loss"
+    page = viz.lecture(loss, tmp_path / "tensor.html").read_text()
+    assert re.findall(r'data-counter="([^"]*)"', page) == ["forward pass", "step 0 / 2", "step 1 / 2", "step 2 / 2"]
+    # x*x: each edge sends upstream * x = [1 -2]; the two add up to d(sum x^2)/dx = 2x
+    assert "vjp = [1 -2]" in page and "[1 -2] + [1 -2] = [2 -4]" in page
