@@ -80,7 +80,7 @@ def walk_text(root: Value, formula: str | None = None) -> str:
     parts = []
     if formula:
         parts.append(formula.strip() + "\n")
-    forward = steps.forward_lines()
+    forward = steps.forward_lines() or [f"(no operation: {steps.label(root)} is an input)"]
     parts.append("forward pass, left to right:\n" + "\n".join(f"  {line}" for line in forward) + "\n")
     seed = format_number(steps.gradient(root))
     parts.append(f"backward pass, right to left, from {steps.grad_name(root)} = {seed}:")

@@ -91,6 +91,7 @@ def test_fan_out_shows_both_contributions(capsys):
         (["steps", "y = log(x)", "x=0"], "log"),
         (["steps", "y = x * 2", "x=abc"], "not a number"),
         (["lecture", "y = x * 2", "x=1", "-o", "slides.txt"], "ending in .html"),
+        (["steps", "y = 2 * 3"], "does not depend on any input"),
     ],
 )
 def test_errors_name_the_problem(capsys, argv, message, tmp_path, monkeypatch):
@@ -115,3 +116,9 @@ def test_the_installed_command_has_both_subcommands():
     )
     assert result.returncode == 0
     assert re.search(r"^\s+steps\s", result.stdout, re.M) and re.search(r"^\s+lecture\s", result.stdout, re.M)
+
+
+def test_an_output_that_is_an_input_has_no_steps(capsys):
+    assert main(["steps", "y = x", "x=3"]) == 0
+    out = capsys.readouterr().out
+    assert "step " not in out and "(no operation" in out
