@@ -195,3 +195,48 @@ def test_comparisons_and_argmax_read_forward_values():
     np.testing.assert_array_equal(t <= Tensor(np.ones((2, 2))), [[True, False], [False, True]])
     np.testing.assert_array_equal(t.argmax(axis=1), [1, 0])
     assert len({t, t}) == 1  # still hashed by identity
+
+
+def test_backward_twice_gives_twice_the_gradient_through_ops_that_work_in_place_on_their_own_arrays():
+    # The fused loss and the index scatter write into arrays they allocate; what they saved
+    # for backward must stay intact for a second pass.
+    rng = np.random.default_rng(4)
+    logits = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    loss = softmax_cross_entropy(logits[np.array([0, 1, 1, 3])].softmax().log(), np.array([2, 0, 1, 1]))
+    loss.backward()
+    once = logits.grad.copy()
+    loss.backward()
+    np.testing.assert_allclose(logits.grad, 2 * once)
+
+
+def test_every_node_keeps_its_gradient_for_diagrams():
+    W = Tensor(np.array([[1.0, -1.0]]), requires_grad=True)
+    h = W * 3
+    r = h.relu()
+    s = r.sum()
+    s.backward()
+    np.testing.assert_array_equal(s.grad, 1.0)
+    np.testing.assert_array_equal(r.grad, [[1.0, 1.0]])
+    np.testing.assert_array_equal(h.grad, [[1.0, 0.0]])
+    np.testing.assert_array_equal(W.grad, [[3.0, 0.0]])
+
+
+def test_detach_and_array_conversion():
+    W = Tensor(np.ones(2), requires_grad=True, name="W")
+    d = W.detach()
+    assert d.data is W.data and not d.requires_grad and d.parents == () and d.grad is None
+    assert np.asarray(W, dtype=np.float32).dtype == np.float32
+    assert float(Tensor([2.5])) == 2.5
+
+
+def test_higher_order_gradients_are_for_value_graphs_only():
+    y = (Tensor(np.ones(2), requires_grad=True) * 2).sum()
+    with pytest.raises(NotImplementedError, match="create_graph=True"):
+        y.backward(create_graph=True)
+
+
+def test_constructors():
+    assert Tensor.zeros(2, 3).shape == (2, 3) and Tensor.ones((4,), dtype=np.float32).dtype == np.float32
+    r = Tensor.randn(3, 2, requires_grad=True, name="W", rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(r.data, np.random.default_rng(0).standard_normal((3, 2)))
+    assert r.requires_grad and r.name == "W"
