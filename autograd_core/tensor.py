@@ -14,7 +14,9 @@ Conventions:
   copied, so ``p.data -= lr * p.grad`` updates it in place (as the textbook's ``params`` dict does).
 - A plain number or array used with a Tensor (``x * 2``, ``arr + t``) becomes a constant leaf
   Tensor with ``op == "const"`` and ``requires_grad=False``: every input shows up in ``parents``.
-  A Python number takes the Tensor's dtype (``float32 * 2`` stays float32).
+  It takes the Tensor's dtype, so a float32 network stays float32 even when fed a float64 batch.
+  Two Tensors of different dtypes combine as NumPy does (float64), and each one's gradient
+  comes back in its own dtype.
 - An op whose inputs need no gradient (or run under ``no_grad()``) records nothing: its result
   is a leaf with ``parents == ()``, as for ``Value``.
 - ``grad`` is ``None`` until a backward pass reaches the node, then an ndarray of the data's shape
@@ -213,6 +215,10 @@ class Tensor(Node):
                 if c is None:
                     continue
                 parent = parents[i]
+                if c.dtype != parent.data.dtype:
+                    # Mixed float32/float64 inputs: NumPy computes in float64; a gradient has
+                    # its node's dtype.
+                    c = c.astype(parent.data.dtype)
                 previous = get(parent)
                 if previous is None:
                     if type(c) is not _ndarray:
@@ -496,32 +502,25 @@ def new_node(data: np.ndarray, op: str, parents: tuple, vjp: Callable, saved: An
 def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
     """A Tensor as it is; a number or array as a constant leaf (``op == "const"``).
 
-    A Python number takes the dtype of ``like`` (so float32 stays float32); an int or bool
-    array takes it too; a float array keeps its own dtype.
+    The constant takes the dtype of ``like``, the Tensor it is combined with, so a float32
+    network stays float32 whatever the batch's dtype (no silent upcast); without ``like`` it
+    follows the constructor's rules.
     """
     if isinstance(value, Tensor):
         return value
-    if isinstance(value, _ndarray):
-        kind = value.dtype.kind
-        if kind == "f" and value.dtype in _FLOATS:
-            return _leaf(value, "const", False)
-        if kind in "biu" and like is not None:
-            return _leaf(value.astype(like.data.dtype), "const", False)
-    elif isinstance(value, numbers.Real) and not isinstance(value, Node):
-        dtype = like.data.dtype if like is not None else _FLOATS[0]
-        return _leaf(np.asarray(value, dtype=dtype), "const", False)
-    elif isinstance(value, Node):
+    if isinstance(value, Node):
         raise TypeError(
             f"{op}: cannot combine a Tensor with a {type(value).__name__} ({value!r:.60}); "
             "use Tensor(value.data) for a constant"
         )
+    dtype = like.data.dtype if like is not None else None
+    if type(value) is _ndarray and value.dtype == dtype:
+        return _leaf(value, "const", False)
     try:
-        data = _as_float_array(value, None, op)
+        data = _as_float_array(value, dtype, op)
     except TypeError as error:
         other = f" (other operand: node {like._describe()})" if like is not None else ""
         raise TypeError(f"{error}{other}") from None
-    if like is not None and data.dtype != like.data.dtype and np.asarray(value).dtype.kind != "f":
-        data = data.astype(like.data.dtype)
     return _leaf(data, "const", False)
 
 

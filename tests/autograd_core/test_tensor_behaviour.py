@@ -240,3 +240,23 @@ def test_constructors():
     r = Tensor.randn(3, 2, requires_grad=True, name="W", rng=np.random.default_rng(0))
     np.testing.assert_array_equal(r.data, np.random.default_rng(0).standard_normal((3, 2)))
     assert r.requires_grad and r.name == "W"
+
+
+def test_a_float32_network_fed_float64_data_stays_float32():
+    W = Tensor(np.ones((3, 2), dtype=np.float32), requires_grad=True)
+    batch = np.ones((4, 3))  # float64, as np.random or a careless loader gives
+    y = softmax_cross_entropy(batch @ W + np.zeros(2), np.array([0, 1, 0, 1]))
+    y.backward()
+    assert y.dtype == np.float32 and W.grad.dtype == np.float32
+    assert y.parents[0].parents[0].parents[0].dtype == np.float32  # the batch, as a constant
+
+
+def test_mixed_dtype_tensors_compute_in_float64_and_return_gradients_in_each_dtype():
+    a = Tensor(np.array([1.0, 2.0], dtype=np.float32), requires_grad=True)
+    b = Tensor(np.array([3.0, 4.0]), requires_grad=True)
+    y = a * b
+    assert y.dtype == np.float64  # as NumPy promotes
+    y.sum().backward()
+    assert a.grad.dtype == np.float32 and b.grad.dtype == np.float64
+    np.testing.assert_array_equal(a.grad, [3.0, 4.0])
+    np.testing.assert_array_equal(b.grad, [1.0, 2.0])
