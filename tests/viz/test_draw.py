@@ -18,6 +18,7 @@ import pytest
 from autograd_core import Value, name_scope
 from autograd_core.tensor import Tensor
 from viz import GraphTooLargeError, draw
+from viz.draw import LARGE_GRAPH
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 sys.path.insert(0, str(EXAMPLES))
@@ -371,3 +372,14 @@ def test_real_stepper_end_to_end() -> None:
     assert edges == {"apple": ["local 2", "1.1 × 2 = 2.2"], "apple_num": ["local 100", "1.1 × 100 = 110"]}
     assert d.lines("apple")[2] == "grad 2.2" and d.lines("apple_num")[2] == "grad 110"
     assert {tuple(label) for _, label, _ in d.input_edges("price")} == {("local 1.1", "← 1.1"), ("local 200", "← 200")}
+
+
+def test_large_graphs_place_edge_labels_after_layout() -> None:
+    x = Value(0.3, name="x")
+    y = x
+    for _ in range(LARGE_GRAPH):  # LARGE_GRAPH + 1 nodes with x
+        y = y.tanh()
+    y.backward()
+    assert " [xlabel=<" in draw(y).source and " [label=<" not in draw(y).source.split("->", 1)[1]
+    small = draw(apple_graph()).source
+    assert "xlabel" not in small and "-> o" in small and " [label=<" in small
