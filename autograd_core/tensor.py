@@ -82,6 +82,7 @@ def _as_float_array(data: Any, dtype: Any, where: str) -> np.ndarray:
 class Tensor(Node):
     """An n-dimensional array node: ``data`` (ndarray), ``grad``, ``parents``, ``op``, ``name``.
 
+    >>> from autograd_core import Tensor
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True, name="x")
     >>> y = (x * x).sum()
     >>> y.backward()

@@ -32,6 +32,8 @@ _ndarray = np.ndarray
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes broadcasting added or stretched, giving an array of ``shape``.
 
+    >>> import numpy as np
+    >>> from autograd_core.tensor_ops import unbroadcast
     >>> unbroadcast(np.ones((4, 3)), (3,))
     array([4., 4., 4.])
     >>> unbroadcast(np.ones((4, 3)), (4, 1))

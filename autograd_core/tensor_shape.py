@@ -132,6 +132,7 @@ def _concatenate_vjp(node: Tensor, g: np.ndarray) -> tuple:
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis.  VJP: g cut back into the pieces (views).
 
+    >>> from autograd_core import Tensor, concatenate
     >>> a = Tensor([1.0, 2.0], requires_grad=True); b = Tensor([3.0], requires_grad=True)
     >>> concatenate([a, b]).shape
     (3,)
@@ -155,6 +156,7 @@ def _stack_vjp(node: Tensor, g: np.ndarray) -> tuple:
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors of equal shape along a new axis.  VJP: g sliced back at each position (views).
 
+    >>> from autograd_core import Tensor, stack
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], axis=1).shape
     (2, 2)
     """

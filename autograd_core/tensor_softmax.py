@@ -125,6 +125,7 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
     (gradient ``-log_softmax(x) / batch`` when it requires one); otherwise it becomes a constant
     leaf named ``labels``.
 
+    >>> from autograd_core import Tensor, softmax_cross_entropy
     >>> logits = Tensor([[2.0, 0.0, 0.0]], requires_grad=True)
     >>> loss = softmax_cross_entropy(logits, [0])
     >>> round(loss.item(), 4)
