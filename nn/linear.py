@@ -57,6 +57,10 @@ class Linear(Module):
     def forward(self, x: Any) -> Tensor:
         if not hasattr(x, "shape"):
             x = np.asarray(x, dtype=self.W.dtype)
+        elif isinstance(x, np.ndarray) and x.dtype != self.W.dtype:
+            # A data batch of another dtype (float32 images, float64 weights) is converted first:
+            # NumPy's matmul of mixed dtypes bypasses BLAS and runs many times slower.
+            x = x.astype(self.W.dtype)
         shape = tuple(x.shape)
         if len(shape) > 2:
             x = x.reshape(shape[0], -1)

@@ -106,6 +106,8 @@ class TwoLayerNet:
 
     def _forward(self, x: Any, p: dict[str, Tensor]) -> Tensor:
         x = np.asarray(x)
+        if x.dtype != p["W1"].dtype:
+            x = x.astype(p["W1"].dtype)  # mixed-dtype matmul bypasses BLAS: convert the batch once
         if x.ndim > 2:
             x = x.reshape(len(x), -1)
         if x.shape[-1] != p["W1"].shape[0]:
