@@ -87,8 +87,9 @@ def _best_difference(
     """Central differences of ``forward`` in input ``i``.
 
     Tries the absolute step ``eps`` and the relative step ``eps * |x|`` (log near 0 needs a
-    smaller step, x**2 at 1e6 a larger one to beat rounding); returns the first estimate that agrees with ``local``,
-    else the first one computed (None when every step leaves the op's domain).
+    smaller step, x**2 at 1e6 a larger one to beat rounding); returns the first estimate that
+    agrees with ``local``, else the first one computed (None when every step leaves the op's
+    domain).
     """
     x = xs[i]
     steps = [eps]
@@ -189,28 +190,42 @@ def _near_kink(node: Node, distance: float) -> str | None:
 def _check_tensor_node(
     node: Any, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
 ) -> None:
-    """Compare the op's VJP with central differences of the op alone, along a random direction.
+    """Compare the op's VJP with central differences of the op alone, along random directions.
 
     With a random upstream ``g`` and a random direction ``d`` for input ``i``, the VJP gives
     ``<vjp_i(g), d>`` and central differences give ``(f(x + h d) - f(x - h d)) / 2h`` with
-    ``f = sum(g * op(...))``: two evaluations of the op per input, whatever its size.
+    ``f = sum(g * op(...))``: two evaluations of the op per input and probe, whatever its size.
+    Two independent probes: one alone misses an error when ``<vjp_i(g), d>`` happens to cancel
+    to nearly 0 (about once in a thousand draws).
     """
-    from .graph import no_grad
-    from .tensor import Tensor
-
     if node.op in KINK_OPS:
         reason = _near_kink(node, distance)
         if reason:
             warnings.append(f"{_where(node)}: {reason}; finite differences straddle it, so it is not checked")
             return
+    rng = np.random.default_rng(len(node.parents) * 7919 + node.data.size)
+    wrong: dict[int, LocalMismatch] = {}
+    for _ in range(_PROBES):
+        for mismatch in _probe_tensor_node(node, rng, eps, atol, rtol):
+            wrong.setdefault(mismatch.input_index, mismatch)
+    mismatches.extend(wrong[i] for i in sorted(wrong))
+
+
+_PROBES = 2
+
+
+def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> list:
+    """One random (upstream, direction) probe of every input of a Tensor node."""
+    from .graph import no_grad
+    from .tensor import Tensor
+
     replay = _REPLAY[node.op]
     parents = node.parents
-    rng = np.random.default_rng(len(parents) * 7919 + node.data.size)
     g = rng.standard_normal(node.data.shape).astype(node.data.dtype)
     try:
         vjps = node._vjp(node, g)
     except Exception:  # noqa: BLE001 - a VJP that crashes is reported by the end-to-end check
-        return
+        return []
     inputs = [Tensor(p.data.copy(), requires_grad=False) for p in parents]
 
     def f(i: int, x: np.ndarray) -> float:
@@ -223,16 +238,18 @@ def _check_tensor_node(
             inputs[i].data = saved
         return float(np.sum(g.astype(np.float64) * np.asarray(out.data, dtype=np.float64)))
 
+    found = []
     for i, parent in enumerate(parents):
         if not parent.requires_grad or vjps[i] is None:
             continue
         x = parent.data
         vjp = np.asarray(vjps[i], dtype=np.float64)
         if vjp.shape != x.shape:
-            mismatches.append(
-                LocalMismatch(node.op, node.name, i, parent.label, float("nan"), float("nan"),
-                              f"its VJP has shape {vjp.shape} but the input has shape {x.shape} "
-                              "(a missing broadcast reduction?)")
+            found.append(
+                LocalMismatch(
+                    node.op, node.name, i, parent.label, float("nan"), float("nan"),
+                    f"its VJP has shape {vjp.shape} but the input has shape {x.shape} (a missing broadcast reduction?)",
+                )
             )
             continue
         d = rng.choice((-1.0, 1.0), size=x.shape) * rng.uniform(0.5, 1.5, size=x.shape)
@@ -250,10 +267,9 @@ def _check_tensor_node(
                 break
         else:
             if numerical is not None:
-                mismatches.append(
-                    LocalMismatch(node.op, node.name, i, parent.label, local, numerical,
-                                  "(VJP along a random direction)")
-                )
+                detail = "(VJP along a random direction)"
+                found.append(LocalMismatch(node.op, node.name, i, parent.label, local, numerical, detail))
+    return found
 
 
 def _close(a: float, n: float, atol: float, rtol: float) -> bool:
