@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	$(PY) examples/apple.py
+	$(PY) examples/apple.py -o out/apple.svg
 
 test: setup
 	$(PY) -m pytest

@@ -3,10 +3,13 @@
 Forward: apple 100 x count 2 = 200, x tax 1.1 = 220.
 Backward: d price / d apple = 2.2, d price / d count = 110, d price / d tax = 200.
 
-Run: ``python examples/apple.py``.
+Run: ``python examples/apple.py`` (add ``-o out/apple.svg`` to also draw the graph: SVG, PNG,
+PDF or DOT from the suffix).
 """
 
 from __future__ import annotations
+
+import argparse
 
 from autograd_core import Value
 
@@ -23,7 +26,8 @@ def build() -> Value:
     return price
 
 
-def main() -> Value:
+def main(output: str | None = None) -> Value:
+    """Print the textbook's numbers; with ``output``, also write the diagram there."""
     price = build()
     price.backward()
     apple_price, tax = price.parents
@@ -32,8 +36,17 @@ def main() -> Value:
     print(f"dapple: {apple.grad:.1f}")
     print(f"dapple_num: {apple_num.grad:.0f}")
     print(f"dtax: {tax.grad:.0f}")
+    if output is not None:
+        from viz import render
+
+        print(f"diagram: {render(price, output, title='Buying apples: 100 × 2 × 1.1 = 220')}")
     return price
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description="The textbook's apple graph: forward, backward, and a diagram.")
+    parser.add_argument("-o", "--output", help="also write the diagram (.svg, .png, .pdf or .dot)")
+    # A test runner may run this file with its own command line: anything unknown means the
+    # arguments are not ours, and the example just prints its numbers.
+    args, unknown = parser.parse_known_args()
+    main(None if unknown else args.output)

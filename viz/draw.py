@@ -218,7 +218,8 @@ def _shown_grad(node: Node, options: _Options, state: str) -> Any:
 def _op_node(i: int, node: Node, state: str) -> str:
     symbol = _escape(op_symbol(node))
     size = "16" if len(symbol) <= 2 else "12"
-    attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02"'
+    # ordering=in: inputs stay in argument order (first on top), which matters for − ÷ **.
+    attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02" ordering=in'
     if state == "current":
         attributes += f' style=filled fillcolor="{_CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
     elif state == "pending":

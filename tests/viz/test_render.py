@@ -144,3 +144,28 @@ except viz.GraphvizNotFoundError as error:
     assert lines[1].startswith("refused: Graphviz's `dot` program is needed to write PNG files")
     assert "apt-get install graphviz" in lines[1]
     assert (tmp_path / "apple.dot").read_text().startswith("digraph chainrule {")
+
+
+def test_apple_example_draws_its_diagram(tmp_path: Path) -> None:
+    target = tmp_path / "apple.svg"
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "apple.py"), "-o", str(target)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "price: 220.0", "dapple: 2.2", "dapple_num: 110", "dtax: 200", f"diagram: {target}"
+    ]
+    assert "grad 2.2" in [text for text, _ in svg_texts(target)]
+
+
+def test_docs_script_renders_every_diagram(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "render_docs.py"), str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    stems = ("apple", "apple-before-backward", "apple-orange", "apple-step-2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{s}{x}" for s in stems for x in (".png", ".svg"))
+    texts = [text for text, _ in svg_texts(tmp_path / "apple-orange.svg")]
+    assert {"grad 3.3", "grad 165", "grad 650", "715"} <= set(texts)
+    step = [text for text, _ in svg_texts(tmp_path / "apple-step-2.svg")]
+    assert "1.1 × 2 = 2.2" in step and "1.1 × 100 = 110" in step
