@@ -34,6 +34,7 @@ from .format import format_number, shape_text
 from .labels import (
     BACKWARD,
     CURRENT,
+    CURRENT_FILL,
     MUTED,
     constant_label,
     edge_label,
@@ -50,7 +51,7 @@ _RANKDIRS = ("LR", "TB", "RL", "BT")
 # The arrow written before a backward value: it points from the output back to the input.
 _BACK_ARROW = {"LR": "← ", "RL": "→ ", "TB": "↑ ", "BT": "↓ "}
 _FONT = "Helvetica,Arial,sans-serif"
-_CURRENT_FILL = "#fff3b0"
+_CURRENT_FILL = CURRENT_FILL  # the older private name, still read by the lecture page
 
 #: Above this many nodes, edge labels become Graphviz "xlabels", placed after the layout instead
 #: of taking part in it: ``dot`` runs about 4x faster (a 1,000-node MLP: 2.3 s -> 0.5 s) at the

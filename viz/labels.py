@@ -26,6 +26,7 @@ from .format import format_number, shape_text, summarize_array
 __all__ = [
     "BACKWARD",
     "CURRENT",
+    "CURRENT_FILL",
     "FORWARD",
     "LOCAL",
     "MUTED",
@@ -42,6 +43,8 @@ BACKWARD = "#c62828"
 LOCAL = "#1f5fa8"
 MUTED = "#a0a0a0"
 CURRENT = "#e65100"
+#: The fill of the node a step-by-step backprop is processing (pages may look for it in the SVG).
+CURRENT_FILL = "#fff3b0"
 
 # Tensor ops that Value does not have, or that read better another way on a diagram.
 _TENSOR_SYMBOLS = {
