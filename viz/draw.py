@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from autograd_core import Node, topological_order
 
-from .format import format_number, shape_text
+from .format import format_number, summarize_array
 from .labels import (
     BACKWARD,
     CURRENT,
@@ -255,7 +256,8 @@ def _input_edges(
         if k in contributions and options.show_grad:
             c = contributions[k]
             if tensor:
-                backward_text = f"sends {shape_text(getattr(c.contribution, 'shape', ()))} back"
+                rows = summarize_array(np.asarray(c.contribution), min(digits, 3))
+                backward_text = "\n".join(["sends " + rows[0], *rows[1:]])
             else:
                 upstream = format_number(current.upstream, digits)
                 backward_text = (

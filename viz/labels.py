@@ -190,6 +190,6 @@ def edge_label(local: str | None, backward: str | None, *, muted: bool = False, 
     if local is not None:
         parts.append(_font(escape(local), MUTED if muted else LOCAL, 10))
     if backward is not None:
-        text = escape(backward)
+        text = "<br/>".join(escape(line) for line in backward.split("\n"))
         parts.append(_font(f"<b>{text}</b>" if bold else text, BACKWARD))
     return "<br/>".join(parts) if parts else None

@@ -383,3 +383,19 @@ def test_large_graphs_place_edge_labels_after_layout() -> None:
     assert " [xlabel=<" in draw(y).source and " [label=<" not in draw(y).source.split("->", 1)[1]
     small = draw(apple_graph()).source
     assert "xlabel" not in small and "-> o" in small and " [label=<" in small
+
+
+def test_tensor_steps_show_what_is_sent_back() -> None:
+    x = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), name="x")
+    w = Tensor(np.array([[1.0, 0.0], [0.0, -1.0]]), requires_grad=True, name="W")
+    y = x @ w
+    y.name = "y"
+    loss = y.sum()
+    loss.name = "loss"
+    steps = loss.backprop()
+    steps.step()
+    steps.step()  # the matmul: W receives x^T @ ones(2, 2) = [[4, 4], [6, 6]]
+    d = Diagram(draw(steps).source)
+    edges = {src: label for src, label, _ in d.input_edges("y")}
+    assert edges["W"] == ["xᵀ @ g", "sends [4  4]", "[6  6]"]
+    assert edges["x"] == ["g @ Wᵀ"]  # x needs no gradient: nothing is sent to it
