@@ -399,3 +399,12 @@ def test_tensor_steps_show_what_is_sent_back() -> None:
     edges = {src: label for src, label, _ in d.input_edges("y")}
     assert edges["W"] == ["xᵀ @ g", "sends [4  4]", "[6  6]"]
     assert edges["x"] == ["g @ Wᵀ"]  # x needs no gradient: nothing is sent to it
+
+
+def test_gradients_built_as_graphs_show_their_numbers() -> None:
+    x = Value(3.0, name="x")
+    y = x * x * x
+    y.name = "y"
+    y.backward(create_graph=True)  # x.grad is a Value: 3x^2 = 27
+    d = Diagram(draw(y).source)
+    assert d.lines("x") == ["x", "3", "grad 27"]
