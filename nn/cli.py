@@ -62,6 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "/usr/share/datasets/fashion-mnist)")
     parser.add_argument("--limit", type=int, default=None, help="train on the first N training images only")
     parser.add_argument("--out", default=d["out"], help="folder for curves.png and weights.npz")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (one is as fast for these small matrices, and steady on a busy machine)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=run_train)
 
@@ -78,6 +80,8 @@ def _hidden_sizes(text: str) -> list[int]:
 
 def run_train(args: argparse.Namespace) -> int:
     """The ``chainrule train`` command; returns the exit status."""
+    from threadpoolctl import threadpool_limits
+
     from .mlp import mlp
     from .mnist import load_mnist
     from .optimizers import SGD, AdaGrad, Adam, Momentum
@@ -109,11 +113,12 @@ def run_train(args: argparse.Namespace) -> int:
         f"lr {args.lr:g} ({args.schedule}), batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}",
         flush=True,
     )
-    history = fit(
-        model, optimizer, (x_train, t_train), (x_test, t_test),
-        epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, schedule=args.schedule,
-        progress=not args.no_progress, on_epoch=lambda e: print(e.line(args.epochs), flush=True),
-    )
+    with threadpool_limits(limits=max(1, args.threads), user_api="blas"):
+        history = fit(
+            model, optimizer, (x_train, t_train), (x_test, t_test),
+            epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, schedule=args.schedule,
+            progress=not args.no_progress, on_epoch=lambda e: print(e.line(args.epochs), flush=True),
+        )
     elapsed = time.perf_counter() - started
     if history.interrupted:
         print(f"interrupted: keeping the weights of epoch {len(history.epochs)}", flush=True)

@@ -19,6 +19,7 @@ def plot_history(history: History, path: str | os.PathLike, title: str | None = 
     """Write ``path`` (PNG): left, loss per epoch; right, accuracy (%) per epoch."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     if not history.epochs:
         raise ValueError("plot_history: no finished epoch to plot")
@@ -40,6 +41,7 @@ def plot_history(history: History, path: str | os.PathLike, title: str | None = 
     acc_ax.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     for ax in (loss_ax, acc_ax):
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
     if title:
         fig.suptitle(title)
