@@ -27,6 +27,9 @@ from autograd_core import Value, name_scope, topological_order
 from viz import draw
 from viz.render import render_source
 
+#: The goals are stated for a graph of about this many nodes (one sample through the MLP).
+GOAL_NODES = 1200
+
 
 def mlp_graph(samples: int, seed: int = 0) -> Value:
     """The loss of a 2-16-16-1 tanh MLP on ``samples`` random points, after backward."""
@@ -105,12 +108,13 @@ def main() -> None:
                 f"{build_seconds + dot_seconds:>7.2f} s"
             )
         ours, peer = figures["chainrule, clusters"], figures["plain style (peer)"]
-        print(
-            f"  build: {ours[0] / peer[0]:.1f}x the peer's time (goal: under 30 ms: "
-            f"{'met' if ours[0] < 0.030 else 'missed'}); whole render {sum(ours):.2f} s "
-            f"(goal under 1 s: {'met' if sum(ours) < 1.0 else 'missed'})"
-        )
-
+        summary = f"  build {ours[0] / peer[0]:.2f}x the peer's time; dot {ours[1] / peer[1]:.2f}x the peer's"
+        if nodes <= GOAL_NODES:
+            summary += (
+                f"; goals for ~1,000 nodes: build under 30 ms {'met' if ours[0] < 0.030 else 'MISSED'}, "
+                f"whole render under 1 s {'met' if sum(ours) < 1.0 else 'MISSED'}"
+            )
+        print(summary)
 
 if __name__ == "__main__":
     main()
