@@ -46,7 +46,7 @@ from .labels import (
     vjp_words,
 )
 
-__all__ = ["LARGE_GRAPH", "GraphTooLargeError", "draw", "is_steps"]
+__all__ = ["LARGE_GRAPH", "Diagram", "GraphTooLargeError", "draw", "is_steps"]
 
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 # The arrow written before a backward value: it points from the output back to the input.
@@ -62,6 +62,36 @@ LARGE_GRAPH = 250
 
 class GraphTooLargeError(ValueError):
     """The graph has more nodes than ``max_nodes`` allows."""
+
+
+class Diagram(graphviz.Digraph):
+    """The ``graphviz.Digraph`` that :func:`draw` returns, knowing how many graph nodes it shows.
+
+    Displayed in Jupyter it lays itself out with ``dot`` like any Digraph, except that a graph
+    too big to lay out in reasonable time (more than ``viz.render.RENDER_MAX_NODES``) or a
+    missing ``dot`` shows a sentence of advice instead of hanging or a traceback.
+    """
+
+    node_count = 0
+
+    def copy(self) -> Diagram:
+        """A copy, node count included."""
+        new = super().copy()
+        new.node_count = self.node_count
+        return new
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
+        from .render import INSTALL_HINT, RENDER_MAX_NODES
+
+        if self.node_count > RENDER_MAX_NODES:
+            return {
+                "text/plain": f"(a graph of {self.node_count} nodes: too big to lay out here, more than "
+                f"{RENDER_MAX_NODES}; draw a smaller part, or write it with viz.render(..., max_nodes=None))"
+            }
+        try:
+            return super()._repr_mimebundle_(include, exclude, **kwargs)
+        except graphviz.ExecutableNotFound:
+            return {"text/plain": INSTALL_HINT.format(fmt="SVG")}
 
 
 @dataclass(frozen=True)
@@ -89,7 +119,7 @@ def draw(
     title: str | None = None,
     max_nodes: int | None = None,
     clusters: bool = True,
-) -> graphviz.Digraph:
+) -> Diagram:
     """The diagram of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
     ``root_or_steps`` is an output node (``Value`` or ``Tensor``) or a step-by-step backprop
@@ -132,12 +162,13 @@ def draw(
         )
     label_attribute = "label" if len(order) <= LARGE_GRAPH else "xlabel"
     options = _Options(rankdir, bool(show_grad), bool(show_local), digits, _BACK_ARROW[rankdir], label_attribute)
-    graph = graphviz.Digraph(
+    graph = Diagram(
         name="chainrule",
         graph_attr=_graph_attributes(rankdir, title),
         node_attr={"fontname": _FONT, "fontsize": "12"},
         edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
+    graph.node_count = len(order)
     node_lines, edge_lines, scope_of = _build(order, options, steps)
     if clusters and any(scope_of):
         lines = _clustered(node_lines, scope_of)

@@ -128,7 +128,8 @@ import sys
 sys.path.insert(0, {str(EXAMPLES)!r})
 import apple, viz
 price = apple.build(); price.backward()
-print(type(viz.draw(price)).__name__)
+import graphviz
+print(isinstance(viz.draw(price), graphviz.Digraph))
 viz.render(price, {str(tmp_path / 'apple.dot')!r})
 try:
     viz.render(price, {str(tmp_path / 'apple.png')!r})
@@ -140,7 +141,7 @@ except viz.GraphvizNotFoundError as error:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Digraph"
+    assert lines[0] == "True"
     assert lines[1].startswith("refused: Graphviz's `dot` program is needed to write PNG files")
     assert "apt-get install graphviz" in lines[1]
     assert (tmp_path / "apple.dot").read_text().startswith("digraph chainrule {")
@@ -169,3 +170,21 @@ def test_docs_script_renders_every_diagram(tmp_path: Path) -> None:
     assert {"grad 3.3", "grad 165", "grad 650", "715"} <= set(texts)
     step = [text for text, _ in svg_texts(tmp_path / "apple-step-2.svg")]
     assert "1.1 × 2 = 2.2" in step and "1.1 × 100 = 110" in step
+
+
+def test_jupyter_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import graphviz
+
+    small = viz.draw(apple_graph())
+    assert isinstance(small, graphviz.Digraph)
+    svg = small._repr_mimebundle_()["image/svg+xml"]
+    assert ET.fromstring(svg.encode()).tag == f"{SVG}svg"
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(3500):
+        y = y.tanh()
+    big = viz.draw(y)
+    assert big.copy().node_count == 3501
+    assert "3501 nodes: too big to lay out here" in big._repr_mimebundle_()["text/plain"]
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert "apt-get install graphviz" in small._repr_mimebundle_()["text/plain"]
