@@ -11,7 +11,7 @@ order, so the same graph always gives the same bytes.
 
 Example:
     >>> from autograd_core import Value
-    >>> from viz import draw
+    >>> from viz.draw import draw
     >>> apple, count, tax = Value(100, name="apple"), Value(2, name="count"), Value(1.1, name="tax")
     >>> price = apple * count * tax
     >>> price.name = "price"
