@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import graphviz
@@ -185,15 +186,9 @@ def _graph_attributes(rankdir: str, title: str | None) -> dict[str, str]:
     attributes = {"rankdir": rankdir, "bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45", "newrank": "true"}
     if title is not None:
         attributes.update(
-            label=f"<<b>{_escape(str(title))}</b>>", labelloc="t", fontsize="18", fontname=_FONT
+            label=f"<<b>{escape(str(title))}</b>>", labelloc="t", fontsize="18", fontname=_FONT
         )
     return attributes
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
 
 
 def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[str]], list[str], list[str]]:
@@ -249,7 +244,7 @@ def _shown_grad(node: Node, options: _Options, state: str) -> Any:
 
 
 def _op_node(i: int, node: Node, state: str) -> str:
-    symbol = _escape(op_symbol(node))
+    symbol = escape(op_symbol(node))
     size = "16" if len(symbol) <= 2 else "12"
     # ordering=in: inputs stay in argument order (first on top), which matters for − ÷ **.
     attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02" ordering=in'
@@ -341,7 +336,7 @@ def _clustered(node_lines: list[list[str]], scope_of: list[str]) -> list[str]:
         if path:
             name = path.rsplit("/", 1)[-1]
             out.append(
-                f"subgraph cluster_{numbers[path]} {{ label=<<b>{_escape(name)}</b>> labeljust=l "
+                f"subgraph cluster_{numbers[path]} {{ label=<<b>{escape(name)}</b>> labeljust=l "
                 f'style="rounded,dashed" color="#7a7a7a" fontname="{_FONT}" fontsize="12"'
             )
             stack.append((path, False))
