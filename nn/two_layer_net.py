@@ -29,6 +29,7 @@ import numpy as np
 from autograd_core import Tensor, no_grad, softmax_cross_entropy
 
 ACTIVATIONS = ("relu", "sigmoid")
+_CHUNK = 10000  # rows per forward pass in predict()
 
 
 def numerical_gradient(f: Any, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
@@ -117,9 +118,17 @@ class TwoLayerNet:
         return z1 @ p["W2"] + p["b2"]
 
     def predict(self, x: Any) -> np.ndarray:
-        """The scores (logits) for each class, before softmax, as an array."""
+        """The scores (logits) for each class, before softmax, as an array.
+
+        A large input (the whole training set, to measure accuracy) goes through in chunks, so
+        converting it to the weights' dtype never needs a second copy of all of it.
+        """
+        x = np.asarray(x)
+        leaves = self._leaves(False)
         with no_grad():
-            return self._forward(x, self._leaves(False)).data
+            if len(x) <= _CHUNK:
+                return self._forward(x, leaves).data
+            return np.concatenate([self._forward(x[i : i + _CHUNK], leaves).data for i in range(0, len(x), _CHUNK)])
 
     def loss(self, x: Any, t: Any) -> float:
         """Mean softmax cross-entropy of the scores against ``t`` (integer labels or one-hot rows)."""
