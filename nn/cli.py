@@ -130,7 +130,8 @@ def run_train(args: argparse.Namespace) -> int:
     curves_path = os.path.join(args.out, "curves.png")
     save_weights(model, weights_path)
     last = history.epochs[-1]
-    plot_history(history, curves_path, title=f"{shape} MLP, {args.optimizer} lr {args.lr:g}: Fashion-MNIST")
+    title = f"{shape} {args.activation} MLP, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
+    plot_history(history, curves_path, title=title)
     print(
         f"test accuracy {100 * (last.test_acc or 0.0):.2f}% after {last.epoch} epoch(s) in {elapsed:.1f} s "
         f"(training {sum(e.seconds for e in history.epochs):.1f} s)"

@@ -32,10 +32,10 @@ def plot_history(history: History, path: str | os.PathLike, title: str | None = 
     if history.epochs[0].test_loss is not None:
         loss_ax.plot(epochs, history.column("test_loss"), "s--", label="test")
         acc_ax.plot(epochs, [100 * a for a in history.column("test_acc")], "s--", label="test")
-        best = max(history.epochs, key=lambda e: e.test_acc or 0.0)
+        last = history.epochs[-1]
         acc_ax.annotate(
-            f"{100 * (best.test_acc or 0):.2f}%", (best.epoch, 100 * (best.test_acc or 0)),
-            textcoords="offset points", xytext=(-10, -18), ha="center",
+            f"{100 * (last.test_acc or 0):.2f}%", (last.epoch, 100 * (last.test_acc or 0)),
+            textcoords="offset points", xytext=(-8, -16), ha="center",
         )
     loss_ax.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
     acc_ax.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
