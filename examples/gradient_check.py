@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nn import load_mnist
-from nn.two_layer_net import TwoLayerNet
+from nn import TwoLayerNet, load_mnist
 
 
 def main() -> dict[str, float]:

@@ -15,8 +15,7 @@ import argparse
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from nn import load_mnist
-from nn.two_layer_net import TwoLayerNet
+from nn import TwoLayerNet, load_mnist
 
 
 def main(iters_num: int = 10000, output: str = "two_layer_net.png") -> float:

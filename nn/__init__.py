@@ -17,11 +17,18 @@ from .linear import Affine, Linear
 from .losses import mse, softmax_cross_entropy
 from .mnist import load_mnist
 from .module import Module
+from .multilayer import mlp
 from .optimizers import SGD, AdaGrad, Adam, Momentum, Optimizer
 from .sequential import Sequential
+from .training import EpochStats, History, evaluate, fit
+from .two_layer_net import TwoLayerNet
+from .weights import load_weights, save_weights
 
 __all__ = [
     "SGD",
+    "EpochStats",
+    "History",
+    "TwoLayerNet",
     "AdaGrad",
     "Adam",
     "Affine",
@@ -35,7 +42,12 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "evaluate",
+    "fit",
     "load_mnist",
+    "load_weights",
+    "mlp",
     "mse",
+    "save_weights",
     "softmax_cross_entropy",
 ]

@@ -82,8 +82,8 @@ def run_train(args: argparse.Namespace) -> int:
     """The ``chainrule train`` command; returns the exit status."""
     from threadpoolctl import threadpool_limits
 
-    from .mlp import mlp
     from .mnist import load_mnist
+    from .multilayer import mlp
     from .optimizers import SGD, AdaGrad, Adam, Momentum
     from .plot import plot_history
     from .training import fit

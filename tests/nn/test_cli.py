@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-import nn.mlp
+import nn.multilayer
 from autograd_core.cli import main
 from nn import Module
-from nn.mlp import mlp
+from nn.multilayer import mlp
 from nn.weights import load_weights
 
 
@@ -47,7 +47,7 @@ def test_ctrl_c_saves_the_last_finished_epoch(tmp_path, capsys, monkeypatch):
                     raise KeyboardInterrupt
             return self.inner(x)
 
-    monkeypatch.setattr(nn.mlp, "mlp", lambda *a, **k: Interrupting(mlp(*a, **k)))
+    monkeypatch.setattr(nn.multilayer, "mlp", lambda *a, **k: Interrupting(mlp(*a, **k)))
     out = tmp_path / "stopped"
     status = main(["train", "--hidden", "8", "--epochs", "5", "--limit", "2000", "--no-progress", "--out", str(out)])
     text = capsys.readouterr().out

@@ -7,7 +7,7 @@ import pytest
 
 from autograd_core import Tensor
 from nn import Affine, Dropout, Linear, Module, ReLU, Sequential, Sigmoid, Tanh, mse, softmax_cross_entropy
-from nn.mlp import mlp
+from nn.multilayer import mlp
 
 
 class _Block(Module):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nn import SGD, Adam, Linear, Module, load_mnist
-from nn.mlp import mlp
+from nn.multilayer import mlp
 from nn.training import evaluate, fit, learning_rate
 
 

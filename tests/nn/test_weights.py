@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn.mlp import mlp
+from nn.multilayer import mlp
 from nn.two_layer_net import TwoLayerNet
 from nn.weights import load_weights, read_weights, save_weights
 
