@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import tempfile
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
 
 from nn.idx import read_idx, write_idx
 
@@ -73,3 +77,30 @@ def test_truncated_gzip_names_the_file(tmp_path):
     path.write_bytes(compressed[: len(compressed) // 2])
     with pytest.raises(ValueError, match=r"labels-idx1-ubyte.gz: not a readable gzip file"):
         read_idx(path)
+
+
+# -- properties ------------------------------------------------------------------------------------
+_DTYPES = st.sampled_from([np.uint8, np.int8, np.dtype(">i2"), np.int32, np.float32, np.float64])
+
+
+@given(arrays(_DTYPES, array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=5)), st.booleans())
+def test_round_trip_any_array(array, gz):
+    # Exact equality (NaN compared as NaN): the format stores the bytes themselves, no rounding.
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/a-idx{'.gz' if gz else ''}"
+        write_idx(path, array)
+        back = read_idx(path, ndim=array.ndim)
+    assert back.shape == array.shape and back.dtype == array.dtype.newbyteorder("=")
+    np.testing.assert_array_equal(back, array)
+
+
+@given(st.integers(1, 4), st.integers(1, 6), st.data())
+def test_every_truncation_is_an_error_naming_the_file(n, side, data):
+    payload = _header(0x08, (n, side, side)) + bytes(n * side * side)
+    cut = data.draw(st.integers(0, len(payload) - 1))
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/cut-idx3-ubyte"
+        with open(path, "wb") as f:
+            f.write(payload[:cut])
+        with pytest.raises(ValueError, match="cut-idx3-ubyte: truncated IDX file"):
+            read_idx(path, ndim=3)
