@@ -91,3 +91,28 @@ def test_errors_name_the_problem():
         SGD(lr=0.1).update({"b1": np.zeros(2)}, {})
     with pytest.raises(ValueError, match=r"gradient of 'W' has shape \(3,\), parameter \(2,\)"):
         SGD(lr=0.1).update({"W": np.zeros(2)}, {"W": np.zeros(3)})
+
+
+@pytest.mark.parametrize(
+    "make, steps",
+    [
+        (lambda ps: SGD(ps, lr=0.1), 200),
+        (lambda ps: Momentum(ps, lr=0.05, momentum=0.9), 200),
+        (lambda ps: AdaGrad(ps, lr=0.5), 300),
+        (lambda ps: Adam(ps, lr=0.05), 400),
+    ],
+)
+def test_each_optimizer_minimises_a_quadratic_through_backward(make, steps):
+    from autograd_core import Tensor
+
+    target = np.array([[1.0, -2.0], [0.5, 3.0]])
+    W = Tensor(np.zeros((2, 2)), requires_grad=True, name="W")
+    opt = make([W])
+    for _ in range(steps):
+        loss = ((W - target) ** 2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    # The only minimum is W = target (a convex quadratic); the step counts leave each rule ample
+    # room to get within 1e-2 of it (AdaGrad, whose steps shrink like 1/sqrt(t), gets the most).
+    np.testing.assert_allclose(W.data, target, atol=1e-2)
