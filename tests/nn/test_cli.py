@@ -54,3 +54,33 @@ def test_ctrl_c_saves_the_last_finished_epoch(tmp_path, capsys, monkeypatch):
     assert status == 130
     assert "interrupted: keeping the weights of epoch 1" in text
     assert (out / "weights.npz").exists() and (out / "curves.png").exists()
+
+
+def test_a_real_sigint_stops_cleanly(tmp_path):
+    """Ctrl-C as the terminal sends it: SIGINT to the running command, mid-training."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "sigint"
+    command = [sys.executable, "-m", "autograd_core.cli", "train", "--hidden", "16", "--epochs", "100000",
+               "--limit", "1000", "--no-progress", "--out", str(out)]
+    # SIGINT back to its default action in the child: a shell running us in the background ignores it.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("epoch  3/"):
+            process.send_signal(signal.SIGINT)
+            break
+    rest, errors = process.communicate(timeout=60)
+    text = "".join(lines) + rest
+    assert process.returncode == 130, errors
+    kept = int(re.search(r"interrupted: keeping the weights of epoch (\d+)", text).group(1))
+    assert kept >= 3
+    last_line = [line for line in text.splitlines() if line.startswith(f"epoch {kept:>2}/")][0]
+    assert re.search(r"test loss [\d.]+ acc ([\d.]+)%", last_line).group(1) in text.split("test accuracy ")[1]
+    model = mlp([784, 16, 10], dtype=np.float32)
+    load_weights(model, out / "weights.npz")
