@@ -47,20 +47,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     d = DEFAULTS
     parser.add_argument("--hidden", default=d["hidden"], help="hidden layer sizes, comma-separated (e.g. 512,256)")
-    parser.add_argument("--activation", default="relu", choices=("relu", "sigmoid", "tanh"))
-    parser.add_argument("--optimizer", default=d["optimizer"], choices=("sgd", "momentum", "adagrad", "adam"))
+    parser.add_argument("--activation", default="relu", choices=("relu", "sigmoid", "tanh"), help="hidden activation")
+    parser.add_argument("--optimizer", default=d["optimizer"], choices=("sgd", "momentum", "adagrad", "adam"),
+                        help="update rule")
     parser.add_argument("--lr", type=float, default=d["lr"], help="(initial) learning rate")
     parser.add_argument("--schedule", default=d["schedule"], choices=("constant", "cosine"),
                         help="learning-rate schedule over the whole run")
-    parser.add_argument("--epochs", type=int, default=d["epochs"])
-    parser.add_argument("--batch-size", type=int, default=d["batch_size"])
+    parser.add_argument("--epochs", type=int, default=d["epochs"], help="passes over the training set")
+    parser.add_argument("--batch-size", type=int, default=d["batch_size"], help="images per gradient step")
     parser.add_argument("--dropout", type=float, default=d["dropout"], help="dropout after each hidden layer")
     parser.add_argument("--seed", type=int, default=d["seed"], help="seed of the initial weights and the shuffles")
-    parser.add_argument("--dtype", default=d["dtype"], choices=("float32", "float64"))
+    parser.add_argument("--dtype", default=d["dtype"], choices=("float32", "float64"), help="weights and images")
     parser.add_argument("--data", default=None,
-                        help="folder with the four IDX files (default: $CHAINRULE_DATA, else "
+                        help="folder with the four IDX files (None: $CHAINRULE_DATA, else "
                         "/usr/share/datasets/fashion-mnist)")
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N training images only")
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N training images only (None: all)")
     parser.add_argument("--out", default=d["out"], help="folder for curves.png and weights.npz")
     parser.add_argument("--threads", type=int, default=1,
                         help="BLAS threads (one is as fast for these small matrices, and steady on a busy machine)")
