@@ -96,18 +96,20 @@ def run_train(args: argparse.Namespace) -> int:
         for name in ("epochs", "batch_size"):
             if getattr(args, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+        if args.limit is not None and args.limit < 1:
+            raise ValueError(f"--limit must be at least 1, got {args.limit}")
         (x_train, t_train), (x_test, t_test) = load_mnist(args.data)
+        dtype = np.dtype(args.dtype)
+        x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
+        if args.limit is not None:
+            x_train, t_train = x_train[: args.limit], t_train[: args.limit]
+        sizes = [x_train.shape[1], *hidden, 10]
+        model = mlp(sizes, activation=args.activation, dropout=args.dropout, dtype=dtype, seed=args.seed)
+        optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
+        optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)
     except (ValueError, FileNotFoundError) as exc:
         print(f"chainrule train: {exc}", file=sys.stderr)
         return 2
-    dtype = np.dtype(args.dtype)
-    x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
-    if args.limit is not None:
-        x_train, t_train = x_train[: args.limit], t_train[: args.limit]
-    sizes = [x_train.shape[1], *hidden, 10]
-    model = mlp(sizes, activation=args.activation, dropout=args.dropout, dtype=dtype, seed=args.seed)
-    optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
-    optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)
     shape = "-".join(map(str, sizes))
     print(
         f"training {shape} {args.activation} MLP ({dtype}) on {len(x_train)} images: {args.optimizer} "
