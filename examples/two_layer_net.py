@@ -4,7 +4,7 @@ The loop below is the book's (chapter 4, with chapter 5's backprop gradient), un
 for the import lines: ``TwoLayerNet`` and ``load_mnist`` come from ``nn``.  The book shows the
 curves with ``plt.show()``; here they are written to a PNG.
 
-Run: ``python examples/two_layer_net.py`` (about 15 s; ``--iters 2000`` for a shorter run,
+Run: ``python examples/two_layer_net.py`` (about 20 s; ``--iters 2000`` for a shorter run,
 ``-o curves.png`` to choose where the plot goes).
 """
 
