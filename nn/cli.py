@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Train a multi-layer perceptron on Fashion-MNIST (or MNIST from --data) with chainrule's "
             "backprop. Prints per-epoch train/test loss and accuracy, writes curves.png and weights.npz "
-            "into --out. Ctrl-C stops cleanly, keeping the weights of the last finished epoch."
+            "(and history.csv) into --out. Ctrl-C stops cleanly, keeping the weights of the last finished epoch."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -132,6 +132,8 @@ def run_train(args: argparse.Namespace) -> int:
     weights_path = os.path.join(args.out, "weights.npz")
     curves_path = os.path.join(args.out, "curves.png")
     save_weights(model, weights_path)
+    with open(os.path.join(args.out, "history.csv"), "w") as f:
+        f.write(history.to_csv())
     last = history.epochs[-1]
     title = f"{shape} {args.activation} MLP, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
     plot_history(history, curves_path, title=title)
@@ -139,5 +141,5 @@ def run_train(args: argparse.Namespace) -> int:
         f"test accuracy {100 * (last.test_acc or 0.0):.2f}% after {last.epoch} epoch(s) in {elapsed:.1f} s "
         f"(training {sum(e.seconds for e in history.epochs):.1f} s)"
     )
-    print(f"wrote {weights_path} and {curves_path}")
+    print(f"wrote {weights_path}, {curves_path} and history.csv")
     return 130 if history.interrupted else 0

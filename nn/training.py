@@ -68,6 +68,19 @@ class History:
         """One figure across epochs, e.g. ``history.column("test_acc")``."""
         return [getattr(e, name) for e in self.epochs]
 
+    def to_csv(self) -> str:
+        """One line per epoch, with a header: what ``chainrule train`` writes to ``history.csv``.
+
+        >>> print(History([EpochStats(1, 0.5, 0.8, 0.45, 0.82, 1.25, 0.001)]).to_csv(), end="")
+        epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr
+        1,0.5,0.8,0.45,0.82,1.25,0.001
+        """
+        names = list(EpochStats.__dataclass_fields__)
+        rows = [",".join(names)]
+        for e in self.epochs:
+            rows.append(",".join("" if getattr(e, n) is None else repr(getattr(e, n)) for n in names))
+        return "\n".join(rows) + "\n"
+
 
 def _labels(t: np.ndarray) -> np.ndarray:
     return t.argmax(axis=1) if t.ndim == 2 else t

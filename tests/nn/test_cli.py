@@ -20,6 +20,9 @@ def test_train_writes_weights_and_curves(tmp_path, capsys):
     assert "training 784-32-10 relu MLP (float32) on 2000 images" in text
     assert "epoch  2/2" in text and "test accuracy" in text
     assert (out / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rows = (out / "history.csv").read_text().splitlines()
+    assert rows[0] == "epoch,train_loss,train_acc,test_loss,test_acc,seconds,lr" and len(rows) == 3
+    assert f"{float(rows[2].split(',')[4]) * 100:.2f}%" in text  # the last epoch's test accuracy, as printed
     model = mlp([784, 32, 10], dtype=np.float32)
     load_weights(model, out / "weights.npz")
     accuracy = float(text.split("test accuracy ")[1].split("%")[0])
