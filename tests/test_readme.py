@@ -10,7 +10,8 @@ from pathlib import Path
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def test_readme_repl_examples():
+def test_readme_repl_examples(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the examples write diagrams into the current folder
     text = README.read_text(encoding="utf-8")
     blocks = [b for b in re.findall(r"```python\n(.*?)```", text, flags=re.S) if ">>>" in b]
     assert blocks, "the README should show at least one REPL session"
