@@ -12,16 +12,10 @@ True
 ``viz.render(y, "neuron.svg")`` writes SVG, PNG, PDF or DOT, chosen from the suffix.
 """
 
-from importlib.util import find_spec
-
+# Every submodule is imported here, once, so the functions ``draw``, ``lecture`` and ``render``
+# shadow their modules of the same names for good: ``viz.draw`` is always the function.
 from .draw import GraphTooLargeError, draw, is_steps
+from .lecture import lecture
 from .render import GraphvizNotFoundError, render
 
-__all__ = ["GraphTooLargeError", "GraphvizNotFoundError", "draw", "is_steps", "render"]
-
-# The lecture page (viz/lecture.py) has a function of the same name as its module: import it
-# here, once, so ``viz.lecture`` is the function even after ``import viz.lecture`` elsewhere.
-if find_spec(".lecture", __name__) is not None:
-    from .lecture import lecture  # noqa: F401
-
-    __all__.append("lecture")
+__all__ = ["GraphTooLargeError", "GraphvizNotFoundError", "draw", "is_steps", "lecture", "render"]

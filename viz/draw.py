@@ -53,7 +53,6 @@ _RANKDIRS = ("LR", "TB", "RL", "BT")
 # The arrow written before a backward value: it points from the output back to the input.
 _BACK_ARROW = {"LR": "← ", "RL": "→ ", "TB": "↑ ", "BT": "↓ "}
 _FONT = "Helvetica,Arial,sans-serif"
-_CURRENT_FILL = CURRENT_FILL  # the older private name, still read by the lecture page
 
 #: Above this many nodes, edge labels become Graphviz "xlabels", placed after the layout instead
 #: of taking part in it: ``dot`` runs about 4x faster (a 1,000-node MLP: 2.3 s -> 0.5 s) at the
@@ -216,9 +215,12 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
             continue
         muted = state == "pending"
         grad = _shown_grad(node, options, state)
-        label = (tensor_label if tensor else value_label)(node, digits=digits, grad=grad, muted=muted)
+        # Part-way through a backprop, an unnamed node is called what the step texts call it
+        # (``apple*count``), so the diagram and the text under it agree.
+        caption = steps.label(node) if steps is not None and hasattr(steps, "label") else None
+        label = (tensor_label if tensor else value_label)(node, digits=digits, grad=grad, muted=muted, caption=caption)
         if state == "current":
-            extra = f' fillcolor="{_CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
+            extra = f' fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
         elif muted:
             extra = f' fillcolor="white" color="{MUTED}"'
         else:
@@ -249,7 +251,7 @@ def _op_node(i: int, node: Node, state: str) -> str:
     # ordering=in: inputs stay in argument order (first on top), which matters for − ÷ **.
     attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02" ordering=in'
     if state == "current":
-        attributes += f' style=filled fillcolor="{_CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
+        attributes += f' style=filled fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
     elif state == "pending":
         attributes += f' color="{MUTED}" fontcolor="{MUTED}"'
     return f"o{i} [label=<{symbol}> {attributes}]"

@@ -120,10 +120,12 @@ def _font(text: str, color: str, size: int | None = None) -> str:
     return f'<font color="{color}"{size_attr}>{text}</font>'
 
 
-def _title(node: Any, muted: bool) -> str:
-    """The node's name in bold, else its op in italics."""
+def _title(node: Any, muted: bool, caption: str | None = None) -> str:
+    """The node's name in bold, else its caption (how a step text calls it) or its op in italics."""
     if node.name is not None:
         text = f"<b>{escape(node.name)}</b>"
+    elif caption is not None:
+        text = f"<i>{escape(caption)}</i>"
     elif node.op and node.op != "const":
         text = f"<i>{escape(node.op)}</i>"
     else:
@@ -131,13 +133,14 @@ def _title(node: Any, muted: bool) -> str:
     return _font(text, MUTED) if muted else text
 
 
-def value_label(node: Any, *, digits: int, grad: Any, muted: bool = False) -> str:
-    """A scalar node: its name (or op), its forward value, and its gradient in red when known.
+def value_label(node: Any, *, digits: int, grad: Any, muted: bool = False, caption: str | None = None) -> str:
+    """A scalar node: its name (or op, or ``caption``), its forward value, and its gradient in
+    red when known.
 
     ``grad`` is the gradient to show, or None to show none.
     """
     value = format_number(node.data, digits)
-    lines = [_title(node, muted), _font(value, MUTED) if muted else value]
+    lines = [_title(node, muted, caption), _font(value, MUTED) if muted else value]
     if grad is not None:
         lines.append(_font(f"grad {format_number(grad, digits)}", BACKWARD))
     return "<br/>".join(lines)
@@ -151,12 +154,12 @@ def constant_label(node: Any, *, digits: int) -> str:
     return escape(format_number(node.data, digits))
 
 
-def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False) -> str:
-    """An array node: name (or op), shape and dtype, its numbers when small (else
-    mean/min/max), and its gradient the same way in red when known."""
+def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False, caption: str | None = None) -> str:
+    """An array node: name (or op, or ``caption``), shape and dtype, its numbers when small
+    (else mean/min/max), and its gradient the same way in red when known."""
     shown = min(digits, 3)
     data = node.data
-    lines = [_title(node, muted)]
+    lines = [_title(node, muted, caption)]
     lines.append(_font(escape(f"{shape_text(data.shape)}  {data.dtype}"), MUTED if muted else LOCAL, 10))
     values = [escape(line) for line in summarize_array(data, shown)]
     lines.extend(_font(v, MUTED) for v in values) if muted else lines.extend(values)

@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 import html
-import importlib
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from autograd_core import Node, topological_order
 from autograd_core.steps import Backprop, format_number
 
 from .draw import draw, is_steps
+from .labels import CURRENT_FILL
 from .render import render_source
 
 __all__ = ["MAX_STEPS", "Frame", "frames", "lecture", "page"]
@@ -233,8 +233,7 @@ def page(slides: list[Frame], *, title: str) -> str:
 
 
 # The fill viz.draw gives the node being processed; the zoomed view scrolls to it.
-# (``viz.draw`` is the function, so the module is fetched by its full name.)
-_HIGHLIGHT = getattr(importlib.import_module(f"{__package__}.draw"), "_CURRENT_FILL", "#fff3b0")
+_HIGHLIGHT = CURRENT_FILL
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
