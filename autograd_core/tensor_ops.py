@@ -288,7 +288,7 @@ def relu(a: Tensor) -> Tensor:
     """max(0, x).  The mask x > 0 is saved; VJP: g * mask (relu'(0) = 0, as in PyTorch)."""
     x = a.data
     mask = x > 0
-    return new_node(x * mask, "relu", (a,), _relu_vjp, saved=mask)
+    return new_node(np.maximum(x, 0), "relu", (a,), _relu_vjp, saved=mask)  # maximum: no -0.0 in the output
 
 
 def _abs_vjp(node: Tensor, g: np.ndarray) -> tuple:
