@@ -196,6 +196,8 @@ def power(base: Any, exponent: Any) -> Tensor:
             base = as_tensor(base, None, "pow")
         n = float(exponent)
         x = base.data
+        if not np.isfinite(n):
+            raise DomainError(f"pow: the exponent must be a finite number, got {n!r} (node {base._describe()})")
         if n != int(n) and (x < 0).any():
             raise _domain_error("pow", base, x < 0, f"negative base with the non-integer exponent {n!r}")
         if n < 0 and not x.all():

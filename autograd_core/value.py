@@ -382,25 +382,25 @@ class Value(Node):
         return _binary(_ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return _binary(_ADD, _lift(other, "add", self), self)
+        return _binary(_ADD, _lift(other, "add", self, reflected=True), self)
 
     def __sub__(self, other: Any) -> Value:
         return _binary(_SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return _binary(_SUB, _lift(other, "sub", self), self)
+        return _binary(_SUB, _lift(other, "sub", self, reflected=True), self)
 
     def __mul__(self, other: Any) -> Value:
         return _binary(_MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return _binary(_MUL, _lift(other, "mul", self), self)
+        return _binary(_MUL, _lift(other, "mul", self, reflected=True), self)
 
     def __truediv__(self, other: Any) -> Value:
         return _binary(_DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _binary(_DIV, _lift(other, "div", self), self)
+        return _binary(_DIV, _lift(other, "div", self, reflected=True), self)
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
@@ -411,10 +411,12 @@ class Value(Node):
             raise TypeError(
                 f"pow: unsupported operand types Value and {type(exponent).__name__} (node {self._describe()})"
             ) from None
+        if not math.isfinite(n):
+            raise DomainError(f"pow: the exponent must be a finite number, got {n!r} (node {self._describe()})")
         return _unary(_POW, self, n)
 
     def __rpow__(self, base: Any) -> Value:
-        return _binary(_POWV, _lift(base, "pow", self), self)
+        return _binary(_POWV, _lift(base, "pow", self, reflected=True), self)
 
     def __neg__(self) -> Value:
         return _unary(_NEG, self)
@@ -462,16 +464,20 @@ _MICROGRAD_SPELLING = {"add": "+", "mul": "*", "relu": "ReLU", "const": ""}
 _alloc = object.__new__
 
 
-def _lift(other: Any, op: str, node: Value) -> Value:
-    """Wrap a plain number as a constant node: drawn as a small labelled node, no gradient."""
+def _lift(other: Any, op: str, node: Value, reflected: bool = False) -> Value:
+    """Wrap a plain number as a constant node: drawn as a small labelled node, no gradient.
+
+    ``reflected``: the number stands on the left of the operator (``2 * x``), which the error
+    message for a non-number keeps.
+    """
     if isinstance(other, Value):
         return other
     try:
         number = _check_number(other, op)
     except TypeError:
+        types = f"{type(other).__name__} and Value" if reflected else f"Value and {type(other).__name__}"
         raise TypeError(
-            f"{op}: unsupported operand types Value and {type(other).__name__} "
-            f"(node {node._describe()}, other operand {other!r:.60})"
+            f"{op}: unsupported operand types {types} (node {node._describe()}, other operand {other!r:.60})"
         ) from None
     constant = _alloc(Value)
     constant.data = number

@@ -93,7 +93,7 @@ def run_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         hidden = _hidden_sizes(args.hidden)
-        for name in ("epochs", "batch_size"):
+        for name in ("epochs", "batch_size", "threads"):
             if getattr(args, name) < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
         if args.limit is not None and args.limit < 1:
@@ -116,7 +116,7 @@ def run_train(args: argparse.Namespace) -> int:
         f"lr {args.lr:g} ({args.schedule}), batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}",
         flush=True,
     )
-    with threadpool_limits(limits=max(1, args.threads), user_api="blas"):
+    with threadpool_limits(limits=args.threads, user_api="blas"):
         history = fit(
             model, optimizer, (x_train, t_train), (x_test, t_test),
             epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, schedule=args.schedule,

@@ -278,7 +278,8 @@ def _input_edges(
         bold = False
         if options.show_local and not constant:
             if tensor:
-                local_text = vjp_words(node, k)
+                # An input that needs no gradient gets none: no VJP is computed for it.
+                local_text = vjp_words(node, k) if parent.requires_grad else None
             elif k < len(locals_):
                 local_text = f"local {format_number(locals_[k], digits)}"
         if k in contributions and options.show_grad:

@@ -19,8 +19,10 @@ def test_mixing_with_an_unsupported_type_names_op_and_types():
     x = Value(2.0, name="x")
     with pytest.raises(TypeError, match=r"mul: unsupported operand types Value and str .*'x'"):
         x * "3"
-    with pytest.raises(TypeError, match=r"add: unsupported operand types Value and list"):
+    with pytest.raises(TypeError, match=r"add: unsupported operand types list and Value"):
         [1] + x
+    with pytest.raises(TypeError, match=r"sub: unsupported operand types str and Value .*'x'"):
+        "a" - x
 
 
 @pytest.mark.parametrize(
@@ -65,3 +67,10 @@ def test_nan_data_is_allowed_and_anomaly_mode_names_the_node():
 def test_backward_grad_must_be_a_number():
     with pytest.raises(TypeError, match="backward"):
         (Value(1.0) * 2).backward(grad="one")
+
+
+@pytest.mark.parametrize("exponent", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_exponent_is_refused_by_name(exponent):
+    message = r"pow: the exponent must be a finite number, got (inf|-inf|nan) \(node leaf 'x'\)"
+    with pytest.raises(DomainError, match=message):
+        Value(2.0, name="x") ** exponent

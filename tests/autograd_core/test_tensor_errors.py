@@ -129,3 +129,10 @@ def test_softmax_cross_entropy_label_errors():
         softmax_cross_entropy(logits, np.array([0.5, 1.0, 2.0]))
     with pytest.raises(ValueError, match=r"logits must have shape \(batch, classes\)"):
         softmax_cross_entropy(Tensor(np.zeros((2, 3, 4))), np.zeros((2, 3), dtype=int))
+
+
+@pytest.mark.parametrize("exponent", [float("inf"), float("nan")])
+def test_non_finite_exponent_is_refused_by_name(exponent):
+    t = Tensor(np.array([-2.0, 1.0]), requires_grad=True, name="t")
+    with pytest.raises(DomainError, match=r"pow: the exponent must be a finite number, got .*'t'"):
+        t**exponent

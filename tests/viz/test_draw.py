@@ -307,8 +307,9 @@ def test_small_tensor_shows_its_numbers() -> None:
     assert d.lines("W")[-2:] == ["grad [4  4]", "[6  6]"]
     assert d.lines("loss")[:3] == ["loss", "scalar  float64", "−2"]  # x @ W = [[1, -2], [3, -4]]
     assert d.nodes[d.op_of("y")] == ["@"] and d.nodes[d.op_of("loss")] == ["Σ"]
-    # No scalar local derivative on tensor edges: the VJP in words, with the inputs' names.
-    assert {src: label for src, label, _ in d.input_edges("y")} == {"x": ["g @ Wᵀ"], "W": ["xᵀ @ g"]}
+    # No scalar local derivative on tensor edges: the VJP in words, with the inputs' names, and
+    # nothing for x, which needs no gradient (no VJP is computed for it).
+    assert {src: label for src, label, _ in d.input_edges("y")} == {"x": [], "W": ["xᵀ @ g"]}
 
 
 def test_large_tensor_shows_shape_and_summary() -> None:
@@ -398,7 +399,7 @@ def test_tensor_steps_show_what_is_sent_back() -> None:
     d = Diagram(draw(steps).source)
     edges = {src: label for src, label, _ in d.input_edges("y")}
     assert edges["W"] == ["xᵀ @ g", "sends [4  4]", "[6  6]"]
-    assert edges["x"] == ["g @ Wᵀ"]  # x needs no gradient: nothing is sent to it
+    assert edges["x"] == []  # x needs no gradient: nothing is computed or sent for it
 
 
 def test_gradients_built_as_graphs_show_their_numbers() -> None:
