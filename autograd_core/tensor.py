@@ -191,7 +191,9 @@ class Tensor(Node):
 
         The first contribution is stored as it is (no zero array to add into).  A leaf's
         gradient is made its own array (copied if it is the upstream array itself or a view
-        of it), so an optimizer may change it in place without touching other nodes.
+        of it), so an optimizer may change it in place without touching other nodes.  An
+        intermediate node's gradient is kept as computed, which may be a read-only broadcast
+        view or an array shared with a neighbour: read it, don't modify it in place.
         """
         pop = pending.pop
         get = pending.get
