@@ -104,24 +104,27 @@ def step(model, value_cls, X, y):
     return total
 
 
-def time_steps(model, value_cls, X, y, steps: int, gc_enabled: bool) -> float:
-    """Median seconds per step over consecutive steps, each dropping the previous graph."""
+def time_steps(engines, X, y, steps: int, gc_enabled: bool) -> list[float]:
+    """Median seconds per step for each (model, value class), measured interleaved (one step of
+    each engine in turn) so that a change in machine load hits both alike.  Each engine keeps
+    its previous graph alive until its next step replaces it, as in a training loop."""
     if gc_enabled:
         gc.enable()
     else:
         gc.disable()
-    times = []
-    total = None
+    times: list[list[float]] = [[] for _ in engines]
+    last = [None] * len(engines)
     try:
         for _ in range(steps):
-            start = time.perf_counter()
-            total = step(model, value_cls, X, y)
-            times.append(time.perf_counter() - start)
+            for k, (model, value_cls) in enumerate(engines):
+                start = time.perf_counter()
+                last[k] = step(model, value_cls, X, y)
+                times[k].append(time.perf_counter() - start)
     finally:
-        del total
+        del last
         gc.enable()
         gc.collect()
-    return statistics.median(times)
+    return [statistics.median(t) for t in times]
 
 
 def count_nodes(root) -> int:
@@ -173,15 +176,16 @@ def main() -> None:
     del a, b
     gc.collect()
 
-    steps = 7
+    steps = 9
+    engines = [(ours, autograd_core.Value), (theirs, micrograd.engine.Value)]
+    on = time_steps(engines, X, y, steps, gc_enabled=True)
+    off = time_steps(engines, X, y, steps, gc_enabled=False)
     rows = {}
-    for label, model, cls in (("chainrule", ours, autograd_core.Value), ("micrograd", theirs, micrograd.engine.Value)):
-        on = time_steps(model, cls, X, y, steps, gc_enabled=True)
-        off = time_steps(model, cls, X, y, steps, gc_enabled=False)
-        memory, nodes = graph_memory(model, cls, X, y)
-        rows[label] = (on, off, memory, nodes)
+    for k, label in enumerate(("chainrule", "micrograd")):
+        memory, nodes = graph_memory(*engines[k], X, y)
+        rows[label] = (on[k], off[k], memory, nodes)
 
-    print(f"2-16-16-1 MLP, hinge + L2 on 100 points, median of {steps} steps (forward + backward)")
+    print(f"2-16-16-1 MLP, hinge + L2 on 100 points, median of {steps} interleaved steps (forward + backward)")
     print(f"{'engine':<10} {'GC on (s)':>10} {'GC off (s)':>11} {'nodes':>8} {'bytes/node':>11}")
     for label, (on, off, memory, nodes) in rows.items():
         print(f"{label:<10} {on:>10.4f} {off:>11.4f} {nodes:>8d} {memory / nodes:>11.0f}")
