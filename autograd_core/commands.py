@@ -12,10 +12,9 @@ Example:
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 
-from .expr import ExpressionError, parse, parse_assignments
+from .expr import INPUT_ERRORS, ExpressionError, evaluate_command_line, report_input_error
 from .gradcheck import GradcheckWarning, gradcheck
 from .gradcheck_report import GradcheckReport
 from .value import Value
@@ -44,9 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_check(args: argparse.Namespace) -> int:
     """``chainrule check``: print backprop and numerical gradients side by side; 0 when they agree."""
     try:
-        program = parse(args.formula)
-        values = parse_assignments(args.values)
-        program.evaluate(values)  # reports a missing or unknown variable by name
+        line = evaluate_command_line(args.formula, args.values)  # names a missing or unknown variable
+        program, values = line.program, line.values
         leaves = [Value(values[name], name=name) for name in program.inputs]
         if not leaves:
             raise ExpressionError("the formula has no input variables to differentiate")
@@ -58,9 +56,8 @@ def run_check(args: argparse.Namespace) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GradcheckWarning)  # printed below, in the report's words
             report = gradcheck(fn, *leaves, eps=args.eps, atol=args.atol, rtol=args.rtol, raise_exception=False)
-    except (ValueError, TypeError, ArithmeticError) as error:
-        print(f"chainrule check: error: {error}", file=sys.stderr)
-        return 2
+    except INPUT_ERRORS as error:
+        return report_input_error("check", error)
     shown = ", ".join(f"{name}={values[name]:g}" for name in program.inputs)
     print(f"{args.formula} at {shown}: {program.output} = {output.data:.6g}")
     print(_table(report))

@@ -23,13 +23,30 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Iterable, Mapping
+import operator
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .value import Value
 
-__all__ = ["FUNCTIONS", "OUTPUT_NAME", "ExpressionError", "Program", "Statement", "parse", "parse_assignments"]
+__all__ = [
+    "ARITHMETIC",
+    "BAD_INPUT_STATUS",
+    "FUNCTIONS",
+    "INPUT_ERRORS",
+    "OUTPUT_NAME",
+    "CommandLine",
+    "ExpressionError",
+    "Program",
+    "Statement",
+    "apply_arithmetic",
+    "evaluate_command_line",
+    "parse",
+    "parse_assignments",
+    "report_input_error",
+]
 
 #: The functions a formula may call, each with one argument.
 FUNCTIONS: tuple[str, ...] = ("exp", "log", "tanh", "sigmoid", "relu")
@@ -37,7 +54,21 @@ FUNCTIONS: tuple[str, ...] = ("exp", "log", "tanh", "sigmoid", "relu")
 #: The name given to the result of a last statement written without ``name =``.
 OUTPUT_NAME = "out"
 
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+#: The arithmetic ops by their engine names (as in ``autograd_core.value.OPS``); each works on
+#: plain numbers and on nodes alike, so the parser and the random-expression strategies of
+#: ``autograd_core.testing`` share one dispatch.  ``pow`` (number exponent) and ``powv`` (node
+#: exponent) are both ``**``: the engine picks the op from the exponent's type.
+ARITHMETIC: dict[str, Callable[..., Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "pow": operator.pow,
+    "powv": operator.pow,
+    "neg": operator.neg,
+}
+
+_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 _UNARY = {ast.USub: "-", ast.UAdd: "+"}
 
 # What a refused construct is called in an error message.
@@ -126,7 +157,7 @@ def _pointer(source: str, column: int | None, line: int) -> str:
 
 # -- compiled form -------------------------------------------------------------------------------
 # A statement's expression is compiled to postfix instructions run on a small stack:
-#   ("num", value)  ("var", name, column)  ("bin", symbol)  ("neg",)  ("call", function)
+#   ("num", value)  ("var", name, column)  ("bin", op name)  ("neg",)  ("call", function)
 
 
 @dataclass(frozen=True)
@@ -252,7 +283,7 @@ class Program:
                 push(_apply_binary(instruction[1], left, right))
             elif kind == "neg":
                 operand = pop()
-                push(-(operand if isinstance(operand, Value) else _constant(operand)))
+                push(apply_arithmetic("neg", operand if isinstance(operand, Value) else _constant(operand)))
             else:  # call
                 operand = pop()
                 if not isinstance(operand, Value):
@@ -275,18 +306,25 @@ def _constant(number: float) -> Value:
     return node
 
 
-def _apply_binary(symbol: str, left: Any, right: Any) -> Any:
+def apply_arithmetic(op: str, *operands: Any) -> Any:
+    """Apply the arithmetic op named ``op`` (a key of :data:`ARITHMETIC`) to numbers or nodes.
+
+    >>> apply_arithmetic("sub", 7.0, 2.0), apply_arithmetic("neg", 3.0)
+    (5.0, -3.0)
+    >>> apply_arithmetic("mul", Value(3.0), 2.0).data
+    6.0
+    """
+    try:
+        function = ARITHMETIC[op]
+    except KeyError:
+        raise ValueError(f"apply_arithmetic: unknown op {op!r}; the ops are: {_listing(ARITHMETIC)}") from None
+    return function(*operands)
+
+
+def _apply_binary(op: str, left: Any, right: Any) -> Any:
     if not isinstance(left, Value) and not isinstance(right, Value):
-        left = _constant(left)
-    if symbol == "+":
-        return left + right
-    if symbol == "-":
-        return left - right
-    if symbol == "*":
-        return left * right
-    if symbol == "/":
-        return left / right
-    return left**right
+        left = _constant(left)  # 2 * 3 in a formula is a graph of constants, as the engine makes for 2 * x
+    return apply_arithmetic(op, left, right)
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -424,11 +462,11 @@ def _compile(root: ast.expr, source: str) -> list[tuple[Any, ...]]:
                 raise _refuse(node, source, f"the function {node.id!r} without a call (write {node.id}(x))")
             out.append(("var", node.id, node.col_offset))
         elif isinstance(node, ast.BinOp):
-            symbol = _BINARY.get(type(node.op))
-            if symbol is None:
+            op = _BINARY.get(type(node.op))
+            if op is None:
                 raise _refuse(node, source, _CONSTRUCT_NAMES.get(type(node.op).__name__))
             if expanded:
-                out.append(("bin", symbol))
+                out.append(("bin", op))
             else:
                 stack.append((node, True))
                 stack.append((node.right, False))
@@ -503,3 +541,55 @@ def parse_assignments(arguments: Iterable[str]) -> dict[str, float]:
             raise ExpressionError(f"the value of {name!r} must be a finite number, got {text!r}")
         values[name] = number
     return values
+
+
+# -- the commands that take a formula and NAME=VALUE arguments -----------------------------------
+#: The exit status of a command given bad input (a formula, a value or an option it cannot use).
+BAD_INPUT_STATUS = 2
+
+#: What bad input raises: :class:`ExpressionError` and the engine's ``DomainError`` are
+#: ``ValueError``s; ``TypeError`` and ``ArithmeticError`` (an overflow) can come from evaluating.
+INPUT_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, ArithmeticError)
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """A formula evaluated at command-line values: the parsed program, the values and every named node."""
+
+    program: Program
+    values: dict[str, float]
+    nodes: dict[str, Value]
+
+    @property
+    def output(self) -> Value:
+        """The output node (the last statement's target)."""
+        return self.nodes[self.program.output]
+
+
+def evaluate_command_line(formula: str, assignments: Iterable[str]) -> CommandLine:
+    """Parse ``formula`` and its ``NAME=VALUE`` arguments and build the graph (forward pass only).
+
+    Every ``chainrule`` command that takes a formula goes through here, so they all refuse the
+    same bad input with the same message; catch :data:`INPUT_ERRORS` and hand the error to
+    :func:`report_input_error`.
+
+    >>> line = evaluate_command_line("price = apple * count", ["apple=100", "count=2"])
+    >>> line.output.data, line.values
+    (200.0, {'apple': 100.0, 'count': 2.0})
+    """
+    program = parse(formula)
+    values = parse_assignments(assignments)
+    return CommandLine(program, values, program.evaluate(values))
+
+
+def report_input_error(command: str, error: BaseException) -> int:
+    """Print ``chainrule <command>: error: <message>`` on stderr; return :data:`BAD_INPUT_STATUS`.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     status = report_input_error("draw", ExpressionError("expected name=value, got 'x:1'"))
+    >>> status, err.getvalue()
+    (2, "chainrule draw: error: expected name=value, got 'x:1'\\n")
+    """
+    print(f"chainrule {command}: error: {error}", file=sys.stderr)
+    return BAD_INPUT_STATUS

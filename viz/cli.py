@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
 
-from autograd_core.expr import ExpressionError, parse, parse_assignments
+from autograd_core.expr import INPUT_ERRORS, evaluate_command_line, report_input_error
 
 from .draw import GraphTooLargeError
 from .format import format_number
@@ -73,11 +73,11 @@ def run_draw(args: argparse.Namespace) -> int:
     try:
         if not 1 <= args.digits <= 17:
             raise ValueError(f"--digits must be from 1 to 17, got {args.digits}")
-        program = parse(args.formula)
-        nodes = program.evaluate(parse_assignments(args.values))
+        line = evaluate_command_line(args.formula, args.values)
+        program, nodes = line.program, line.nodes
         path = _output_path(args.output, args.format, program.output)
-    except (ExpressionError, ValueError, TypeError) as error:
-        return _fail(error, 2)
+    except INPUT_ERRORS as error:
+        return report_input_error("draw", error)
     output = nodes[program.output]
     digits = args.digits
     print(f"{program.output} = {format_number(output.data, digits)}")
@@ -101,7 +101,7 @@ def run_draw(args: argparse.Namespace) -> int:
             max_nodes=args.max_nodes if args.max_nodes and args.max_nodes > 0 else None,
         )
     except GraphTooLargeError as error:
-        return _fail(error, 2)
+        return report_input_error("draw", error)
     except (GraphvizNotFoundError, RuntimeError, OSError) as error:
         return _fail(error, 1)
     print(f"wrote {written}")

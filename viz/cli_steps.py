@@ -21,8 +21,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograd_core import DomainError, Value
-from autograd_core.expr import ExpressionError, parse, parse_assignments
+from autograd_core import Value
+from autograd_core.expr import BAD_INPUT_STATUS, INPUT_ERRORS, evaluate_command_line, report_input_error
 from autograd_core.steps import Backprop, format_number
 
 __all__ = ["build", "register", "walk_text"]
@@ -69,9 +69,7 @@ def build(formula: str, assignments: list[str]) -> Value:
     >>> build("price = apple * count * tax", ["apple=100", "count=2", "tax=1.1"]).name
     'price'
     """
-    program = parse(formula)
-    nodes = program.evaluate(parse_assignments(assignments))
-    return nodes[program.output]
+    return evaluate_command_line(formula, assignments).output
 
 
 def walk_text(root: Value, formula: str | None = None) -> str:
@@ -93,15 +91,10 @@ def walk_text(root: Value, formula: str | None = None) -> str:
 def _graph(args: argparse.Namespace) -> Value | None:
     try:
         root = build(args.formula, args.values)
-    except (ExpressionError, DomainError, TypeError) as error:
-        print(f"chainrule {args.command}: error: {error}", file=sys.stderr)
-        return None
-    if not root.requires_grad:
-        print(
-            f"chainrule {args.command}: error: {root.label!r} does not depend on any input: there is nothing "
-            "to backpropagate into",
-            file=sys.stderr,
-        )
+        if not root.requires_grad:
+            raise ValueError(f"{root.label!r} does not depend on any input: there is nothing to backpropagate into")
+    except INPUT_ERRORS as error:
+        report_input_error(args.command, error)
         return None
     return root
 
@@ -109,7 +102,7 @@ def _graph(args: argparse.Namespace) -> Value | None:
 def _run_steps(args: argparse.Namespace) -> int:
     root = _graph(args)
     if root is None:
-        return 2
+        return BAD_INPUT_STATUS
     print(walk_text(root, args.formula))
     return 0
 
@@ -119,7 +112,7 @@ def _run_lecture(args: argparse.Namespace) -> int:
 
     root = _graph(args)
     if root is None:
-        return 2
+        return BAD_INPUT_STATUS
     try:
         path = lecture(root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir)
     except (OSError, ValueError) as error:

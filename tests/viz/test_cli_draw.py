@@ -111,3 +111,52 @@ def test_installed_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "dprice/dtax   = 200" in result.stdout
     assert (tmp_path / "apple.png").read_bytes().startswith(b"\x89PNG")
+
+
+# -- every formula command refuses bad input the same way ----------------------------------------
+FORMULA_COMMANDS = ("check", "draw", "steps", "lecture")
+
+
+@pytest.mark.parametrize(
+    ("formula", "values", "message"),
+    [
+        ("f = x * y", ["x=1"], "unknown variable 'y'; known variables: x\n  f = x * y\n          ^"),
+        ("f = x +", ["x=1"], "syntax error: invalid syntax\n  f = x +\n         ^"),
+        ("f = x * 2", ["x:1"], "expected name=value, got 'x:1'"),
+        ("f = x * 2", ["x=one"], "the value of 'x' is not a number: 'one'"),
+        ("f = log(x)", ["x=0"], "log: log of a non-positive number"),
+        ("f = x / y", ["x=1", "y=0"], "div: division by zero"),
+    ],
+)
+def test_every_formula_command_reports_bad_input_alike(
+    formula: str, values: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    messages = {}
+    for command in FORMULA_COMMANDS:
+        status, out, err = run([command, formula, *values], capsys)
+        assert status == 2, (command, out, err)
+        assert out == ""
+        prefix = f"chainrule {command}: error: "
+        assert err.startswith(prefix) and err.endswith("\n"), (command, err)
+        messages[command] = err[len(prefix) :]
+    assert len(set(messages.values())) == 1, messages  # one message, whichever command
+    assert message in messages["check"]
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize("command", FORMULA_COMMANDS)
+@pytest.mark.parametrize("error", [ValueError("no such value"), ArithmeticError("overflow in the forward pass")])
+def test_every_formula_command_catches_the_same_errors(
+    command: str, error: Exception, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch
+) -> None:
+    """Any error that building the graph can raise (not only the parser's own) is one line and status 2."""
+    import autograd_core.expr
+
+    def failing(self, values):
+        raise error
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(autograd_core.expr.Program, "evaluate", failing)
+    status, out, err = run([command, "f = x * 2", "x=1"], capsys)
+    assert (status, out, err) == (2, "", f"chainrule {command}: error: {error}\n")
