@@ -44,6 +44,7 @@ except ImportError as error:  # pragma: no cover - hypothesis is a dev dependenc
         "autograd_core.testing needs the hypothesis package: pip install hypothesis (or 'chainrule[dev]')"
     ) from error
 
+from .expr import ARITHMETIC, apply_arithmetic
 from .gradcheck import GradcheckReport, gradcheck
 from .value import Value
 
@@ -205,22 +206,16 @@ class Expression:
 
 
 def _apply(kind: str, a: Any, b: Any, constant: Any, functions: dict[str, Callable]) -> Any:
-    if kind == "add":
-        return a + b
-    if kind == "sub":
-        return a - b
-    if kind == "mul":
-        return a * b
-    if kind == "div":
-        return a / b
-    if kind == "neg":
-        return -a
-    if kind == "pow":
-        return a**constant
-    if kind == "powv":
-        return a**b
+    """One step of an expression on numbers or Values: arithmetic through the parser's own
+    dispatch (:func:`autograd_core.expr.apply_arithmetic`), functions through ``functions``."""
     if kind == "addc":
-        return constant + a
+        return apply_arithmetic("add", constant, a)
+    if kind == "pow":
+        return apply_arithmetic("pow", a, constant)
+    if kind == "neg":
+        return apply_arithmetic("neg", a)
+    if kind in ARITHMETIC:
+        return apply_arithmetic(kind, a, b)
     return functions[kind](a)
 
 

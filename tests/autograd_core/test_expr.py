@@ -372,3 +372,25 @@ def test_parsed_gradients_match_finite_differences(tree: tuple, values: dict) ->
         # 8 leaves, every op smooth) plus rounding eps * |f| / h ~ 1e-11 * |f|; 1e-4 relative
         # with an absolute floor of 1e-5 covers both with a wide margin.
         assert nodes[name].grad == pytest.approx(numeric, rel=1e-4, abs=1e-5), (to_source(tree), name)
+
+
+def test_arithmetic_table_uses_the_engine_op_names() -> None:
+    """Every arithmetic op of the table is an op of the engine, and applying it to Values records
+    that op (``pow`` for a number exponent, ``powv`` for a Value exponent) with Python's result."""
+    import operator
+
+    from autograd_core.expr import ARITHMETIC, apply_arithmetic
+    from autograd_core.value import OPS
+
+    assert set(ARITHMETIC) <= set(OPS)
+    python = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+              "pow": operator.pow, "powv": operator.pow}
+    for name, reference in python.items():
+        right = Value(1.5) if name == "powv" else 1.5
+        node = apply_arithmetic(name, Value(2.0), right)
+        assert node.op == name
+        assert node.data == pytest.approx(reference(2.0, 1.5), rel=1e-15)
+        assert apply_arithmetic(name, 2.0, 1.5) == pytest.approx(reference(2.0, 1.5), rel=1e-15)
+    assert apply_arithmetic("neg", Value(2.0)).op == "neg"
+    with pytest.raises(ValueError, match="unknown op 'mod'"):
+        apply_arithmetic("mod", 1.0, 2.0)

@@ -129,3 +129,24 @@ def test_profiles_are_registered_with_their_sizes():
             assert settings.default.deadline is None
     finally:
         settings.load_profile(previous)
+
+
+def test_expressions_and_the_formula_parser_share_one_arithmetic_dispatch(monkeypatch):
+    """A change to the arithmetic table reaches both the parser and the random expressions:
+    there is one operator dispatch, not two that could drift apart."""
+    import autograd_core.expr as expr_module
+
+    seen = []
+
+    def recording_mul(a, b):
+        seen.append((type(a).__name__, type(b).__name__))
+        return a * b
+
+    monkeypatch.setitem(expr_module.ARITHMETIC, "mul", recording_mul)
+    parse("y = x * x").evaluate({"x": 3.0})
+    assert seen == [("Value", "Value")]
+    expression = find(expressions(ops=("mul",)), lambda e: any(k == "mul" for k, _, _ in e.steps),
+                      settings=settings(max_examples=200, database=None))
+    seen.clear()
+    expression(*expression.values())
+    assert ("Value", "Value") in seen
