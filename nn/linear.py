@@ -23,6 +23,38 @@ from .init import init_weight
 from .module import Module
 
 
+def as_batch(x: Any, weight: Tensor, owner: str) -> Any:
+    """``x`` ready for ``x @ weight``: converted to the weight's dtype, flattened to
+    ``(batch, -1)`` when it has more than two dimensions, and checked to have as many features
+    as ``weight`` has rows (a ``ValueError`` naming ``owner``, the input's shape and the weight's).
+
+    A data batch of another dtype (float32 images, float64 weights) is converted first: NumPy's
+    matmul of mixed dtypes bypasses BLAS and runs many times slower.
+
+    >>> W = Tensor(np.zeros((784, 10)), name="W1")
+    >>> as_batch(np.zeros((5, 1, 28, 28), np.float32), W, "TwoLayerNet").shape
+    (5, 784)
+    >>> as_batch(np.zeros((5, 7)), W, "TwoLayerNet")
+    Traceback (most recent call last):
+    ...
+    ValueError: TwoLayerNet: input of shape (5, 7) has 7 features, the layer expects 784 (W1 has shape (784, 10))
+    """
+    if not hasattr(x, "shape"):
+        x = np.asarray(x, dtype=weight.dtype)
+    elif isinstance(x, np.ndarray) and x.dtype != weight.dtype:
+        x = x.astype(weight.dtype)
+    shape = tuple(x.shape)
+    if len(shape) > 2:
+        x = x.reshape(shape[0], -1)
+    in_features = weight.shape[0]
+    if len(shape) == 0 or x.shape[-1] != in_features:
+        raise ValueError(
+            f"{owner}: input of shape {shape} has {x.shape[-1] if shape else 0} features, the layer expects "
+            f"{in_features} ({weight.name or 'W'} has shape {weight.shape})"
+        )
+    return x
+
+
 class Linear(Module):
     """A fully connected layer with weight ``W`` (in, out) and bias ``b`` (out,), zeros at first.
 
@@ -55,20 +87,7 @@ class Linear(Module):
         self.b = Tensor(np.zeros(self.out_features, dtype=dtype), requires_grad=True, name="b") if bias else None
 
     def forward(self, x: Any) -> Tensor:
-        if not hasattr(x, "shape"):
-            x = np.asarray(x, dtype=self.W.dtype)
-        elif isinstance(x, np.ndarray) and x.dtype != self.W.dtype:
-            # A data batch of another dtype (float32 images, float64 weights) is converted first:
-            # NumPy's matmul of mixed dtypes bypasses BLAS and runs many times slower.
-            x = x.astype(self.W.dtype)
-        shape = tuple(x.shape)
-        if len(shape) > 2:
-            x = x.reshape(shape[0], -1)
-        if len(shape) == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(
-                f"Linear: input of shape {shape} has {x.shape[-1] if shape else 0} features, the layer expects "
-                f"{self.in_features} (W has shape {self.W.shape})"
-            )
+        x = as_batch(x, self.W, "Linear")
         out = x @ self.W
         return out + self.b if self.b is not None else out
 

@@ -28,6 +28,8 @@ import numpy as np
 
 from autograd_core import Tensor, no_grad, numerical_gradient, softmax_cross_entropy
 
+from .linear import as_batch
+
 ACTIVATIONS = ("relu", "sigmoid")
 _CHUNK = 10000  # rows per forward pass in predict()
 
@@ -83,13 +85,7 @@ class TwoLayerNet:
         return leaves
 
     def _forward(self, x: Any, p: dict[str, Tensor]) -> Tensor:
-        x = np.asarray(x)
-        if x.dtype != p["W1"].dtype:
-            x = x.astype(p["W1"].dtype)  # mixed-dtype matmul bypasses BLAS: convert the batch once
-        if x.ndim > 2:
-            x = x.reshape(len(x), -1)
-        if x.shape[-1] != p["W1"].shape[0]:
-            raise ValueError(f"TwoLayerNet: input has {x.shape[-1]} features, W1 expects {p['W1'].shape[0]}")
+        x = as_batch(np.asarray(x), p["W1"], "TwoLayerNet")
         a1 = x @ p["W1"] + p["b1"]
         z1 = a1.relu() if self.activation == "relu" else a1.sigmoid()
         return z1 @ p["W2"] + p["b2"]
@@ -103,7 +99,7 @@ class TwoLayerNet:
         x = np.asarray(x)
         leaves = self._leaves(False)
         with no_grad():
-            if len(x) <= _CHUNK:
+            if x.ndim == 0 or len(x) <= _CHUNK:
                 return self._forward(x, leaves).data
             return np.concatenate([self._forward(x[i : i + _CHUNK], leaves).data for i in range(0, len(x), _CHUNK)])
 

@@ -108,8 +108,39 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="activation must be one of"):
         TwoLayerNet(2, 2, 2, activation="tanh")
     net = TwoLayerNet(4, 3, 2)
-    with pytest.raises(ValueError, match="input has 5 features, W1 expects 4"):
+    with pytest.raises(ValueError, match=r"input of shape \(1, 5\) has 5 features, the layer expects 4 \(W1 has shape"):
         net.predict(np.ones((1, 5)))
     net.params["W1"] = [[0.0]]
     with pytest.raises(TypeError, match=r"params\['W1'\] must be a NumPy array, got list"):
         net.loss(np.ones((1, 4)), np.array([0]))
+
+
+@pytest.mark.parametrize("method", ["predict", "gradient", "loss"])
+def test_bad_batches_are_refused_like_linear_does(method):
+    """TwoLayerNet prepares its batch as Linear does: same checks, same message naming both shapes."""
+    from nn.linear import Linear
+
+    net = TwoLayerNet(4, 3, 2, seed=0)
+    layer = Linear(4, 3, seed=0)
+    layer.W.name = "W1"
+    call = getattr(net, method)
+    run = (lambda x: call(x)) if method == "predict" else (lambda x: call(x, np.array([0])))
+    for bad in (np.float64(3.0), np.ones((1, 2, 3)), np.ones(5, dtype=np.float32)):
+        with pytest.raises(ValueError) as from_layer:
+            layer(bad)
+        with pytest.raises(ValueError) as from_net:
+            run(bad)
+        assert str(from_net.value) == str(from_layer.value).replace("Linear:", "TwoLayerNet:", 1)
+        assert str(bad.shape) in str(from_net.value) and "W1 has shape (4, 3)" in str(from_net.value)
+
+
+def test_image_batch_of_another_dtype_is_flattened_and_converted():
+    net = TwoLayerNet(6, 3, 2, seed=0)
+    images = np.random.default_rng(2).random((2, 1, 2, 3)).astype(np.float32)
+    flat = images.reshape(2, 6).astype(np.float64)
+    scores = net.predict(images)
+    assert scores.dtype == np.float64
+    # Oracle: the two affine layers by hand in NumPy.
+    p = net.params
+    expected = np.maximum(flat @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
+    np.testing.assert_allclose(scores, expected, rtol=1e-12)
