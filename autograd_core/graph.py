@@ -159,11 +159,12 @@ class Node:
         """Reset the gradient of this node and of every node it depends on."""
         zero_grad(self)
 
-    def backprop(self) -> Any:
-        """Start a step-by-step backward pass (see :mod:`autograd_core.steps`)."""
+    def backprop(self, grad: Any = None) -> Any:
+        """Start a step-by-step backward pass (see :mod:`autograd_core.steps`); ``grad`` is the
+        seed, as for :meth:`backward`."""
         from .steps import Backprop
 
-        return Backprop(self)
+        return Backprop(self, grad)
 
     def _describe(self) -> str:
         """Short text naming the node in error messages: ``mul 'price'`` or ``mul``."""

@@ -1,12 +1,18 @@
 """Step through backpropagation one node at a time, as the textbook does by hand.
 
-``root.backprop()`` returns a :class:`Backprop`: the output's gradient is seeded with 1 and
-nothing has been propagated yet.  Each :meth:`Backprop.step` processes the next operation node in
-reverse topological order with the very same chain-rule code as ``backward()``, and returns a
+``root.backprop()`` returns a :class:`Backprop`: nothing has been propagated yet and no node has
+changed; the output's seed (1, or ``backprop(grad=...)`` as for ``backward``) waits in the pass's
+``pending`` dict.  Each :meth:`Backprop.step` processes the next operation node in reverse
+topological order with the very same chain-rule code as ``backward()``, and returns a
 :class:`Step` that says what happened there: the upstream gradient, and for each input
-``upstream x local = contribution`` with the input's gradient after accumulation.  Inputs (leaf
-nodes) are not steps of their own: their gradient is final as soon as the last operation that
-uses them has been processed.
+``upstream x local = contribution`` with the input's running gradient after it.
+
+As in ``backward()``, contributions are gathered in ``pending`` first: a node's ``.grad``
+attribute changes only when the node itself is processed (an operation at its own step, an input
+at the step of the last operation that uses it), and from then on it is final.  The running value
+(``.grad`` plus what is gathered) is ``steps.gradient(node)``; the step text's last lines say
+which ``.grad`` became final and which nodes are still gathering.  Inputs (leaf nodes) are not
+steps of their own.
 
 Example (the textbook's apple shopping):
     >>> from autograd_core import Value
@@ -14,12 +20,14 @@ Example (the textbook's apple shopping):
     >>> price = apple * count * tax
     >>> price.name = "price"
     >>> steps = price.backprop()
-    >>> price.grad
-    1.0
+    >>> steps.gradient(price), price.grad      # the seed waits in steps.pending
+    (1.0, 0.0)
     >>> steps.step()
     step 1/2  price = mul(apple*count, tax)     upstream dprice = 1
       d(apple*count) += 1 x 1.1 (local d/d(apple*count) = tax)   -> 1.1
       d(tax)         += 1 x 200 (local d/dtax = apple*count)     -> 200
+      final, now in .grad: price = 1, tax = 200
+      still gathering, .grad not updated yet: apple*count
     >>> steps.back()                 # undo: gradients restored exactly
     >>> len(steps), steps.position, steps.done
     (2, 0, False)
@@ -104,8 +112,11 @@ class Contribution:
     """What one input of a node received in one step: ``upstream x local = contribution``.
 
     ``index`` is the input's position among the node's parents (``a*a`` has inputs 0 and 1, both
-    ``a``); ``grad_before`` is the input's gradient before this contribution (None: nothing yet)
-    and ``grad_after`` after it; ``local_text`` the local derivative in symbols (``"tax"``).
+    ``a``); ``grad_before`` is the input's running gradient before this contribution (None:
+    nothing yet) and ``grad_after`` after it, as :meth:`Backprop.gradient` shows them: its
+    ``.grad`` plus what this pass has gathered for it.  The input's ``.grad`` attribute itself is
+    updated only when the input is processed (see :attr:`Step.final_grads`).  ``local_text`` is
+    the local derivative in symbols (``"tax"``).
     """
 
     index: int
@@ -124,6 +135,20 @@ class Step:
     ``number`` counts from 1 to ``total``; ``node`` is the node just processed, ``upstream`` the
     gradient it received, ``contributions`` what it sent to each input that needs a gradient,
     ``finished`` the inputs (leaves) whose gradient became final in this step.
+
+    ``.grad`` is final once a node is done: ``final_grads`` lists ``(node, .grad)`` for the node
+    and the inputs finished here, the only attributes this step wrote.  ``gathering`` lists the
+    inputs that received a contribution but are not done yet: their ``.grad`` is unchanged, the
+    contribution waits in ``pending`` (``steps.gradient(node)`` shows the running value).
+
+    >>> from autograd_core import Value
+    >>> a = Value(2.0, name="a")
+    >>> out = a * a + a
+    >>> out.name = "out"
+    >>> steps = out.backprop()
+    >>> first = steps.step()
+    >>> [n.label for n in first.gathering], a.grad, steps.gradient(a)
+    (['mul', 'a'], 0.0, 1.0)
     """
 
     number: int
@@ -133,6 +158,8 @@ class Step:
     contributions: tuple[Contribution, ...]
     finished: tuple[Node, ...]
     lines: tuple[str, ...] = field(repr=False)
+    final_grads: tuple[tuple[Node, Any], ...] = ()
+    gathering: tuple[Node, ...] = ()
 
     @property
     def text(self) -> Text:
@@ -166,10 +193,15 @@ _MISSING = object()
 class Backprop:
     """A backward pass you advance by hand: ``step()``, ``back()``, ``run()``, ``table()``.
 
-    Built by ``root.backprop()``.  The order is ``topological_order(root, requiring_grad=True)``
-    reversed, the gradients gathered by this pass live in ``pending`` (node -> gradient), and each
-    step calls the node class's ``_chain_rule`` on one node, as ``backward()`` does: after the last
-    step every ``grad`` equals what ``backward()`` gives, exactly.
+    Built by ``root.backprop()`` (or ``root.backprop(grad=...)``, the seed as for ``backward``);
+    building it changes no node.  The order is ``topological_order(root, requiring_grad=True)``
+    reversed, the gradients gathered by this pass live in ``pending`` (node -> gradient; at the
+    start only the seed, for the root), and each step calls the node class's ``_chain_rule`` on one
+    node, as ``backward()`` does: after the last step every ``grad`` equals what ``backward()``
+    gives, exactly, and stepping back to the start restores every ``grad`` as it was.
+
+    A node's ``.grad`` is final once the node is done (``state(node) == "done"``); until then its
+    contributions wait in ``pending`` and ``gradient(node)`` shows the running value.
 
     Diagrams read three things (``viz.draw(steps)``): ``root``, ``state(node)`` ("done",
     "current" or "pending") and ``current_step`` (None before the first step).
@@ -184,14 +216,17 @@ class Backprop:
     step 1/2  out = add(a*a, a)                 upstream dout = 1
       d(a*a) += 1 x 1 (local d/d(a*a) = 1)   -> 1
       d(a)   += 1 x 1 (local d/da = 1)       -> 1
+      final, now in .grad: out = 1
+      still gathering, .grad not updated yet: a*a, a
     step 2/2  a*a = mul(a, a)                   upstream d(a*a) = 1
       d(a) += 1 x 2 (local d/da = a)   -> 1 + 2 = 3
       d(a) += 1 x 2 (local d/da = a)   -> 3 + 2 = 5
+      final, now in .grad: a*a = 1, a = 5
     >>> a.grad
     5.0
     """
 
-    def __init__(self, root: Node) -> None:
+    def __init__(self, root: Node, grad: Any = None) -> None:
         if not isinstance(root, Node):
             raise TypeError(f"backprop: expected a graph node (Value or Tensor), got {type(root).__name__}")
         if not root.requires_grad:
@@ -214,27 +249,20 @@ class Backprop:
                     last_user[parent] = k
         self._finishes: list[tuple[Node, ...]] = [() for _ in self._ops]
         by_step: dict[int, list[Node]] = {}
-        for node in order:  # in the pass's order, so the listing is deterministic
+        for node in order:
             if node in last_user:
                 by_step.setdefault(last_user[node], []).append(node)
-        for k, leaves in by_step.items():
-            self._finishes[k] = tuple(leaves)
+        for k, leaves in by_step.items():  # listed in argument order: apple before count
+            parents = self._ops[k].parents
+            self._finishes[k] = tuple(sorted(leaves, key=parents.index))
         self._names = _Names(root)
         self._done: set[Node] = set()
         self._history: list[Step] = []
         self._undo: list[_Undo] = []
-        self.pending: dict[Node, Any] = {root: root._seed(None, False)}
-        if not self._ops:
-            # A lone input: nothing to step through; its gradient is simply the seed.
-            self._run_chain_rule((root,))
-            self._done.add(root)
-            self._root_grad_before: Any = _MISSING
-        else:
-            # Show the seed on the output right away; the first step recomputes it with the
-            # chain rule from the value it had before (so gradients still accumulate exactly).
-            self._root_grad_before = root.grad
-            seed = self.pending[root]
-            root.grad = seed if root.grad is root._empty_grad else root.grad + seed
+        # The seed waits here until step 1 processes the root: no node changes before that.
+        self.pending: dict[Node, Any] = {root: _seed(root, grad)}
+        # A lone input has no steps: run() (or iterating to the end) writes the seed to its grad.
+        self._lone_undo: _Undo | None = None
 
     # -- the protocol diagrams read -------------------------------------------------------------
     @property
@@ -248,7 +276,7 @@ class Backprop:
         current = self.current_step
         if current is not None and node is current.node:
             return "current"
-        if node in self._done or not node.requires_grad:
+        if node in self._done or not node.requires_grad or not self._ops:
             return "done"
         return "pending"
 
@@ -294,8 +322,6 @@ class Backprop:
             pending=[(n, pending.get(n, _MISSING)) for n in dict.fromkeys(touched)],
         )
         contributions = self._contributions(node, upstream)
-        if k == 0 and self._root_grad_before is not _MISSING:
-            node.grad = self._root_grad_before  # the seed was shown early; now the chain rule adds it
         try:
             self._run_chain_rule((node, *finished))
         except BaseException:
@@ -303,6 +329,8 @@ class Backprop:
             raise
         self._done.add(node)
         self._done.update(finished)
+        final = (node, *finished)
+        gathering = [c.parent for c in contributions if c.parent not in final]
         step = Step(
             number=k + 1,
             total=len(self._ops),
@@ -311,6 +339,8 @@ class Backprop:
             contributions=contributions,
             finished=finished,
             lines=(),
+            final_grads=tuple((n, n.grad) for n in final),
+            gathering=tuple(dict.fromkeys(gathering)),
         )
         step = replace(step, lines=tuple(self._names.step_lines(step)))
         self._history.append(step)
@@ -319,6 +349,10 @@ class Backprop:
 
     def back(self) -> None:
         """Undo the last step: the gradients it changed are restored exactly."""
+        if not self._history and self._lone_undo is not None:
+            self._restore(self._lone_undo)  # a lone input: take its seed back out of its grad
+            self._lone_undo = None
+            return
         if not self._history:
             raise ValueError("backprop: no step to undo (this is the start: only the output's gradient is seeded)")
         step = self._history.pop()
@@ -331,17 +365,19 @@ class Backprop:
         taken = StepList()
         while not self.done:
             taken.append(self.step())
+        self._finish_lone_input()
         return taken
 
     def rewind(self) -> None:
-        """Undo every step taken (back to the seeded output)."""
-        while self._history:
+        """Undo every step taken (back to the start: every grad as it was before the pass)."""
+        while self._history or self._lone_undo is not None:
             self.back()
 
     def __iter__(self) -> Iterator[Step]:
         """Take the remaining steps one at a time: ``for s in steps: print(s)``."""
         while not self.done:
             yield self.step()
+        self._finish_lone_input()
 
     # -- showing --------------------------------------------------------------------------------
     def label(self, node: Node) -> str:
@@ -353,18 +389,18 @@ class Backprop:
         return self._names.grad_name(node)
 
     def gradient(self, node: Node) -> Any:
-        """The node's gradient so far: its ``grad`` plus what this pass has gathered for it
-        (None when it has nothing yet)."""
+        """The node's running gradient: its ``grad`` plus what this pass has gathered for it in
+        ``pending`` (None when it has nothing yet).  Before step 1 the root shows the seed."""
         grad = node.grad
-        if node is self.root and not self._history and self._ops:
-            return grad  # the seed, shown before the first step
         gathered = self.pending.get(node)
         if gathered is None:
             return grad if node in self._done or grad is not node._empty_grad else None
         return gathered if grad is node._empty_grad else grad + gathered
 
     def table(self) -> Text:
-        """Every node, inputs first: name, op, value, gradient so far and state, aligned."""
+        """Every node, inputs first: name, op, value, running gradient (:meth:`gradient`) and
+        state, aligned.  "gathering": contributions arrived, ``.grad`` not updated yet; "done":
+        ``.grad`` holds the final value; "seeded": the root before step 1."""
         return self._names.table(self)
 
     def forward_lines(self) -> list[str]:
@@ -377,6 +413,15 @@ class Backprop:
         return f"<Backprop of {self.label(self.root)}: step {len(self._history)}/{len(self._ops)}, {where}>"
 
     # -- internals ------------------------------------------------------------------------------
+    def _finish_lone_input(self) -> None:
+        """A pass without steps (the root is an input): the seed becomes its gradient."""
+        root = self.root
+        if self._ops or self._lone_undo is not None or root not in self.pending:
+            return
+        undo = _Undo(grads=[(root, root.grad)], pending=[(root, self.pending[root])])
+        self._run_chain_rule((root,))
+        self._lone_undo = undo
+
     def _run_chain_rule(self, nodes: tuple[Node, ...]) -> None:
         # As backward() does without create_graph: gradients are plain numbers, nothing recorded;
         # under detect_anomaly() each node is checked, as backward() checks it.
@@ -575,7 +620,13 @@ class _Names:
             header = f"{head}  {upstream}"
             if len(header) > WIDTH:
                 header = f"{head}\n  {upstream}"
-        return [header, *lines]
+        # What the attributes hold now: contributions wait in pending until their node is done.
+        final = [f"{self.label(n)} = {format_number(g)}" for n, g in step.final_grads]
+        footer = _listing("final, now in .grad:", final)
+        if step.gathering:
+            gathering = [self.label(n) for n in step.gathering]
+            footer += _listing("still gathering, .grad not updated yet:", gathering)
+        return [header, *lines, *footer]
 
     def forward_lines(self) -> list[str]:
         ops = [n for n in self.nodes if n.parents]
@@ -613,6 +664,31 @@ class _Names:
             for r in rows
         ]
         return Text("\n".join(lines))
+
+
+def _listing(title: str, items: list[str]) -> list[str]:
+    """``  title a, b, c`` wrapped within :data:`WIDTH` (continuation lines indented by 4)."""
+    lines = []
+    line = f"  {title}"
+    for k, item in enumerate(items):
+        piece = item if k == len(items) - 1 else f"{item},"
+        if len(line) + 1 + len(piece) > WIDTH and line.strip() not in ("", title):
+            lines.append(line)
+            line = "   "
+        line = f"{line} {piece}"
+    lines.append(line)
+    return lines
+
+
+def _seed(root: Node, grad: Any) -> Any:
+    """The root's seed, as ``backward(grad=...)`` computes it; messages name ``backprop``."""
+    try:
+        return root._seed(grad, False)
+    except (TypeError, ValueError) as error:
+        message = str(error).replace("backward(grad=", "backprop(grad=")
+        if message.startswith("backward:"):
+            message = "backprop:" + message[len("backward:"):]
+        raise type(error)(message) from None
 
 
 def _align(rows: list[tuple[str, ...]], *, with_local: bool, with_sum: bool) -> list[str]:

@@ -35,8 +35,8 @@ def test_backprop_seeds_the_output_and_propagates_nothing():
     price, apple, count, tax = apple_graph()
     steps = price.backprop()
     assert isinstance(steps, Backprop)
-    assert price.grad == 1.0
-    assert (apple.grad, count.grad, tax.grad, price.parents[0].grad) == (0.0, 0.0, 0.0, 0.0)
+    assert steps.gradient(price) == 1.0 and steps.pending == {price: 1.0}  # the seed, not yet in .grad
+    assert (price.grad, apple.grad, count.grad, tax.grad, price.parents[0].grad) == (0.0,) * 5
     assert len(steps) == 2  # two multiplication nodes; inputs are not steps of their own
     assert steps.position == 0 and not steps.done and steps.current_step is None
     assert steps.state(price) == "pending"
@@ -73,7 +73,9 @@ def test_apple_step_reads_like_the_design():
     assert repr(steps.step()) == (
         "step 1/2  price = mul(apple*count, tax)     upstream dprice = 1\n"
         "  d(apple*count) += 1 x 1.1 (local d/d(apple*count) = tax)   -> 1.1\n"
-        "  d(tax)         += 1 x 200 (local d/dtax = apple*count)     -> 200"
+        "  d(tax)         += 1 x 200 (local d/dtax = apple*count)     -> 200\n"
+        "  final, now in .grad: price = 1, tax = 200\n"
+        "  still gathering, .grad not updated yet: apple*count"
     )
     text = repr(steps.step())
     assert text.splitlines()[0].startswith("step 2/2  apple*count = mul(apple, count)")
@@ -119,6 +121,7 @@ def test_fan_out_shows_two_contributions_adding_up():
     assert [(c.grad_before, c.grad_after) for c in second.contributions] == [(1.0, 3.0), (3.0, 5.0)]
     lines = repr(second).splitlines()
     assert lines[1].endswith("-> 1 + 2 = 3") and lines[2].endswith("-> 3 + 2 = 5")
+    assert lines[3] == "  final, now in .grad: a*a = 1, a = 5"
     assert a.grad == 5.0  # 2a + 1 at a = 2
 
 
@@ -135,7 +138,7 @@ def test_back_restores_gradients_exactly_and_step_redoes_the_same():
         steps.back()
         assert [n.grad for n in nodes] == snapshots[k - 1]
         assert steps.position == k - 1
-    assert steps.current_step is None and price.grad == 1.0
+    assert steps.current_step is None and price.grad == 0.0 and steps.gradient(price) == 1.0
     with pytest.raises(ValueError, match="no step to undo"):
         steps.back()
     redone = [repr(s) for s in steps]
@@ -187,9 +190,9 @@ def test_constants_get_no_contribution():
 def test_a_lone_input_has_no_steps():
     x = Value(3.0, name="x")
     steps = x.backprop()
-    assert len(steps) == 0 and steps.done and x.grad == 1.0
-    assert list(steps) == []
+    assert len(steps) == 0 and steps.done and steps.gradient(x) == 1.0
     assert steps.state(x) == "done"
+    assert list(steps) == [] and x.grad == 1.0  # the pass is over: the seed is x's gradient
 
 
 def test_refuses_what_cannot_be_stepped():
