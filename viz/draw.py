@@ -214,7 +214,7 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
                                f'width="0.3" height="0.25" margin="0.04,0.02"]'])
             continue
         muted = state == "pending"
-        grad = _shown_grad(node, options, state)
+        grad = _shown_grad(node, options, state, steps)
         # Part-way through a backprop, an unnamed node is called what the step texts call it
         # (``apple*count``), so the diagram and the text under it agree.
         caption = steps.label(node) if steps is not None and hasattr(steps, "label") else None
@@ -235,11 +235,12 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
     return node_lines, edge_lines, scope_of
 
 
-def _shown_grad(node: Node, options: _Options, state: str) -> Any:
-    """The gradient a node's box shows, or None (hidden, pending, or not computed yet)."""
+def _shown_grad(node: Node, options: _Options, state: str, steps: Any = None) -> Any:
+    """The gradient a node's box shows, or None (hidden, pending, or not computed yet).
+    Part-way through a backprop it is the running gradient (the root's seed before step 1)."""
     if not options.show_grad or state == "pending":
         return None
-    grad = node.grad
+    grad = steps.gradient(node) if steps is not None and hasattr(steps, "gradient") else node.grad
     if grad is None or grad is type(node)._empty_grad:
         return None
     return grad
