@@ -5,8 +5,8 @@ Where the four files are looked for, in order: the ``path`` argument, the folder
 package ``dataset-fashion-mnist``, which ``make`` installs).  Each file may be raw or ``.gz``.
 
 Example:
-    >>> (x_train, t_train), (x_test, t_test) = load_mnist()      # doctest: +SKIP
-    >>> x_train.shape, x_train.dtype, t_train[:5]                  # doctest: +SKIP
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist()
+    >>> x_train.shape, x_train.dtype, t_train[:5]
     ((60000, 784), dtype('float32'), array([9, 0, 0, 3, 0], dtype=uint8))
 """
 
@@ -46,7 +46,7 @@ def find_data_dir(path: str | os.PathLike | None = None) -> str:
     An explicit ``path`` (or ``$CHAINRULE_DATA``) that lacks a file is an error naming the file:
     it is never silently replaced by another dataset.
 
-    >>> find_data_dir()      # doctest: +SKIP
+    >>> find_data_dir()  # with CHAINRULE_DATA unset
     '/usr/share/datasets/fashion-mnist'
     """
     if path is not None:
@@ -104,8 +104,8 @@ def load_mnist(
     - ``flatten``: images as rows of 784 values (else ``(N, 1, 28, 28)``);
     - ``one_hot_label``: labels as one-hot rows of 10 (else integers 0..9).
 
-    >>> (x_train, t_train), (x_test, t_test) = load_mnist(one_hot_label=True)   # doctest: +SKIP
-    >>> x_train.shape, t_train.shape                                             # doctest: +SKIP
+    >>> (x_train, t_train), (x_test, t_test) = load_mnist(one_hot_label=True)
+    >>> x_train.shape, t_train.shape
     ((60000, 784), (60000, 10))
     """
     folder = find_data_dir(path)

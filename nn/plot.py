@@ -5,7 +5,11 @@ Drawn with Matplotlib's object API on the Agg canvas (no window, no global pyplo
 Example:
     >>> from nn.training import History, EpochStats
     >>> h = History([EpochStats(1, 0.6, 0.8, 0.5, 0.82, 1.0, 1e-3), EpochStats(2, 0.4, 0.86, 0.42, 0.85, 1.0, 1e-3)])
-    >>> plot_history(h, "/tmp/curves.png")   # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "curves.png"
+    >>> plot_history(h, path)
+    >>> path.read_bytes()[1:4]
+    b'PNG'
 """
 
 from __future__ import annotations
