@@ -29,7 +29,7 @@ import numpy as np
 
 from .gradcheck_report import GradcheckError, GradcheckReport, GradientRow, LocalMismatch, compare
 from .graph import Node, no_grad, topological_order, zero_grad
-from .local_check import check_local_derivatives
+from .local_check import check_local_derivatives, nodes_at_kinks
 from .value import Value
 
 __all__ = [
@@ -46,6 +46,12 @@ __all__ = [
 _NOTE_KINK = (
     "An input sits at a kink (see the warnings): the derivative jumps there and central differences "
     "average the two sides, so a disagreement at this point proves nothing; check a point away from it."
+)
+_NOTE_LOW_PRECISION = (
+    "An input is {dtype} (see the warnings): a step of eps={eps:g} is below the resolution of {dtype}, "
+    "so central differences lose most of their digits and this disagreement is expected from {dtype} "
+    "finite differences; it says nothing about the gradients.  Re-check in float64 "
+    "(e.g. x.astype(np.float64)) to know."
 )
 _NOTE_FLOW = (
     "Every recorded local derivative agrees with its op, so the error is in how gradients are "
@@ -156,7 +162,10 @@ def gradcheck(
     the graph is left as it was found.
 
     Raises :class:`GradcheckError` (an ``AssertionError``) on failure unless
-    ``raise_exception=False``; returns the :class:`GradcheckReport`.
+    ``raise_exception=False``; returns the :class:`GradcheckReport`.  A failure that finite
+    differences cannot be trusted with (every disagreeing input feeds an op at its kink, or is
+    float32) still raises, but the report says ``INCONCLUSIVE at a kink`` (or ``in float32``) and
+    its note says to check another point (or to re-check in float64) instead of blaming backprop.
 
     >>> from autograd_core import Value
     >>> x = Value(0.5, name="x")
@@ -198,7 +207,8 @@ def gradcheck(
     for leaf, label, grad in zip(leaves, labels, analytic):
         numerical = _numerical_for_leaf(fn, leaves, leaf, label, u, eps)
         report.rows.append(compare(label, grad, numerical, atol=atol, rtol=rtol))
-    _add_notes(report, check_locals)
+    distance = 10 * eps if kink_distance is None else kink_distance
+    _judge(report, check_locals, _low_precision(leaves, labels, out), _kink_rows(out, leaves, labels, distance))
     _emit_warnings(report)
     if raise_exception and not report.passed:
         raise GradcheckError(report)
@@ -410,11 +420,57 @@ def _numerical_for_leaf(fn: Callable[..., Node], leaves: list[Node], leaf: Node,
         ) from error
 
 
-def _add_notes(report: GradcheckReport, checked_locals: bool) -> None:
-    if not checked_locals or report.local_mismatches:
+def _low_precision(nodes: Sequence[Node], labels: Sequence[str], out: Node | None = None) -> dict[str, str]:
+    """The rows whose numerical gradient is taken in less than float64: label -> dtype name
+    (every row when the output itself is low precision)."""
+    def dtype_of(node: Any) -> Any:
+        dtype = getattr(node.data, "dtype", None)
+        return dtype if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8 else None
+
+    found = {label: str(dtype_of(node)) for node, label in zip(nodes, labels) if dtype_of(node) is not None}
+    if out is not None and dtype_of(out) is not None:
+        found.update({label: str(dtype_of(out)) for label in labels if label not in found})
+    return found
+
+
+def _kink_rows(out: Node, nodes: Sequence[Node], labels: Sequence[str], distance: float) -> set[str]:
+    """The rows whose input feeds an op sitting at its kink (where finite differences give 0.5)."""
+    upstream_of_kinks: set[Node] = set()
+    for node in nodes_at_kinks(out, distance):
+        upstream_of_kinks.update(topological_order(node))
+    return {label for node, label in zip(nodes, labels) if node in upstream_of_kinks}
+
+
+def _judge(report: GradcheckReport, checked_locals: bool, low_precision: dict[str, str], kinks: set[str]) -> None:
+    """Explain a failure in the notes, and mark it inconclusive when every disagreement comes from
+    where finite differences cannot be trusted: an input at a kink, or a float32 input.  A failed
+    extra check (zero upstream, repeat, shape, dtype) does not depend on finite differences, so it
+    is never inconclusive; nor are wrong local derivatives in float64 (they name the wrong op)."""
+    if report.passed:
         return
-    if any(not r.passed for r in report.rows):
-        report.notes.append(_NOTE_KINK if any("kink" in w or "tie" in w for w in report.warnings) else _NOTE_FLOW)
+    failing = [r.name for r in report.rows if not r.passed]
+    at_kink = [name for name in failing if name in kinks]
+    in_low = [name for name in failing if name not in kinks and name in low_precision]
+    unexplained = [name for name in failing if name not in kinks and name not in low_precision]
+    low_mismatches = bool(report.local_mismatches and low_precision)
+    if in_low or low_mismatches:
+        dtype = next(iter(low_precision.values()))
+        report.notes.append(_NOTE_LOW_PRECISION.format(dtype=dtype, eps=report.eps))
+    if at_kink:
+        report.notes.append(_NOTE_KINK)
+    if unexplained:
+        _add_flow_note(report, checked_locals, unexplained)
+    if unexplained or report.failed_checks or (report.local_mismatches and not low_precision):
+        return
+    reasons = ["at a kink"] if at_kink else []
+    if in_low or low_mismatches:
+        reasons.append(f"in {next(iter(low_precision.values()))}")
+    report.inconclusive_reason = " and ".join(reasons)
+
+
+def _add_flow_note(report: GradcheckReport, checked_locals: bool, failing: list[str]) -> None:
+    if checked_locals and failing and not report.local_mismatches:
+        report.notes.append(_NOTE_FLOW)
 
 
 def _emit_warnings(report: GradcheckReport) -> None:
@@ -464,20 +520,24 @@ def check_model(
     params = getattr(model, "params", None)
     textbook = isinstance(params, dict) and callable(getattr(model, "gradient", None))
     if textbook:
-        _check_textbook_model(model, x, t, params, report)
+        low_precision, kinks = _check_textbook_model(model, x, t, params, report)
     else:
-        _check_module(model, x, t, loss, report, check_locals)
+        low_precision, kinks = _check_module(model, x, t, loss, report, check_locals)
     # A hand-written gradient(x, t) has no recorded graph: its ops cannot be checked one by one.
-    _add_notes(report, check_locals and not textbook)
+    _judge(report, check_locals and not textbook, low_precision, kinks)
     _emit_warnings(report)
     if raise_exception and not report.passed:
         raise GradcheckError(report)
     return report
 
 
-def _check_textbook_model(model: Any, x: Any, t: Any, params: dict, report: GradcheckReport) -> None:
+def _check_textbook_model(
+    model: Any, x: Any, t: Any, params: dict, report: GradcheckReport
+) -> tuple[dict[str, str], set[str]]:
+    """Fill the report's rows; return the low-precision rows and (no graph: none) the rows at a kink."""
     arrays = {name: (p.data if isinstance(p, Node) else p) for name, p in params.items()}
-    report.warnings.extend(_float32_warnings([_Holder(a) for a in arrays.values()], arrays))
+    holders = [_Holder(a) for a in arrays.values()]
+    report.warnings.extend(_float32_warnings(holders, arrays))
     analytic = model.gradient(x, t)
     if not isinstance(analytic, dict):
         raise TypeError(
@@ -501,6 +561,7 @@ def _check_textbook_model(model: Any, x: Any, t: Any, params: dict, report: Grad
             continue
         numerical = _numerical_gradient(f, array, report.eps, warn=False)
         report.rows.append(compare(name, grad, numerical, atol=report.atol, rtol=report.rtol))
+    return _low_precision(holders, list(arrays)), set()
 
 
 class _Holder:
@@ -521,7 +582,10 @@ def _named_parameters(model: Any) -> list[tuple[str, Node]]:
     )
 
 
-def _check_module(model: Any, x: Any, t: Any, loss: Any, report: GradcheckReport, check_locals: bool) -> None:
+def _check_module(
+    model: Any, x: Any, t: Any, loss: Any, report: GradcheckReport, check_locals: bool
+) -> tuple[dict[str, str], set[str]]:
+    """Fill the report's rows; return the low-precision rows and the rows at a kink."""
     named = _named_parameters(model)
     if not named:
         raise ValueError(f"check_model: {type(model).__name__} has no parameters to check")
@@ -569,3 +633,5 @@ def _check_module(model: Any, x: Any, t: Any, loss: Any, report: GradcheckReport
         else:
             numerical = _numerical_gradient(f, p.data, report.eps, warn=False)
         report.rows.append(compare(name, grad, numerical, atol=report.atol, rtol=report.rtol))
+    labels = [n for n, _ in named]
+    return _low_precision(nodes, labels, out), _kink_rows(out, nodes, labels, 10 * report.eps)

@@ -78,6 +78,10 @@ class GradcheckReport:
 
     ``passed`` is true when every row passed, no local derivative disagreed and no extra check
     failed.  Warnings (float32 inputs, inputs near a kink, ...) do not make a check fail.
+    ``inconclusive`` is true when it failed but every disagreement is explained by a warning:
+    ``inconclusive_reason`` says which (``"at a kink"``: an input sits where the derivative jumps
+    and central differences average both sides; ``"in float32"``: central differences in float32
+    lose most of their digits).  Such a point proves nothing either way: check another one.
     """
 
     rows: list[GradientRow]
@@ -89,11 +93,24 @@ class GradcheckReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     title: str = "gradcheck"
+    inconclusive_reason: str | None = None
 
     @property
     def passed(self) -> bool:
         """True when backprop agrees with the numerical gradient everywhere."""
         return all(r.passed for r in self.rows) and not self.local_mismatches and not self.failed_checks
+
+    @property
+    def inconclusive(self) -> bool:
+        """True when the check failed only where finite differences cannot be trusted (see the class)."""
+        return not self.passed and self.inconclusive_reason is not None
+
+    @property
+    def verdict(self) -> str:
+        """``"passed"``, ``"INCONCLUSIVE at a kink"`` (or ``in float32``) or ``"FAILED"``."""
+        if self.passed:
+            return "passed"
+        return f"INCONCLUSIVE {self.inconclusive_reason}" if self.inconclusive else "FAILED"
 
     def __bool__(self) -> bool:
         return self.passed
@@ -155,9 +172,8 @@ class GradcheckReport:
         return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
 
     def __str__(self) -> str:
-        verdict = "passed" if self.passed else "FAILED"
         parts = [
-            f"{self.title} {verdict} (eps={self.eps:g}, pass when |backprop - numerical| <= "
+            f"{self.title} {self.verdict} (eps={self.eps:g}, pass when |backprop - numerical| <= "
             f"{self.atol:g} + {self.rtol:g} * |numerical|)",
             self.table(),
         ]
@@ -187,7 +203,8 @@ class GradcheckError(AssertionError):
         self.report = report
         problems = report.failures()
         first = "; ".join(problems[:3]) if problems else "gradient check failed"
-        super().__init__(f"{report.title} failed: {first}\n{report}")
+        outcome = f"inconclusive {report.inconclusive_reason}" if report.inconclusive else "failed"
+        super().__init__(f"{report.title} {outcome}: {first}\n{report}")
 
 
 def compare(name: str, backprop: Any, numerical: Any, *, atol: float, rtol: float) -> GradientRow:

@@ -51,6 +51,26 @@ def check_local_derivatives(
     return mismatches, warnings
 
 
+def at_kink(node: Node, distance: float) -> bool:
+    """True when an input of ``node`` (relu, abs, max, ...) lies within ``distance`` of its kink,
+    where central differences average the two one-sided derivatives.
+
+    >>> from autograd_core import Value
+    >>> at_kink(Value(0.0).relu(), 1e-5), at_kink(Value(0.5).relu(), 1e-5)
+    (True, False)
+    """
+    if node.op not in KINK_OPS or not node.parents:
+        return False
+    if isinstance(node, Value):
+        return abs(node.parents[0].data) < distance
+    return _near_kink(node, distance) is not None
+
+
+def nodes_at_kinks(root: Node, distance: float) -> list[Node]:
+    """The nodes ``root`` depends on (through inputs that require grad) that sit at a kink."""
+    return [n for n in topological_order(root) if n.requires_grad and at_kink(n, distance)]
+
+
 def _check_value_node(
     node: Value, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
 ) -> None:
@@ -59,7 +79,7 @@ def _check_value_node(
         return
     parents = node.parents
     xs = [p.data for p in parents]
-    if node.op in KINK_OPS and abs(xs[0]) < distance:
+    if at_kink(node, distance):
         warnings.append(
             f"{_where(node)}: its input {parents[0].label!r} = {xs[0]:.3g} is within {distance:.1g} of the kink "
             "at 0; finite differences straddle it (they give about 0.5 there), so this point cannot be checked"

@@ -233,6 +233,61 @@ def test_float32_inputs_warn_to_check_in_float64():
     assert any("float32" in w for w in report.warnings)
 
 
+def test_float32_failure_is_blamed_on_float32_not_on_backprop():
+    """(x*x).sum() in float32: backprop is exact (2x) but central differences with eps=1e-6 are
+    not; the report must say so and point to float64, not accuse the routing of gradients."""
+    x = Tensor(np.array([0.5, 1.5], dtype=np.float32), requires_grad=True, name="x")
+    with pytest.warns(GradcheckWarning, match="check in float64"):
+        with pytest.raises(GradcheckError) as caught:
+            gradcheck(lambda t: (t * t).sum(), x)
+    report = caught.value.report
+    np.testing.assert_array_equal(np.asarray(report.row("x").backprop), 3.0)  # 2 * 1.5, the worst element
+    assert report.inconclusive and report.inconclusive_reason == "in float32"
+    assert not report.passed
+    notes = " ".join(report.notes)
+    assert "expected from float32 finite differences" in notes and "float64" in notes
+    assert "routed" not in notes
+    assert str(report).startswith("gradcheck INCONCLUSIVE in float32")
+    assert str(caught.value).startswith("gradcheck inconclusive in float32:")
+    # The same function in float64 passes: the float32 verdict was about precision only.
+    assert gradcheck(lambda t: (t * t).sum(), Tensor(np.array([0.5, 1.5]), requires_grad=True)).passed
+
+
+def test_float32_does_not_excuse_a_wrong_float64_input(monkeypatch):
+    """A float64 input whose gradient is wrong is not explained by another input being float32."""
+    monkeypatch.setattr(tensor_ops, "_exp_vjp", lambda node, g: (1.5 * g * node.data,))
+    low = Tensor(np.array([0.5], dtype=np.float32), requires_grad=True, name="low")
+    y = Tensor(np.array([0.3, 0.7]), requires_grad=True, name="y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradcheckWarning)
+        report = gradcheck(lambda a, b: a.sum() + b.exp().sum(), low, y, raise_exception=False)
+    assert not report.row("y").passed
+    assert not report.inconclusive
+    assert "FAILED" in str(report)
+
+
+@pytest.mark.parametrize("build", [lambda x: x.relu(), lambda x: x.relu() * 3 + x * x])
+def test_disagreement_at_a_kink_is_inconclusive(build):
+    x = Value(0.0, name="x")
+    with pytest.warns(GradcheckWarning, match="kink"):
+        report = gradcheck(build, x, raise_exception=False)
+    assert not report.row("x").passed  # backprop takes relu'(0) = 0, finite differences 0.5
+    assert report.inconclusive and report.inconclusive_reason == "at a kink"
+    assert "proves nothing" in " ".join(report.notes)
+    assert str(report).startswith("gradcheck INCONCLUSIVE at a kink")
+
+
+def test_kink_does_not_excuse_an_input_that_does_not_reach_it(monkeypatch):
+    """x sits at relu's kink, but y's gradient is wrong through a bad mul: that is a failure."""
+    patch_scalar_op(monkeypatch, "mul", 1.5)
+    x, y = Value(0.0, name="x"), Value(0.7, name="y")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradcheckWarning)
+        report = gradcheck(lambda x, y: x.relu() + y * y, x, y, raise_exception=False)
+    assert not report.row("y").passed
+    assert not report.inconclusive and "FAILED" in str(report)
+
+
 @pytest.mark.parametrize("build", [lambda x: x.relu() * 3, lambda x: (x * 1).relu()])
 def test_input_at_a_kink_warns(build):
     x = Value(1e-8, name="x")
