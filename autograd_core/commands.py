@@ -19,6 +19,10 @@ from .gradcheck import GradcheckWarning, gradcheck
 from .gradcheck_report import GradcheckReport
 from .value import Value
 
+#: ``chainrule check``'s exit status when the gradients differ only where finite differences
+#: cannot be trusted (an input at a kink): neither agreement (0) nor a wrong gradient (1).
+INCONCLUSIVE_STATUS = 3
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the engine's subcommands to the ``chainrule`` parser."""
@@ -28,9 +32,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Build the formula's graph at the given values, run backprop, and compare every input's "
             "gradient with central differences; each node's local derivative is checked too, so a wrong "
-            "op is named.  Exits with status 1 when they disagree."
+            "op is named."
         ),
-        epilog='example: chainrule check "f = x**3 * exp(y)" x=2 y=0.5',
+        epilog=(
+            'example: chainrule check "f = x**3 * exp(y)" x=2 y=0.5\n\n'
+            "exit status:\n"
+            "  0  backprop and numerical gradients agree\n"
+            "  1  they disagree (the report names the op or the variable)\n"
+            "  2  bad input (the formula, a NAME=VALUE or an option)\n"
+            f"  {INCONCLUSIVE_STATUS}  inconclusive: every disagreement comes from an input at a kink of relu,\n"
+            "     where central differences give about 0.5 whatever backprop says; check another point"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("formula", help='e.g. "f = x**3 * exp(y)" (statements separated by ";")')
     check.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every input, e.g. x=2")
@@ -74,7 +87,7 @@ def _table(report: GradcheckReport) -> str:
                 f"{r.numerical:.6g}",
                 f"{r.max_abs_error:.3g}",
                 f"{r.relative_error:.3g}",
-                "ok" if r.passed else "DIFFERENT",
+                "ok" if r.passed else ("INCONCLUSIVE" if report.inconclusive else "DIFFERENT"),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -96,5 +109,8 @@ def _verdict(report: GradcheckReport) -> int:
         print(f"failed: {check}")
     for note in report.notes:
         print(note)
+    if report.inconclusive:
+        print(f"backprop and numerical gradients: INCONCLUSIVE {report.inconclusive_reason} ({tolerance})")
+        return INCONCLUSIVE_STATUS
     print(f"backprop and numerical gradients DISAGREE ({tolerance})")
     return 1

@@ -82,3 +82,34 @@ def test_check_is_installed_as_a_command():
     assert result.returncode == 0, result.stderr
     sech2 = 1 - math.tanh(0.3) ** 2
     assert float(rows(result.stdout)["x"][0]) == pytest.approx(math.tanh(0.3) + 0.3 * sech2, rel=1e-5)
+
+
+def test_check_at_a_kink_is_inconclusive_not_wrong(capsys):
+    """relu'(0) is taken as 0 by backprop while central differences give (relu(h) - relu(-h)) / 2h
+    = 0.5: neither is wrong, so the command must not claim the gradients disagree."""
+    status = main(["check", "f = relu(x) * y + y * y", "x=0", "y=2"])
+    out = capsys.readouterr().out
+    assert status == 3
+    table = rows(out)
+    assert float(table["x"][0]) == 0.0
+    assert float(table["x"][1]) == pytest.approx(0.5 * 2, rel=1e-6)  # d/dx of relu(x) * y, averaged at 0
+    assert table["x"][4] == "INCONCLUSIVE"
+    assert table["y"][4] == "ok"
+    assert "kink" in out and "INCONCLUSIVE at a kink" in out
+    assert "DISAGREE" not in out
+
+
+def test_check_at_a_kink_with_a_wrong_op_elsewhere_still_disagrees(monkeypatch, capsys):
+    patch_scalar_op(monkeypatch, "exp", 1.01)
+    status = main(["check", "f = relu(x) + exp(y)", "x=0", "y=0.5"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "exp node" in out and "DISAGREE" in out
+
+
+def test_check_help_documents_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for line in ("0  backprop and numerical gradients agree", "1  they disagree", "2  bad input", "3  inconclusive"):
+        assert line in out
