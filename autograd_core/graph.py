@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 
@@ -127,7 +128,10 @@ class Node:
     - ``_chain_rule(nodes, pending, create_graph)``: for each node in turn, add the gradient
       gathered for it in ``pending`` to its ``grad`` and send a contribution to each parent;
     - ``_seed(grad, create_graph)``: the gradient a backward pass starts from;
-    - ``_is_finite(gradient)`` and ``_empty_grad`` (what ``zero_grad`` puts back).
+    - ``_is_finite(gradient)`` and ``_empty_grad`` (what ``zero_grad`` puts back);
+    - ``_inputs_of``: a C-level accessor (``operator.attrgetter``) giving a node's parents for
+      the graph walk, where ``None`` entries are skipped.  It saves a Python call per node on
+      graphs of 10^5 scalars; ``parents`` stays the public, tidy tuple.
 
     Nodes are compared and hashed by identity (object's own hash), so they can key the sets and
     dicts of a graph walk: subclasses must not define ``__eq__`` or ``__hash__``.
@@ -136,6 +140,7 @@ class Node:
     __slots__ = ("data", "grad", "op", "name", "arg", "requires_grad", "scope")
 
     _empty_grad: Any = None
+    _inputs_of: Any = attrgetter("parents")
 
     @property
     def parents(self) -> tuple[Node, ...]:  # pragma: no cover - defined by subclasses
@@ -199,17 +204,18 @@ def topological_order(root: Node, *, requiring_grad: bool = False) -> list[Node]
     order: list[Node] = []
     seen = {root}
     mark = seen.add
+    inputs_of = type(root)._inputs_of
     # Each stack entry is a node and an iterator over the parents still to visit.
-    stack = [(root, iter(root.parents))]
+    stack = [(root, iter(inputs_of(root)))]
     push = stack.append
     pop = stack.pop
     emit = order.append
     while stack:
         node, remaining = stack[-1]
         for parent in remaining:
-            if parent not in seen and (parent.requires_grad or not requiring_grad):
+            if parent is not None and parent not in seen and (parent.requires_grad or not requiring_grad):
                 mark(parent)
-                push((parent, iter(parent.parents)))
+                push((parent, iter(inputs_of(parent))))
                 break
         else:
             pop()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from .graph import MODE, Node
@@ -240,6 +241,8 @@ class Value(Node):
     __slots__ = ("_in0", "_in1", "_d0", "_d1")
 
     _empty_grad = 0.0
+    # For the graph walk: (input 0, input 1), None where absent (see Node).
+    _inputs_of = attrgetter("_in0", "_in1")
 
     def __init__(self, data: Number, name: str | None = None, *, requires_grad: bool = True) -> None:
         if isinstance(data, Value):
