@@ -42,6 +42,11 @@ class ScalarOp(NamedTuple):
     ``_log``), the derivative works on floats during the forward pass and on ``Value`` nodes for
     ``backward(create_graph=True)``.  ``arg`` is a constant parameter of the node (the exponent
     of ``x ** 3``), given only to ops with ``has_arg``.
+
+    ``formula`` says each local derivative in words a learner reads, one template per input:
+    ``{x}`` and ``{y}`` stand for the inputs (in order), ``{out}`` for the output and ``{n}`` for
+    ``arg``.  Views fill it in twice, with captions (``1 - tanh(a)²``) and with numbers
+    (``1 - 0.4621²``); no view keeps a formula of its own.
     """
 
     name: str
@@ -49,6 +54,7 @@ class ScalarOp(NamedTuple):
     forward: Callable[..., float]
     derivative: Callable[..., tuple]
     has_arg: bool = False
+    formula: tuple[str, ...] = ()
 
 
 # -- helpers that work on floats and on Values ---------------------------------------------------
@@ -125,21 +131,30 @@ _MINUS_ONE = (-1.0,)
 OPS: dict[str, ScalarOp] = {
     op.name: op
     for op in (
-        ScalarOp("add", "+", lambda x, y: x + y, lambda x, y, out: _ONE_ONE),
-        ScalarOp("sub", "−", lambda x, y: x - y, lambda x, y, out: _ONE_MINUS_ONE),
-        ScalarOp("mul", "×", lambda x, y: x * y, lambda x, y, out: (y, x)),
-        ScalarOp("div", "÷", _div, lambda x, y, out: (1.0 / y, -out / y)),
-        ScalarOp("neg", "−", lambda x: -x, lambda x, out: _MINUS_ONE),
+        ScalarOp("add", "+", lambda x, y: x + y, lambda x, y, out: _ONE_ONE, formula=("1", "1")),
+        ScalarOp("sub", "−", lambda x, y: x - y, lambda x, y, out: _ONE_MINUS_ONE, formula=("1", "-1")),
+        ScalarOp("mul", "×", lambda x, y: x * y, lambda x, y, out: (y, x), formula=("{y}", "{x}")),
+        ScalarOp("div", "÷", _div, lambda x, y, out: (1.0 / y, -out / y), formula=("1/{y}", "-{x}/{y}²")),
+        ScalarOp("neg", "−", lambda x: -x, lambda x, out: _MINUS_ONE, formula=("-1",)),
         # x ** n for a number n, kept in the node's ``arg``
-        ScalarOp("pow", "**", _power, lambda x, out, n: (_power_derivative(x, n),), has_arg=True),
+        ScalarOp(
+            "pow", "**", _power, lambda x, out, n: (_power_derivative(x, n),), has_arg=True,
+            formula=("{n} * {x}**({n} - 1)",),
+        ),
         # x ** e for a Value e (positive base only)
-        ScalarOp("powv", "**", _pow_value, lambda x, e, out: (e * x ** (e - 1), out * _log(x))),
-        ScalarOp("exp", "exp", _exp, lambda x, out: (out,)),
-        ScalarOp("log", "log", _log_forward, lambda x, out: (1.0 / x,)),
-        ScalarOp("tanh", "tanh", math.tanh, lambda x, out: (1.0 - out * out,)),
-        ScalarOp("sigmoid", "σ", _sigmoid, lambda x, out: (out * (1.0 - out),)),
+        ScalarOp(
+            "powv", "**", _pow_value, lambda x, e, out: (e * x ** (e - 1), out * _log(x)),
+            formula=("{y} * {x}**({y} - 1)", "{out} * log({x})"),
+        ),
+        ScalarOp("exp", "exp", _exp, lambda x, out: (out,), formula=("{out}",)),
+        ScalarOp("log", "log", _log_forward, lambda x, out: (1.0 / x,), formula=("1/{x}",)),
+        ScalarOp("tanh", "tanh", math.tanh, lambda x, out: (1.0 - out * out,), formula=("1 - {out}²",)),
+        ScalarOp("sigmoid", "σ", _sigmoid, lambda x, out: (out * (1.0 - out),), formula=("{out} * (1 - {out})",)),
         # relu'(0) = 0, as in PyTorch.
-        ScalarOp("relu", "relu", lambda x: x if x > 0 else 0.0, lambda x, out: _ONE if _data(x) > 0 else _ZERO),
+        ScalarOp(
+            "relu", "relu", lambda x: x if x > 0 else 0.0, lambda x, out: _ONE if _data(x) > 0 else _ZERO,
+            formula=("1 if {x} > 0 else 0",),
+        ),
     )
 }
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW, _POWV = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow", "powv"))
