@@ -22,9 +22,13 @@ Example:
 from __future__ import annotations
 
 import ast
+import io
+import keyword
 import math
 import operator
+import re
 import sys
+import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -139,6 +143,7 @@ class ExpressionError(ValueError):
     """
 
     def __init__(self, message: str, source: str = "", column: int | None = None, line: int = 1) -> None:
+        self.reason = message
         self.source = source
         self.column = column
         self.line = line
@@ -333,10 +338,24 @@ def _listing(names: Iterable[str]) -> str:
 
 
 # -- parsing -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Parsed:
+    """One statement as read from the text, before the checks that span statements."""
+
+    target: str | None
+    instructions: list[tuple[Any, ...]]
+    line: int
+    column: int
+    text: str
+
+
 def parse(source: str) -> Program:
     """Parse a formula into a :class:`Program`, refusing everything outside the whitelist.
 
-    Raises :class:`ExpressionError` with the formula and a caret under the problem.
+    Raises :class:`ExpressionError` with the formula and a caret under the problem.  Time is
+    linear in the formula's length; a flat chain such as ``x + x + ... + x`` of any length
+    parses, while input nested deeper than Python's parser allows (thousands of parentheses,
+    calls or ``**`` levels) is refused as "too deeply nested".
 
     >>> parse("price = apple * count * tax").inputs
     ('apple', 'count', 'tax')
@@ -352,56 +371,231 @@ def parse(source: str) -> Program:
     if not source.strip():
         raise ExpressionError("empty formula: write e.g. 'price = apple * count * tax'")
     try:
-        tree = ast.parse(source, mode="exec")
+        tree: ast.Module | None = ast.parse(source, mode="exec")
     except SyntaxError as error:
-        column = (error.offset or 1) - 1
-        raise ExpressionError(f"syntax error: {error.msg}", source, column, error.lineno or 1) from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError("formula too deeply nested to parse", source) from None
-    if not tree.body:
-        raise ExpressionError("empty formula: write e.g. 'price = apple * count * tax'")
+        raise _syntax_error(error, source) from None
+    except RecursionError:
+        tree = None  # a long chain nests Python's tree too deeply: read the chains from the tokens instead
+    except MemoryError:  # how Python's parser reports nesting deeper than its stack
+        raise ExpressionError(_TOO_DEEP, source) from None
+    parsed = _tree_statements(tree, source) if tree is not None else _token_statements(source)
     statements: list[Statement] = []
     inputs: list[str] = []
+    known_inputs: set[str] = set()
     defined: set[str] = set()
-    lines = source.splitlines()
-    last = len(tree.body) - 1
-    for index, node in enumerate(tree.body):
-        target, value = _statement_parts(node, source, is_last=index == last)
+    for part in parsed:
+        target = part.target
         if target is not None:
             if target in defined:
-                raise ExpressionError(f"{target!r} is assigned twice", source, node.col_offset, node.lineno)
-            if target in inputs:
+                raise ExpressionError(f"{target!r} is assigned twice", source, part.column, part.line)
+            if target in known_inputs:
                 raise ExpressionError(
                     f"{target!r} is used before it is assigned (as an input) and then assigned",
                     source,
-                    node.col_offset,
-                    node.lineno,
+                    part.column,
+                    part.line,
                 )
             if target in FUNCTIONS:
-                raise ExpressionError(f"{target!r} is a function name; choose another name", source, node.col_offset)
-        instructions = _compile(value, source)
-        for instruction in instructions:
+                raise ExpressionError(f"{target!r} is a function name; choose another name", source, part.column)
+        for instruction in part.instructions:
             if instruction[0] == "var":
                 name = instruction[1]
                 if name == target and name not in defined:
                     raise ExpressionError(
-                        f"{name!r} is used in its own definition", source, instruction[2], node.lineno
+                        f"{name!r} is used in its own definition", source, instruction[2], part.line
                     )
-                if name not in defined and name not in inputs:
+                if name not in defined and name not in known_inputs:
                     inputs.append(name)
+                    known_inputs.add(name)
         if target is None:
             target = OUTPUT_NAME
-            if target in defined or target in inputs:
+            if target in defined or target in known_inputs:
                 raise ExpressionError(
                     f"the last statement has no target and {OUTPUT_NAME!r} is already taken; write 'name = ...'",
                     source,
-                    node.col_offset,
-                    node.lineno,
+                    part.column,
+                    part.line,
                 )
         defined.add(target)
-        text = ast.get_source_segment(source, node) or (lines[node.lineno - 1] if lines else source)
-        statements.append(Statement(target, text.strip(), tuple(instructions), node.lineno))
+        statements.append(Statement(target, part.text.strip(), tuple(part.instructions), part.line))
+    if not statements:
+        raise ExpressionError("empty formula: write e.g. 'price = apple * count * tax'")
     return Program(source, tuple(statements), tuple(inputs))
+
+
+def _syntax_error(error: SyntaxError, source: str, line: int = 0, column: int = 0) -> ExpressionError:
+    """Python's syntax error as an :class:`ExpressionError`, shifted by ``line``/``column`` when the
+    text parsed was a piece of the formula."""
+    lineno = error.lineno or 1
+    offset = (error.offset or 1) - 1 + (column if lineno == 1 else 0)
+    return ExpressionError(f"syntax error: {error.msg}", source, offset, lineno + line)
+
+
+_TOO_DEEP = (
+    "formula too deeply nested to parse (parentheses, calls, ** or unary signs thousands of levels deep); "
+    "long flat chains such as a + b + c + ... need no nesting"
+)
+
+
+def _source_lines(source: str) -> list[bytes]:
+    """The formula's lines as UTF-8, split as :mod:`ast` counts lines (``\\r\\n``, ``\\r``, ``\\n``), so
+    a node's ``lineno`` and byte ``col_offset`` index straight into them."""
+    lines: list[bytes] = []
+    start = 0
+    for match in re.finditer(r"\r\n|\r|\n", source):
+        lines.append(source[start : match.end()].encode("utf-8", "surrogatepass"))
+        start = match.end()
+    if start < len(source):
+        lines.append(source[start:].encode("utf-8", "surrogatepass"))
+    return lines
+
+
+def _segment(lines: list[bytes], node: ast.stmt) -> str:
+    """A node's source text from the precomputed lines: O(length of the node), where
+    ``ast.get_source_segment`` splits the whole formula again for every statement."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    start, end = node.col_offset, node.end_col_offset
+    if first >= len(lines) or end is None:
+        return ""
+    if first == last:
+        text = lines[first][start:end]
+    else:
+        text = lines[first][start:] + b"".join(lines[first + 1 : last]) + lines[last][:end]
+    return text.decode("utf-8", "replace")
+
+
+def _tree_statements(tree: ast.Module, source: str) -> Iterable[_Parsed]:
+    """The statements of Python's tree, each checked against the whitelist and compiled."""
+    lines = _source_lines(source)
+    last = len(tree.body) - 1
+    for index, node in enumerate(tree.body):
+        target, value = _statement_parts(node, source, is_last=index == last)
+        yield _Parsed(target, _compile(value, source), node.lineno, node.col_offset, _segment(lines, node))
+
+
+# -- long chains: read from the tokens -----------------------------------------------------------
+# ``x + x + ... + x`` is a left-leaning tree as deep as the chain is long, and Python's ast refuses
+# trees more than a few thousand levels deep.  Only when it does, the statements are read from
+# the tokens instead: each expression is split at the + and - outside parentheses, each term at
+# the * and /, and only the pieces between (small: ``2 * x``, ``exp(y)``, ``-z ** 2``) go through
+# ast and the whitelist.  Operators of lower precedence than + (comparisons, ``if``, ``lambda``,
+# ``,``) leave their keyword or symbol inside a piece, where the whitelist refuses it by name.
+_OPENING, _CLOSING = "([{", ")]}"
+_OPERAND_KEYWORDS = {"True", "False", "None"}
+_SKIPPED = {tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+
+
+def _token_statements(source: str) -> list[_Parsed]:
+    starts: list[int] = []  # character offset of each line tokenize reads
+    reader = io.StringIO(source)
+    position = 0
+
+    def readline() -> str:
+        nonlocal position
+        line = reader.readline()
+        starts.append(position)
+        position += len(line)
+        return line
+
+    try:
+        tokens = list(tokenize.generate_tokens(readline))
+    except (tokenize.TokenError, SyntaxError) as error:
+        raise ExpressionError(f"syntax error: {error}", source) from None
+
+    def offset(point: tuple[int, int]) -> int:
+        return starts[point[0] - 1] + point[1]
+
+    statements: list[list[tokenize.TokenInfo]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.type in _SKIPPED:
+            continue
+        if token.type == tokenize.OP and token.string in _OPENING:
+            depth += 1
+        elif token.type == tokenize.OP and token.string in _CLOSING:
+            depth -= 1
+        if depth == 0 and (token.type == tokenize.NEWLINE or (token.type == tokenize.OP and token.string == ";")):
+            statements.append([])
+        elif token.type != tokenize.NEWLINE:
+            statements[-1].append(token)
+    statements = [tokens_ for tokens_ in statements if tokens_]
+    parsed: list[_Parsed] = []
+    for index, toks in enumerate(statements):
+        first = toks[0]
+        target: str | None = None
+        body = toks
+        if len(toks) >= 2 and first.type == tokenize.NAME and toks[1].type == tokenize.OP and toks[1].string == "=":
+            target, body = first.string, toks[2:]
+        elif index != len(statements) - 1:
+            raise ExpressionError(
+                "only the last statement may be a bare expression; name the others ('name = ...')",
+                source,
+                first.start[1],
+                first.start[0],
+            )
+        if not body:
+            raise ExpressionError("syntax error: nothing after '='", source, toks[-1].end[1], toks[-1].end[0])
+        instructions = _compile_chain(body, source, offset)
+        text = source[offset(first.start) : offset(toks[-1].end)]
+        parsed.append(_Parsed(target, instructions, first.start[0], first.start[1], text))
+    return parsed
+
+
+def _split(tokens: list[tokenize.TokenInfo], operators: dict[str, str]) -> list[tuple[str | None, list]]:
+    """Split at the binary ``operators`` outside parentheses: ``[(None, first), (op, next), ...]``."""
+    pieces: list[tuple[str | None, list]] = [(None, [])]
+    depth = 0
+    previous: tokenize.TokenInfo | None = None
+    for token in tokens:
+        string = token.string
+        if token.type == tokenize.OP and string in _OPENING:
+            depth += 1
+        elif token.type == tokenize.OP and string in _CLOSING:
+            depth -= 1
+        binary = previous is not None and (
+            previous.type in (tokenize.NUMBER, tokenize.STRING)
+            or (previous.type == tokenize.NAME and (previous.string in _OPERAND_KEYWORDS
+                                                    or not keyword.iskeyword(previous.string)))
+            or (previous.type == tokenize.OP and previous.string in _CLOSING)
+        )
+        if depth == 0 and token.type == tokenize.OP and string in operators and binary and pieces[-1][1]:
+            pieces.append((operators[string], []))
+        else:
+            pieces[-1][1].append(token)
+        previous = token
+    return pieces
+
+
+def _compile_chain(tokens: list[tokenize.TokenInfo], source: str, offset: Callable[[tuple[int, int]], int]) -> list:
+    """Postfix instructions of ``t1 ± t2 ± ...`` with ``t = f1 */ f2 */ ...``, left to right."""
+    out: list[tuple[Any, ...]] = []
+    for term_index, (term_op, term) in enumerate(_split(tokens, {"+": "add", "-": "sub"})):
+        for factor_index, (factor_op, factor) in enumerate(_split(term, {"*": "mul", "/": "div"})):
+            out.extend(_compile_piece(factor, source, offset))
+            if factor_index:
+                out.append(("bin", factor_op))
+        if term_index:
+            out.append(("bin", term_op))
+    return out
+
+
+def _compile_piece(tokens: list[tokenize.TokenInfo], source: str, offset: Callable[[tuple[int, int]], int]) -> list:
+    line, column = tokens[0].start
+    text = source[offset(tokens[0].start) : offset(tokens[-1].end)]
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        raise _syntax_error(error, source, line - 1, column) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(_TOO_DEEP, source, column, line) from None
+    try:
+        instructions = _compile(tree.body, text)
+    except ExpressionError as error:
+        shift = column if (error.line or 1) == 1 else 0
+        raise ExpressionError(
+            error.reason, source, None if error.column is None else error.column + shift, error.line + line - 1
+        ) from None
+    return [("var", i[1], i[2] + column) if i[0] == "var" else i for i in instructions]
 
 
 def _refuse(node: ast.AST, source: str, what: str | None = None) -> ExpressionError:

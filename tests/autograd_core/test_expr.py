@@ -7,6 +7,7 @@ graph built with Python operators on ``Value``, and against central finite diffe
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from hypothesis import assume, given
@@ -394,3 +395,92 @@ def test_arithmetic_table_uses_the_engine_op_names() -> None:
     assert apply_arithmetic("neg", Value(2.0)).op == "neg"
     with pytest.raises(ValueError, match="unknown op 'mod'"):
         apply_arithmetic("mod", 1.0, 2.0)
+
+
+# -- size: long formulas ---------------------------------------------------------------------------
+def _cpu_seconds_to_parse(source: str) -> float:
+    """The best of three runs, in this process's CPU time (other processes on the machine do not count)."""
+    best = math.inf
+    for _ in range(3):
+        started = time.process_time()
+        parse(source)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def test_parse_time_grows_linearly_with_the_number_of_statements() -> None:
+    def statements(n: int) -> str:
+        return "; ".join(f"v{i} = x * {i % 7 + 1}" for i in range(n))
+
+    small, large = statements(1000), statements(8000)
+    program = parse(large)
+    assert len(program.statements) == 8000 and program.statements[-1].text == "v7999 = x * 6"
+    # 8x the statements: linear work takes about 8x the time, the old cost (every statement's text
+    # cut out by re-splitting the whole formula) took 64x. 24x leaves room for timer noise either way.
+    ratio = _cpu_seconds_to_parse(large) / max(_cpu_seconds_to_parse(small), 1e-4)
+    assert ratio < 24, f"parsing 8x the statements took {ratio:.1f}x the time"
+
+
+def test_statement_text_is_cut_by_characters_not_bytes() -> None:
+    program = parse("é = x * 2; ü = é + x\ny = ü * ü")
+    assert [s.text for s in program.statements] == ["é = x * 2", "ü = é + x", "y = ü * ü"]
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*"])
+def test_flat_chains_of_any_length_parse(op: str) -> None:
+    terms = 3000
+    nodes = run("y = " + f" {op} ".join(["x"] * terms), x=1.0)
+    # Hand derivation at x = 1: x+...+x = 3000x (slope 3000); x-...-x = (2 - 3000)x (slope 2 - 3000);
+    # x*...*x = x^3000 (slope 3000 x^2999).
+    data, grad = {"+": (3000.0, 3000.0), "-": (2.0 - terms, 2.0 - terms), "*": (1.0, 3000.0)}[op]
+    assert nodes["y"].data == data and nodes["x"].grad == grad
+
+
+def test_long_chains_mix_precedence_like_python() -> None:
+    terms = 2000
+    source = "a = 2; y = a * " + " * ".join(["x"] * terms) + " - x / 4 + -x ** 2 * 3 + exp(x - 1)"
+    x = 1.0005
+    nodes = run(source, x=x)
+    # The same formula computed by Python's own operators on floats, and its derivative by hand.
+    assert nodes["y"].data == pytest.approx(2 * x**terms - x / 4 + -(x**2) * 3 + math.exp(x - 1), rel=1e-9)
+    expected_grad = 2 * terms * x ** (terms - 1) - 0.25 - 6 * x + math.exp(x - 1)
+    assert nodes["x"].grad == pytest.approx(expected_grad, rel=1e-9)
+    assert parse(source).statements[1].text.endswith("+ exp(x - 1)")
+
+
+@pytest.mark.parametrize(
+    ("tail", "named"),
+    [
+        ("x.real", "attribute access"),
+        ("abs(x)", "calling 'abs' is not allowed"),
+        ("x < 1", "comparison"),
+        ("x[0]", "subscript"),
+        ("x // 2", "operator //"),
+        ("x if x else 1", "conditional expression"),
+        ("[x]", "list"),
+        ("'text'", "the constant 'text'"),
+        ("x and 1", "boolean operator"),
+        ("exp(x, 2)", "exp() takes exactly one argument"),
+    ],
+)
+def test_long_chains_refuse_the_same_constructs(tail: str, named: str) -> None:
+    source = "y = " + " + ".join(["x"] * 3000) + " + " + tail
+    with pytest.raises(ExpressionError) as info:
+        parse(source)
+    assert named in str(info.value)
+    assert caret_column(str(info.value)) >= source.index(tail)
+
+
+def test_long_chain_unknown_variable_points_at_it() -> None:
+    source = "y = " + " + ".join(["x"] * 3000) + " + zz"
+    with pytest.raises(ExpressionError) as info:
+        parse(source).evaluate({"x": 1.0})
+    assert caret_column(str(info.value)) == source.index("zz")
+
+
+@pytest.mark.parametrize("nested", ["-" * 5000 + "x", "exp(" * 5000 + "x" + ")" * 5000, "x" + " ** x" * 5000])
+def test_truly_nested_input_is_refused_with_a_clear_message(nested: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        parse("y = " + nested)
+    message = str(info.value)
+    assert "too deeply nested" in message or "too many nested parentheses" in message
