@@ -5,6 +5,10 @@ one big-endian 32-bit size per dimension, then the values in row-major order.  A
 does not fit this layout raises a ``ValueError`` naming the file: a wrong magic number, fewer
 bytes than the sizes announce (a truncated download), bytes left over, or a broken gzip stream.
 
+Sizes are decided before work starts: the header is read first, a file announcing more than
+``max_bytes`` (default :data:`IDX_MAX_BYTES`) is refused, and only then are the announced bytes
+read, a chunk at a time.  FIFOs and devices (``/dev/zero``) are refused without being read.
+
 Example:
     >>> import gzip, os, tempfile, numpy as np
     >>> path = os.path.join(tempfile.mkdtemp(), "labels-idx1-ubyte.gz")
@@ -17,8 +21,11 @@ Example:
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import stat
 import zlib
+from typing import BinaryIO
 
 import numpy as np
 
@@ -32,24 +39,51 @@ IDX_TYPES: dict[int, np.dtype] = {
     0x0E: np.dtype(">f8"),
 }
 
+#: The most value bytes :func:`read_idx` accepts unless told otherwise (``max_bytes=``): decided
+#: from the header, before any value is read or decompressed.  Fashion-MNIST's largest file holds
+#: 47 MB; 2 GiB leaves room for bigger datasets without letting a 2 MB ``.gz`` bomb fill memory.
+IDX_MAX_BYTES = 2 * 1024**3
 
-def _read_bytes(path: str) -> bytes:
-    """The file's bytes, decompressed when it is gzip (detected from its content, not its name)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    if raw[:2] != b"\x1f\x8b":
-        return raw
+#: Values are read (and decompressed) this many bytes at a time, straight into the result array.
+CHUNK_BYTES = 1 << 20
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """Open ``path`` for reading without ever blocking, refusing anything but a regular file
+    (a FIFO, a device such as ``/dev/zero``, a directory), symlinks followed."""
     try:
-        return gzip.decompress(raw)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO opens at once, unread
+    except IsADirectoryError:
+        raise ValueError(f"{path}: is a folder, not an IDX file") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "FIFO" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+                "folder" if stat.S_ISDIR(mode) else "socket or other special file"
+            raise ValueError(f"{path}: not a regular file (a {kind}); an IDX file must be a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read(stream: BinaryIO, n: int, path: str) -> bytes:
+    """Up to ``n`` bytes (fewer only at the end of the data); gzip damage is a ``ValueError``."""
+    try:
+        return stream.read(n)
     except (EOFError, OSError, zlib.error) as exc:
         raise ValueError(f"{path}: not a readable gzip file ({exc}); the download may be truncated") from exc
 
 
-def read_idx(path: str | os.PathLike, ndim: int | None = None) -> np.ndarray:
+def read_idx(path: str | os.PathLike, ndim: int | None = None, max_bytes: int = IDX_MAX_BYTES) -> np.ndarray:
     """Read one IDX file into an array of its own shape and type (``uint8`` for MNIST).
 
     ``ndim``, when given, is the number of dimensions the file must have (3 for images, 1 for
     labels): the magic number says so, and a different one is an error naming the file.
+
+    The header is read first (from the gzip stream, for a ``.gz``): a file announcing more than
+    ``max_bytes`` bytes of values is refused before anything else is read, and then exactly the
+    announced bytes are read, a chunk at a time.  Anything but a regular file is refused at once.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "bad-idx1-ubyte")
@@ -61,7 +95,15 @@ def read_idx(path: str | os.PathLike, ndim: int | None = None) -> np.ndarray:
     ValueError: .../bad-idx1-ubyte: bad magic number 0x504b0304 (an IDX file starts with 0x0000 then ...
     """
     path = os.fspath(path)
-    data = _read_bytes(path)
+    with _open_regular(path) as raw:
+        if raw.peek(2)[:2] == b"\x1f\x8b":  # gzip, detected from the content, not the name
+            with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                return _read_stream(stream, path, ndim, max_bytes)
+        return _read_stream(raw, path, ndim, max_bytes)
+
+
+def _read_stream(stream: BinaryIO, path: str, ndim: int | None, max_bytes: int) -> np.ndarray:
+    data = _read(stream, 4, path)
     if len(data) < 4:
         raise ValueError(f"{path}: truncated IDX file: {len(data)} bytes, not even the 4-byte magic number")
     magic = int.from_bytes(data[:4], "big")
@@ -77,20 +119,34 @@ def read_idx(path: str | os.PathLike, ndim: int | None = None) -> np.ndarray:
             f"(magic 0x{0x800 + ndim:08x} for uint8)"
         )
     header = 4 + 4 * dims
-    if len(data) < header:
-        raise ValueError(f"{path}: truncated IDX file: {len(data)} bytes, the header alone needs {header}")
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
+    sizes = _read(stream, 4 * dims, path)
+    if len(sizes) < 4 * dims:
+        raise ValueError(f"{path}: truncated IDX file: {4 + len(sizes)} bytes, the header alone needs {header}")
+    shape = tuple(int.from_bytes(sizes[4 * i : 4 * i + 4], "big") for i in range(dims))
     dtype = IDX_TYPES[type_code]
-    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(data) < expected:
+    nbytes = math.prod(shape) * dtype.itemsize  # Python ints: four 32-bit sizes overflow int64
+    if nbytes > max_bytes:
         raise ValueError(
-            f"{path}: truncated IDX file: shape {shape} needs {expected} bytes, found {len(data)} "
-            "(an interrupted download?)"
+            f"{path}: the header announces shape {shape} of {dtype.name}, {nbytes:,} bytes, more than the "
+            f"limit max_bytes={max_bytes:,}; refused before reading (pass a larger max_bytes to read it)"
         )
-    if len(data) > expected:
-        raise ValueError(f"{path}: {len(data) - expected} unexpected bytes after the {shape} values")
-    array = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
-    return array.astype(dtype.newbyteorder("="), copy=True)
+    array = np.empty(shape, dtype=dtype)
+    view = memoryview(array.reshape(-1).view(np.uint8)) if array.size else memoryview(bytearray())
+    filled = 0
+    while filled < nbytes:
+        chunk = _read(stream, min(CHUNK_BYTES, nbytes - filled), path)
+        if not chunk:
+            raise ValueError(
+                f"{path}: truncated IDX file: shape {shape} needs {header + nbytes} bytes, found {header + filled} "
+                "(an interrupted download?)"
+            )
+        view[filled : filled + len(chunk)] = chunk
+        filled += len(chunk)
+    extra = _read(stream, CHUNK_BYTES, path)
+    if extra:
+        count = f"more than {len(extra)}" if _read(stream, 1, path) else str(len(extra))
+        raise ValueError(f"{path}: {count} unexpected bytes after the {shape} values")
+    return array.astype(dtype.newbyteorder("="), copy=False)
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:

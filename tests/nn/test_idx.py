@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import os
 import tempfile
+import threading
+import tracemalloc
+import zlib
 
 import numpy as np
 import pytest
@@ -104,3 +108,95 @@ def test_every_truncation_is_an_error_naming_the_file(n, side, data):
             f.write(payload[:cut])
         with pytest.raises(ValueError, match="cut-idx3-ubyte: truncated IDX file"):
             read_idx(path, ndim=3)
+
+
+# -- hostile files: sizes decided from the header, non-regular files refused unread ----------------
+def _gzip_bomb(path, header: bytes, zero_bytes: int) -> None:
+    """A gzip of ``header`` then ``zero_bytes`` zeros, compressed a MiB at a time (a few KB on disk)."""
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 31)  # wbits 31: the gzip container
+    block = bytes(1 << 20)
+    with open(path, "wb") as f:
+        f.write(compressor.compress(header))
+        for _ in range(zero_bytes >> 20):
+            f.write(compressor.compress(block))
+        f.write(compressor.flush())
+
+
+def _peak_bytes(function) -> tuple[BaseException | None, int]:
+    """Run ``function``; what it raised and the most memory it held at once (NumPy arrays included)."""
+    tracemalloc.start()
+    try:
+        function()
+        error = None
+    except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        error = exc
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return error, peak
+
+
+def test_a_gzip_announcing_more_than_the_limit_is_refused_from_its_header(tmp_path):
+    path = tmp_path / "bomb-idx3-ubyte.gz"
+    _gzip_bomb(path, _header(0x08, (40_000, 28, 28)), 32 << 20)  # announces 31 MB, holds 32 MiB
+    assert path.stat().st_size < 200_000
+    error, peak = _peak_bytes(lambda: read_idx(path, max_bytes=1_000_000))
+    assert isinstance(error, ValueError) and "max_bytes=1,000,000" in str(error) and "31,360,000 bytes" in str(error)
+    assert str(path) in str(error)
+    assert peak < 2_000_000  # the header and gzip's buffers, never the 31 MB the header announces
+
+
+def test_sizes_beyond_int64_are_refused_not_wrapped(tmp_path):
+    path = tmp_path / "huge-idx4-ubyte"
+    path.write_bytes(_header(0x0E, (2**32 - 1,) * 4) + bytes(8))
+    with pytest.raises(ValueError, match=r"more than the limit max_bytes"):
+        read_idx(path)
+
+
+def test_trailing_data_is_found_without_decompressing_it_all(tmp_path):
+    path = tmp_path / "long-idx1-ubyte.gz"
+    _gzip_bomb(path, _header(0x08, (1000,)), 64 << 20)  # 1,000 values announced, 64 MiB follow
+    error, peak = _peak_bytes(lambda: read_idx(path))
+    assert isinstance(error, ValueError) and "unexpected bytes after the (1000,) values" in str(error)
+    assert peak < 8 << 20  # a chunk or two of the 64 MiB, never all of it
+
+
+def test_values_are_read_exactly_and_in_chunks(tmp_path, monkeypatch):
+    import nn.idx
+
+    monkeypatch.setattr(nn.idx, "CHUNK_BYTES", 7)  # many chunks, the last one partial
+    array = np.arange(3 * 5 * 4, dtype=">i2").reshape(3, 5, 4)
+    for name in ("c-idx3", "c-idx3.gz"):
+        write_idx(tmp_path / name, array)
+        np.testing.assert_array_equal(read_idx(tmp_path / name, ndim=3), array)
+
+
+def test_a_symlink_to_a_device_is_refused_unread(tmp_path):
+    link = tmp_path / "zero-idx1-ubyte"
+    os.symlink("/dev/zero", link)
+    with pytest.raises(ValueError, match=r"zero-idx1-ubyte: not a regular file \(a device\)"):
+        read_idx(link)
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "fifo-idx1-ubyte"
+    os.mkfifo(fifo)
+    outcome: list[BaseException | None] = []
+
+    def attempt() -> None:
+        try:
+            read_idx(fifo)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - examined below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)  # daemon: a regression hangs this test, not pytest
+    worker.start()
+    worker.join(timeout=30)
+    assert outcome, "read_idx blocked on a FIFO with no writer"
+    assert isinstance(outcome[0], ValueError) and "not a regular file (a FIFO)" in str(outcome[0])
+
+
+def test_a_folder_is_refused_by_name(tmp_path):
+    with pytest.raises(ValueError, match=r"not a regular file \(a folder\)"):
+        read_idx(tmp_path)
