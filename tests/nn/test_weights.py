@@ -50,3 +50,91 @@ def test_pickled_objects_are_refused(tmp_path):
         read_weights(path)
     with pytest.raises(FileNotFoundError, match="no such file"):
         read_weights(tmp_path / "none.npz")
+
+
+# -- all or nothing, clear errors, atomic saves ----------------------------------------------------
+def test_a_bad_last_array_changes_nothing(tmp_path):
+    net = TwoLayerNet(4, 3, 2, seed=0)
+    before = {k: v.copy() for k, v in net.params.items()}
+    good = TwoLayerNet(4, 3, 2, seed=1).params
+    path = tmp_path / "bad-b2.npz"
+    np.savez(path, W1=good["W1"], b1=good["b1"], W2=good["W2"], b2=np.zeros(5))
+    with pytest.raises(ValueError, match=r"bad-b2.npz: array 'b2' has shape \(5,\), the model expects \(2,\)"):
+        load_weights(net, path)
+    for key, array in before.items():
+        np.testing.assert_array_equal(net.params[key], array)  # W1, b1, W2 untouched too
+
+
+@pytest.mark.parametrize("target", ["net", "dict", "module"])
+def test_complex_arrays_are_refused_not_truncated(tmp_path, target):
+    model = {"net": TwoLayerNet(4, 3, 2, seed=0), "dict": {"w": np.ones(3)}, "module": mlp([4, 3], seed=0)}[target]
+    arrays = dict(read_weights_of(model))
+    first = sorted(arrays)[0]
+    arrays[first] = arrays[first] + 1j
+    path = tmp_path / "complex.npz"
+    np.savez(path, **arrays)
+    before = {k: v.copy() for k, v in read_weights_of(model).items()}
+    with pytest.raises(ValueError, match=r"complex.npz.*'" + first.replace(".", r"\.") + "'.*complex128"):
+        load_weights(model, path)
+    for key, array in read_weights_of(model).items():
+        np.testing.assert_array_equal(array, before[key])
+
+
+def read_weights_of(model):
+    from nn.weights import _arrays_of
+
+    return _arrays_of(model)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, r"is a \.npy file \(one unnamed array\), not an \.npz archive"),
+        (b"", r"is not a readable \.npz weights file \(empty\)"),
+        (b"garbage, not weights", r"is not a readable \.npz weights file \(not a zip archive\)"),
+        (b"PK\x03\x04 and then nothing", r"is not a readable \.npz weights file"),
+    ],
+)
+def test_files_that_are_not_npz_are_named(tmp_path, content, message):
+    path = tmp_path / "weights.npz"
+    if content is None:
+        with open(path, "wb") as f:
+            np.save(f, np.zeros(3))
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ValueError, match=message) as info:
+        load_weights({"w": np.zeros(3)}, path)
+    assert str(path) in str(info.value)
+    with pytest.raises(ValueError, match="is a folder"):
+        read_weights(tmp_path)
+
+
+def test_saving_onto_a_folder_is_refused_and_leaves_nothing(tmp_path):
+    folder = tmp_path / "weights.npz"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match="is a folder; give a file name"):
+        save_weights({"w": np.zeros(3)}, folder)
+    assert list(tmp_path.iterdir()) == [folder] and not list(folder.iterdir())
+
+
+def test_an_interrupted_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    import nn.weights
+
+    path = tmp_path / "w.npz"
+    save_weights({"w": np.arange(3.0)}, path)
+    original = path.read_bytes()
+
+    def interrupted_savez(file, **arrays):
+        file.write(b"PK\x03\x04 half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.weights.np, "savez", interrupted_savez)
+    with pytest.raises(KeyboardInterrupt):
+        save_weights({"w": np.zeros(3)}, path)
+    assert path.read_bytes() == original
+    assert [p.name for p in tmp_path.iterdir()] == ["w.npz"]
+
+
+def test_saving_into_a_missing_folder_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="save_weights: cannot write in .*missing"):
+        save_weights({"w": np.zeros(3)}, tmp_path / "missing" / "w.npz")
