@@ -12,9 +12,13 @@ Example:
 from __future__ import annotations
 
 import argparse
+import math
 import warnings
 
-from .expr import INPUT_ERRORS, ExpressionError, evaluate_command_line, report_input_error
+import numpy as np
+
+from .cli import UsageError
+from .expr import INPUT_ERRORS, ExpressionError, evaluate_command_line
 from .gradcheck import GradcheckWarning, gradcheck
 from .gradcheck_report import GradcheckReport
 from .value import Value
@@ -39,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "exit status:\n"
             "  0  backprop and numerical gradients agree\n"
             "  1  they disagree (the report names the op or the variable)\n"
-            "  2  bad input (the formula, a NAME=VALUE or an option)\n"
+            "  2  bad input (the formula, a NAME=VALUE or an option), or values where float64 overflows\n"
+            "     (a value, a gradient or a finite difference that is inf or nan cannot be checked)\n"
             f"  {INCONCLUSIVE_STATUS}  inconclusive: every disagreement comes from an input at a kink of relu,\n"
             "     where central differences give about 0.5 whatever backprop says; check another point"
         ),
@@ -53,8 +58,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.set_defaults(func=run_check)
 
 
+def _check_options(args: argparse.Namespace) -> None:
+    """``--eps`` must be a finite positive step, ``--atol`` and ``--rtol`` finite and not negative."""
+    if not (math.isfinite(args.eps) and args.eps > 0):
+        raise UsageError(f"--eps must be a finite number above 0, got {args.eps:g}")
+    for flag in ("atol", "rtol"):
+        value = getattr(args, flag)
+        if not (math.isfinite(value) and value >= 0):
+            raise UsageError(f"--{flag} must be a finite number, 0 or more, got {value:g}")
+
+
+def _overflow(report: GradcheckReport, at: str) -> str | None:
+    """What overflowed, when a gradient, a finite difference or a local derivative is inf or nan."""
+    for row in report.rows:
+        for kind, gradient in (("backprop", row.backprop_gradient), ("numerical", row.numerical_gradient)):
+            values = np.asarray(gradient if gradient is not None else getattr(row, kind), dtype=float)
+            if not np.isfinite(values).all():
+                return f"the {kind} gradient of {row.name} is {_first_bad(values)} at {at}"
+    for mismatch in report.local_mismatches:
+        if not (math.isfinite(mismatch.local) and math.isfinite(mismatch.numerical)):
+            where = f"{mismatch.op} node" + (f" {mismatch.node!r}" if mismatch.node else "")
+            return f"the local derivative of the {where} is {mismatch.local:g}, numerically {mismatch.numerical:g}"
+    return None
+
+
+def _first_bad(values: np.ndarray) -> str:
+    return f"{values[~np.isfinite(values)].flat[0]:g}"
+
+
 def run_check(args: argparse.Namespace) -> int:
     """``chainrule check``: print backprop and numerical gradients side by side; 0 when they agree."""
+    _check_options(args)
     try:
         line = evaluate_command_line(args.formula, args.values)  # names a missing or unknown variable
         program, values = line.program, line.values
@@ -66,12 +100,29 @@ def run_check(args: argparse.Namespace) -> int:
             return program.evaluate(dict(zip(program.inputs, nodes)))[program.output]
 
         output = fn(*leaves)
+        shown = ", ".join(f"{name}={values[name]:g}" for name in program.inputs)
+        if not math.isfinite(output.data):
+            raise UsageError(
+                f"{program.output} = {output.data:g} at {shown}: float64 overflows there, so gradients cannot be "
+                "checked; try smaller values"
+            )
+        for name in program.inputs:
+            if values[name] + args.eps == values[name] or values[name] - args.eps == values[name]:
+                raise UsageError(
+                    f"--eps {args.eps:g} is below float64's resolution at {name}={values[name]:g} "
+                    f"({name} + eps == {name}): finite differences would be 0; use a larger --eps"
+                )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GradcheckWarning)  # printed below, in the report's words
+            warnings.simplefilter("ignore", RuntimeWarning)  # overflow in a finite difference: reported below
             report = gradcheck(fn, *leaves, eps=args.eps, atol=args.atol, rtol=args.rtol, raise_exception=False)
+    except UsageError:
+        raise
     except INPUT_ERRORS as error:
-        return report_input_error("check", error)
-    shown = ", ".join(f"{name}={values[name]:g}" for name in program.inputs)
+        raise UsageError(str(error)) from error
+    overflow = _overflow(report, shown)
+    if overflow is not None:
+        raise UsageError(f"{overflow}: float64 overflows there, so gradients cannot be checked; try smaller values")
     print(f"{args.formula} at {shown}: {program.output} = {output.data:.6g}")
     print(_table(report))
     return _verdict(report)

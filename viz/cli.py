@@ -17,11 +17,12 @@ from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
 
-from autograd_core.expr import INPUT_ERRORS, evaluate_command_line, report_input_error
+from autograd_core.cli import UsageError
+from autograd_core.expr import INPUT_ERRORS, evaluate_command_line
 
-from .draw import GraphTooLargeError
+from .draw import GraphTooLargeError, draw
 from .format import format_number
-from .render import FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render
+from .render import FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
 
 _FORMAT_CHOICES = ("svg", "png", "pdf", "dot")
 
@@ -41,7 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("formula", help='e.g. "apple_price = apple * count; price = apple_price * tax"')
     parser.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every input variable")
     parser.add_argument(
-        "-o", "--output", help="the file to write; its suffix picks the format (default: <output name>.svg)"
+        "-o",
+        "--output",
+        help="the file to write, its suffix picks the format (default: <output name>.svg); "
+        "'-' writes to standard output (SVG unless --format says otherwise)",
     )
     parser.add_argument("--format", choices=_FORMAT_CHOICES, help="svg, png, pdf or dot (default: from -o, else svg)")
     parser.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR", help="layout direction")
@@ -77,40 +81,49 @@ def run_draw(args: argparse.Namespace) -> int:
         program, nodes = line.program, line.nodes
         path = _output_path(args.output, args.format, program.output)
     except INPUT_ERRORS as error:
-        return report_input_error("draw", error)
+        raise UsageError(str(error)) from error
     output = nodes[program.output]
     digits = args.digits
-    print(f"{program.output} = {format_number(output.data, digits)}")
+    # With -o - the diagram is standard output: the figures go to standard error, out of its way.
+    info = sys.stderr if path is None else sys.stdout
+    print(f"{program.output} = {format_number(output.data, digits)}", file=info)
     if output.requires_grad:
         output.backward()
         differentiated = [name for name in nodes if name != program.output and nodes[name].requires_grad]
         width = max((len(name) for name in differentiated), default=0)
         for name in differentiated:
-            print(f"d{program.output}/d{name:<{width}} = {format_number(nodes[name].grad, digits)}")
+            print(f"d{program.output}/d{name:<{width}} = {format_number(nodes[name].grad, digits)}", file=info)
     else:
-        print(f"({program.output} depends on no variable: there is no gradient to compute)")
+        print(f"({program.output} depends on no variable: there is no gradient to compute)", file=info)
+    options = {
+        "rankdir": args.rankdir,
+        "show_grad": not args.no_grad,
+        "show_local": not args.no_local,
+        "digits": digits,
+        "title": args.title,
+        "max_nodes": args.max_nodes if args.max_nodes and args.max_nodes > 0 else None,
+    }
     try:
-        written = render(
-            output,
-            path,
-            rankdir=args.rankdir,
-            show_grad=not args.no_grad,
-            show_local=not args.no_local,
-            digits=digits,
-            title=args.title,
-            max_nodes=args.max_nodes if args.max_nodes and args.max_nodes > 0 else None,
-        )
+        if path is None:
+            data = render_source(draw(output, **options).source, args.format or "svg")
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            return 0
+        written = render(output, path, **options)
     except GraphTooLargeError as error:
-        return report_input_error("draw", error)
+        raise UsageError(str(error)) from error
     except (GraphvizNotFoundError, RuntimeError, OSError) as error:
         return _fail(error, 1)
     print(f"wrote {written}")
     return 0
 
 
-def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path:
+def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path | None:
     """The file to write: ``-o`` as given, else ``<output name>.<format>``; ``--format`` and the
-    suffix of ``-o`` must agree (``-o apple`` with ``--format png`` writes ``apple.png``)."""
+    suffix of ``-o`` must agree (``-o apple`` with ``--format png`` writes ``apple.png``).
+    ``-o -`` is standard output: None."""
+    if output == "-":
+        return None
     if output is None:
         return Path(f"{output_name}.{fmt or 'svg'}")
     path = Path(output)
