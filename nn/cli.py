@@ -13,11 +13,15 @@ Example:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
+
+from autograd_core.cli import UsageError
 
 DEFAULTS = {
     "hidden": "256",
@@ -30,7 +34,16 @@ DEFAULTS = {
     "dtype": "float32",
     "dropout": 0.0,
     "out": "train-output",
+    "max_params": 20_000_000,
 }
+
+#: Image and class counts of (Fashion-)MNIST, known before the data is read: the network's size is
+#: checked against ``--max-params`` before anything is loaded.
+INPUT_SIZE, CLASSES = 784, 10
+
+#: Arrays of its own size each parameter needs while training: the weights, their gradients and up
+#: to two optimizer states (Adam's moments).
+ARRAYS_PER_PARAMETER = 4
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,6 +79,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="BLAS threads (one is as fast for these small matrices, and steady on a busy machine)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--max-params", type=int, default=d["max_params"],
+                        help="refuse networks with more weights than this (memory: about 16 bytes per weight "
+                        "in float32 while training)")
     parser.set_defaults(func=run_train)
 
 
@@ -73,10 +89,73 @@ def _hidden_sizes(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise ValueError(f"--hidden: expected sizes like 256 or 512,256, got {text!r}") from None
+        raise UsageError(f"--hidden: expected sizes like 256 or 512,256, got {text!r}") from None
     if any(n < 1 for n in sizes):
-        raise ValueError(f"--hidden: sizes must be positive, got {text!r}")
+        raise UsageError(f"--hidden: sizes must be positive, got {text!r}")
     return sizes
+
+
+def _at_least(args: argparse.Namespace, name: str, low: int) -> None:
+    value = getattr(args, name)
+    if value is not None and value < low:
+        raise UsageError(f"--{name.replace('_', '-')} must be at least {low}, got {value}")
+
+
+def _finite_in(args: argparse.Namespace, name: str, low: float, high: float, *, low_allowed: bool) -> None:
+    """The flag's value must be finite and lie between ``low`` (allowed or not) and ``high`` (excluded)."""
+    value = getattr(args, name)
+    if not (math.isfinite(value) and (low <= value if low_allowed else low < value) and value < high):
+        bounds = f"{low:g} {'<=' if low_allowed else '<'} {name} < {high:g}"
+        raise UsageError(f"--{name.replace('_', '-')} must be a finite number with {bounds}, got {value:g}")
+
+
+def _parameter_count(sizes: list[int]) -> int:
+    """Weights and biases of an MLP with these layer sizes."""
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
+
+
+def _check_output_folder(out: str) -> None:
+    """``--out`` must be a folder that exists or can be created, and one we can write in: tried
+    now with a probe file (removed at once) in it or in its nearest existing parent."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise UsageError(f"--out {out}: is a file, not a folder")
+    probe_in = os.path.abspath(out)
+    while not os.path.exists(probe_in):
+        probe_in = os.path.dirname(probe_in)
+    if not os.path.isdir(probe_in):
+        raise UsageError(f"--out {out}: cannot be created, {probe_in} is a file")
+    try:
+        with tempfile.TemporaryFile(dir=probe_in):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write in {probe_in} ({exc.strerror or exc})") from None
+
+
+def validate(args: argparse.Namespace) -> list[int]:
+    """Check every flag of ``chainrule train`` and the output folder before any data is read;
+    returns the hidden layer sizes.  A bad flag raises :class:`UsageError` naming it."""
+    from .mnist import find_data_dir
+
+    hidden = _hidden_sizes(args.hidden)
+    for name in ("epochs", "batch_size", "threads", "limit", "max_params"):
+        _at_least(args, name, 1)
+    _at_least(args, "seed", 0)
+    _finite_in(args, "lr", 0.0, math.inf, low_allowed=False)
+    _finite_in(args, "dropout", 0.0, 1.0, low_allowed=True)
+    sizes = [INPUT_SIZE, *hidden, CLASSES]
+    count = _parameter_count(sizes)
+    if count > args.max_params:
+        memory = count * ARRAYS_PER_PARAMETER * np.dtype(args.dtype).itemsize
+        raise UsageError(
+            f"--hidden {args.hidden}: a {'-'.join(map(str, sizes))} network has {count:,} parameters "
+            f"(about {memory / 1e9:.1f} GB while training), more than --max-params {args.max_params:,}"
+        )
+    _check_output_folder(args.out)
+    try:
+        find_data_dir(args.data)
+    except OSError as exc:
+        raise UsageError(str(exc)) from None
+    return hidden
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -91,38 +170,36 @@ def run_train(args: argparse.Namespace) -> int:
     from .weights import save_weights
 
     started = time.perf_counter()
+    hidden = validate(args)
     try:
-        hidden = _hidden_sizes(args.hidden)
-        for name in ("epochs", "batch_size", "threads"):
-            if getattr(args, name) < 1:
-                raise ValueError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
-        if args.limit is not None and args.limit < 1:
-            raise ValueError(f"--limit must be at least 1, got {args.limit}")
         (x_train, t_train), (x_test, t_test) = load_mnist(args.data)
-        dtype = np.dtype(args.dtype)
-        x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
-        if args.limit is not None:
-            x_train, t_train = x_train[: args.limit], t_train[: args.limit]
-        sizes = [x_train.shape[1], *hidden, 10]
-        model = mlp(sizes, activation=args.activation, dropout=args.dropout, dtype=dtype, seed=args.seed)
-        optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
-        optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"chainrule train: {exc}", file=sys.stderr)
-        return 2
+    except (ValueError, OSError) as exc:  # unreadable, truncated or foreign files in --data
+        raise UsageError(f"--data: {exc}") from None
+    dtype = np.dtype(args.dtype)
+    x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
+    if args.limit is not None:
+        x_train, t_train = x_train[: args.limit], t_train[: args.limit]
+    sizes = [x_train.shape[1], *hidden, 10]
+    model = mlp(sizes, activation=args.activation, dropout=args.dropout, dtype=dtype, seed=args.seed)
+    optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
+    optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)
     shape = "-".join(map(str, sizes))
     print(
         f"training {shape} {args.activation} MLP ({dtype}) on {len(x_train)} images: {args.optimizer} "
         f"lr {args.lr:g} ({args.schedule}), batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}",
         flush=True,
     )
-    with threadpool_limits(limits=args.threads, user_api="blas"):
+    # Overflow warnings would interleave with the progress; a loss gone nan or inf ends the run, reported below.
+    with threadpool_limits(limits=args.threads, user_api="blas"), np.errstate(over="ignore", invalid="ignore"):
         history = fit(
             model, optimizer, (x_train, t_train), (x_test, t_test),
             epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, schedule=args.schedule,
             progress=not args.no_progress, on_epoch=lambda e: print(e.line(args.epochs), flush=True),
         )
     elapsed = time.perf_counter() - started
+    if history.diverged:
+        print(f"chainrule train: error: {history.diverged}; nothing saved (try a smaller --lr)", file=sys.stderr)
+        return 1
     if history.interrupted:
         print(f"interrupted: keeping the weights of epoch {len(history.epochs)}", flush=True)
     if not history.epochs:

@@ -59,10 +59,12 @@ class EpochStats:
 
 @dataclass
 class History:
-    """Every finished epoch's :class:`EpochStats`; ``interrupted`` if Ctrl-C ended the run early."""
+    """Every finished epoch's :class:`EpochStats`; ``interrupted`` if Ctrl-C ended the run early;
+    ``diverged`` says where, if the loss stopped being a finite number (the run stops there)."""
 
     epochs: list[EpochStats] = field(default_factory=list)
     interrupted: bool = False
+    diverged: str | None = None
 
     def column(self, name: str) -> list[Any]:
         """One figure across epochs, e.g. ``history.column("test_acc")``."""
@@ -152,7 +154,8 @@ def fit(
     ``schedule`` sets the optimizer's learning rate every step (``"cosine"`` decays it from its
     initial value to zero over the run).  ``progress`` shows a tqdm bar per epoch; ``on_epoch``
     is called with each epoch's :class:`EpochStats` (e.g. to print it).  ``batches`` replaces the
-    default seeded :class:`Minibatches` (to share shuffles with another loop).
+    default seeded :class:`Minibatches` (to share shuffles with another loop).  A loss that is
+    not a finite number stops the run at once, with ``history.diverged`` saying where.
     """
     if schedule not in SCHEDULES:
         raise ValueError(f"fit: unknown schedule {schedule!r}; use one of {SCHEDULES}")
@@ -175,13 +178,17 @@ def fit(
                 optimizer.lr = learning_rate(base_lr, schedule, step, total_steps)
                 scores = model(xb)
                 loss = loss_fn(scores, tb)
+                loss_value = float(loss.data)
+                if not math.isfinite(loss_value):  # no step from a nan or inf loss: the run has diverged
+                    history.diverged = f"the loss became {loss_value} at epoch {epoch}, step {step + 1}"
+                    break
                 for p in parameters:
                     p.grad = None
                 loss.backward()
                 optimizer.step()
                 step += 1
                 n = len(xb)
-                loss_sum += float(loss.data) * n
+                loss_sum += loss_value * n
                 correct += int(np.count_nonzero(scores.data.argmax(axis=1) == _labels(tb)))
                 seen += n
                 if bar is not None:
@@ -191,6 +198,8 @@ def fit(
                         bar.set_postfix(figures, refresh=False)
             if bar is not None:
                 bar.close()
+            if history.diverged:
+                break
             test_loss = test_acc = None
             if test is not None:
                 test_loss, test_acc = evaluate(model, test[0], test[1], loss_fn=loss_fn)

@@ -36,9 +36,9 @@ def test_bad_options_are_reported(capsys):
     assert main(["train", "--data", "/nonexistent"]) == 2
     assert "/nonexistent" in capsys.readouterr().err
     assert main(["train", "--dropout", "1.5", "--limit", "10"]) == 2
-    assert "Dropout: p must lie in [0, 1), got 1.5" in capsys.readouterr().err
+    assert "--dropout must be a finite number with 0 <= dropout < 1, got 1.5" in capsys.readouterr().err
     assert main(["train", "--lr", "-1", "--limit", "10"]) == 2
-    assert "learning rate must be positive" in capsys.readouterr().err
+    assert "--lr must be a finite number with 0 < lr < inf, got -1" in capsys.readouterr().err
 
 
 def test_ctrl_c_saves_the_last_finished_epoch(tmp_path, capsys, monkeypatch):
