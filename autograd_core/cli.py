@@ -122,4 +122,8 @@ def _silence_stdout() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # ``python -m autograd_core.cli``: run the imported module's main, so that the UsageError the
+    # commands raise (imported from autograd_core.cli) is the class caught there, not a __main__ copy.
+    from autograd_core.cli import main as _main
+
+    sys.exit(_main())

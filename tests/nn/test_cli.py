@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import nn.multilayer
 from autograd_core.cli import main
@@ -91,3 +92,97 @@ def test_a_real_sigint_stops_cleanly(tmp_path):
     assert re.search(r"test loss [\d.]+ acc ([\d.]+)%", last_line).group(1) in text.split("test accuracy ")[1]
     model = mlp([784, 16, 10], dtype=np.float32)
     load_weights(model, out / "weights.npz")
+
+
+# -- bad flags, files and runs: one line on stderr, exit 2 (1 for a diverged run), no traceback -----
+def chainrule(*args: str, cwd=None):
+    """The command as a user runs it, in a fresh process."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "autograd_core.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def tiny_dataset(folder, n_train: int = 200, n_test: int = 50):
+    """Four IDX files of random 28x28 images and labels 0..9, Fashion-MNIST's names and layout."""
+    from nn.idx import write_idx
+
+    rng = np.random.default_rng(0)
+    folder.mkdir(exist_ok=True)
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
+        write_idx(folder / f"{prefix}-images-idx3-ubyte", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte", rng.integers(0, 10, n, dtype=np.uint8))
+    return folder
+
+
+def one_line_error(result, status: int, *fragments: str) -> None:
+    assert result.returncode == status, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chainrule train: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+BAD_FLAGS = [
+    (["--dropout", "-0.5"], "--dropout must be a finite number with 0 <= dropout < 1, got -0.5"),
+    (["--dropout", "nan"], "--dropout must be a finite number"),
+    (["--dropout", "1"], "--dropout must be a finite number"),
+    (["--lr", "inf"], "--lr must be a finite number with 0 < lr < inf, got inf"),
+    (["--lr", "nan"], "--lr must be a finite number"),
+    (["--lr", "0"], "--lr must be a finite number"),
+    (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--batch-size", "-3"], "--batch-size must be at least 1"),
+    (["--limit", "0"], "--limit must be at least 1"),
+    (["--seed", "-1"], "--seed must be at least 0"),
+    (["--hidden", "0"], "--hidden: sizes must be positive"),
+    # 784*100000 + 100000*100000 + 100000*10 weights and the biases: counted by hand.
+    (["--hidden", "100000,100000"], f"{784 * 100000 + 100000 * 100000 + 100000 * 10 + 200010:,} parameters"),
+    (["--hidden", "100", "--max-params", "1000"], "more than --max-params 1,000"),
+]
+
+
+@pytest.mark.parametrize(("flags", "message"), BAD_FLAGS)
+def test_every_flag_is_checked_before_the_data_is_read(flags, message, tmp_path, monkeypatch, capsys):
+    import nn.mnist
+
+    def no_loading(*args, **kwargs):
+        raise AssertionError("the data was read before the flags were checked")
+
+    monkeypatch.setattr(nn.mnist, "load_mnist", no_loading)
+    status = main(["train", *flags, "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("chainrule train: error: ") and message in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_output_folder_is_checked_before_training(tmp_path):
+    data = tiny_dataset(tmp_path / "data")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    one_line_error(chainrule("train", "--data", str(data), "--out", str(a_file)), 2, "is a file, not a folder")
+    under = a_file / "run"
+    one_line_error(chainrule("train", "--data", str(data), "--out", str(under)), 2, f"{a_file} is a file")
+    assert a_file.read_text() == "not a folder"
+
+
+def test_an_unreadable_data_folder_is_one_line(tmp_path):
+    data = tiny_dataset(tmp_path / "data")
+    (data / "train-images-idx3-ubyte").write_bytes(b"PK\x03\x04 a zip, not images")
+    out = tmp_path / "out"
+    result = chainrule("train", "--data", str(data), "--out", str(out))
+    one_line_error(result, 2, "--data: ", "train-images-idx3-ubyte: bad magic number")
+    one_line_error(chainrule("train", "--data", str(tmp_path / "none"), "--out", str(out)), 2, "does not exist")
+    assert not out.exists()
+
+
+def test_a_run_that_diverges_stops_and_saves_nothing(tmp_path):
+    data = tiny_dataset(tmp_path / "data")
+    out = tmp_path / "out"
+    # A learning rate of 1e30: the first step makes the weights about 1e30, the next scores overflow float32.
+    result = chainrule("train", "--data", str(data), "--lr", "1e30", "--optimizer", "sgd", "--hidden", "8",
+                       "--epochs", "3", "--no-progress", "--out", str(out))
+    one_line_error(result, 1, "the loss became nan at epoch 1", "nothing saved")
+    assert not (out / "weights.npz").exists()
+    assert "epoch  1/3" not in result.stdout  # it stopped inside the first epoch
