@@ -99,3 +99,61 @@ def test_check_help_documents_the_exit_statuses(capsys):
     out = capsys.readouterr().out
     for line in ("0  backprop and numerical gradients agree", "1  they disagree", "2  bad input", "3  inconclusive"):
         assert line in out
+
+
+# -- values where float64 overflows, and steps that cannot work -------------------------------------
+def chainrule(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograd_core.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chainrule check: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_overflow_is_reported_as_overflow_not_blamed_on_an_op():
+    # (1e200)^2 = 1e400 is beyond float64's largest number, about 1.8e308.
+    result = chainrule("check", "y = x*x", "x=1e200")
+    assert_one_line_error(result, "y = inf at x=1e+200", "overflows")
+    assert "DISAGREE" not in result.stdout + result.stderr and "mul" not in result.stderr
+
+
+def test_overflow_inside_a_finite_difference_is_overflow_too(capsys):
+    # exp(-x*x) at 1e200 is 0 (finite), but x*x overflows inside the finite differences of the mul node
+    # (a step of 1e190 is within float64's resolution at 1e200).
+    assert main(["check", "y = exp(-x*x)", "x=1e200", "--eps", "1e190"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "overflows" in err and "DISAGREE" not in err
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--eps", "nan"], "--eps must be a finite number above 0, got nan"),
+        (["--eps", "inf"], "--eps must be a finite number above 0, got inf"),
+        (["--eps", "0"], "--eps must be a finite number above 0, got 0"),
+        (["--eps=-1e-6"], "--eps must be a finite number above 0"),
+        (["--atol", "-1"], "--atol must be a finite number, 0 or more"),
+        (["--rtol", "nan"], "--rtol must be a finite number, 0 or more"),
+    ],
+)
+def test_tolerances_must_be_usable_numbers(flags, message, capsys):
+    assert main(["check", "y = x*x", "x=1", *flags]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"chainrule check: error: {message}\n"
+
+
+def test_a_step_below_the_inputs_resolution_is_refused(capsys):
+    # float64 spacing at 1e154 is about 2e138: x + 1e-6 == x, so every finite difference would be 0.
+    assert math.ulp(1e154) > 2e-6
+    assert main(["check", "y = x*x", "x=1e154"]) == 2
+    assert "below float64's resolution at x=1e+154" in capsys.readouterr().err
+
+
+def test_bad_eps_through_the_installed_command_is_one_line():
+    assert_one_line_error(chainrule("check", "y = x*x", "x=1", "--eps", "nan"), "--eps")

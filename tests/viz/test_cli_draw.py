@@ -160,3 +160,58 @@ def test_every_formula_command_catches_the_same_errors(
     monkeypatch.setattr(autograd_core.expr.Program, "evaluate", failing)
     status, out, err = run([command, "f = x * 2", "x=1"], capsys)
     assert (status, out, err) == (2, "", f"chainrule {command}: error: {error}\n")
+
+
+# -- standard output, closed pipes, the version, a missing dot: as a user runs the command ---------
+def chainrule(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "autograd_core.cli", *args]
+    return subprocess.run(command, capture_output=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_dash_output_writes_svg_to_standard_output(tmp_path: Path) -> None:
+    result = chainrule(*APPLE, "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root = ET.fromstring(result.stdout)  # the whole of standard output is one SVG document
+    assert root.tag.endswith("svg")
+    assert b"price = 220" in result.stderr  # the figures moved out of the diagram's way
+    assert list(tmp_path.iterdir()) == []  # no file named '-.svg'
+
+
+def test_dash_output_follows_format(tmp_path: Path) -> None:
+    png = chainrule(*APPLE, "-o", "-", "--format", "png", cwd=tmp_path)
+    assert png.returncode == 0 and png.stdout.startswith(b"\x89PNG\r\n\x1a\n")
+    dot = chainrule(*APPLE, "-o", "-", "--format", "dot", cwd=tmp_path)
+    assert dot.returncode == 0 and dot.stdout.startswith(b"digraph")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``chainrule steps ... | head -1``: the output (hundreds of KB) outgrows the pipe, the reader leaves."""
+    formula = "; ".join(["y0 = x * x", *(f"y{i} = y{i - 1} * x" for i in range(1, 800))])
+    command = [sys.executable, "-m", "autograd_core.cli", "steps", formula, "x=1.0001"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # as head does after its line
+    errors = process.stderr.read().decode()
+    status = process.wait(timeout=120)
+    assert first.startswith(b"y0 = x * x")
+    assert errors == "" and status == 141  # 128 + SIGPIPE, silent
+
+
+def test_version_comes_from_the_installed_distribution() -> None:
+    from importlib.metadata import version
+
+    result = chainrule("--version")
+    assert result.returncode == 0 and result.stdout.decode().strip() == f"chainrule {version('chainrule')}"
+
+
+@pytest.mark.parametrize("command", ["draw", "lecture"])
+def test_a_missing_dot_is_one_line_with_the_install_hint(command: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path)}  # no `dot` on PATH
+    output = "out.svg" if command == "draw" else "out.html"
+    result = chainrule(command, "y = x * x", "x=3", "-o", output, cwd=tmp_path, env=env)
+    errors = result.stderr.decode().splitlines()
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    assert len(errors) == 1 and errors[0].startswith(f"chainrule {command}: error: ")
+    assert "apt-get install graphviz" in errors[0]
