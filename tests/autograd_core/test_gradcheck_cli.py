@@ -137,9 +137,9 @@ def test_overflow_inside_a_finite_difference_is_overflow_too(capsys):
         (["--eps", "nan"], "--eps must be a finite number above 0, got nan"),
         (["--eps", "inf"], "--eps must be a finite number above 0, got inf"),
         (["--eps", "0"], "--eps must be a finite number above 0, got 0"),
-        (["--eps=-1e-6"], "--eps must be a finite number above 0"),
-        (["--atol", "-1"], "--atol must be a finite number, 0 or more"),
-        (["--rtol", "nan"], "--rtol must be a finite number, 0 or more"),
+        (["--eps=-1e-6"], "--eps must be a finite number above 0, got -1e-06"),
+        (["--atol=-1"], "--atol must be a finite number, 0 or more, got -1"),
+        (["--rtol", "nan"], "--rtol must be a finite number, 0 or more, got nan"),
     ],
 )
 def test_tolerances_must_be_usable_numbers(flags, message, capsys):
