@@ -9,8 +9,8 @@ One error path serves every subcommand: a command refuses bad input by raising
 :class:`UsageError` (or returns a status itself); :func:`main` prints it as one line,
 ``chainrule <command>: error: <message>``, and exits with :data:`USAGE_STATUS` (2).  Other
 exceptions are bugs and keep their traceback, except two conditions of the machine rather than
-of the input: a missing Graphviz ``dot`` (one line with the install hint, status 1) and a closed
-pipe (``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE).
+of the input: a missing Graphviz ``dot`` (one line with the install hint, status 1), a closed
+pipe (``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE) and Ctrl-C (one line, 130).
 
 Example:
     $ chainrule draw "price = apple * count * tax" apple=100 count=2 tax=1.1 -o apple.svg
@@ -24,13 +24,24 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, entry_points, version
 
-__all__ = ["BROKEN_PIPE_STATUS", "ENVIRONMENT_STATUS", "USAGE_STATUS", "UsageError", "build_parser", "main"]
+__all__ = [
+    "BROKEN_PIPE_STATUS",
+    "ENVIRONMENT_STATUS",
+    "INTERRUPTED_STATUS",
+    "USAGE_STATUS",
+    "UsageError",
+    "build_parser",
+    "main",
+]
 
 #: Exit status for bad input: a flag, a file, a formula or a value the command cannot use.
 USAGE_STATUS = 2
 
 #: Exit status when the machine lacks something the command needs (Graphviz's ``dot``).
 ENVIRONMENT_STATUS = 1
+
+#: Exit status after Ctrl-C (128 + SIGINT, as a shell reports it).
+INTERRUPTED_STATUS = 130
 
 #: Exit status when standard output was closed early (128 + SIGPIPE, as a shell reports it).
 BROKEN_PIPE_STATUS = 141
@@ -102,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return BROKEN_PIPE_STATUS
+    except KeyboardInterrupt:  # Ctrl-C outside a command's own handling (train keeps its last epoch)
+        print(f"chainrule {command}: interrupted", file=sys.stderr)
+        return INTERRUPTED_STATUS
     except Exception as error:
         if not _is_missing_graphviz(error):
             raise

@@ -130,7 +130,10 @@ def _read_stream(stream: BinaryIO, path: str, ndim: int | None, max_bytes: int) 
             f"{path}: the header announces shape {shape} of {dtype.name}, {nbytes:,} bytes, more than the "
             f"limit max_bytes={max_bytes:,}; refused before reading (pass a larger max_bytes to read it)"
         )
-    array = np.empty(shape, dtype=dtype)
+    try:
+        array = np.empty(shape, dtype=dtype)
+    except MemoryError:
+        raise ValueError(f"{path}: not enough memory for the {shape} values ({nbytes:,} bytes) it announces") from None
     view = memoryview(array.reshape(-1).view(np.uint8)) if array.size else memoryview(bytearray())
     filled = 0
     while filled < nbytes:

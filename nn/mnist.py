@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from .idx import read_idx
+from .idx import IDX_MAX_BYTES, read_idx
 
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
 DATA_ENV = "CHAINRULE_DATA"
@@ -71,12 +71,14 @@ def _one_hot(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _split(folder: str, images_key: str, labels_key: str, normalize: bool, flatten: bool, one_hot: bool) -> Split:
+def _split(
+    folder: str, images_key: str, labels_key: str, normalize: bool, flatten: bool, one_hot: bool, max_bytes: int
+) -> Split:
     images_path = _file_in(folder, FILES[images_key])
     labels_path = _file_in(folder, FILES[labels_key])
     assert images_path is not None and labels_path is not None
-    images = read_idx(images_path, ndim=3)
-    labels = read_idx(labels_path, ndim=1)
+    images = read_idx(images_path, ndim=3, max_bytes=max_bytes)
+    labels = read_idx(labels_path, ndim=1, max_bytes=max_bytes)
     if images.shape[0] != labels.shape[0]:
         raise ValueError(
             f"load_mnist: {images_path} holds {images.shape[0]} images but {labels_path} holds "
@@ -97,18 +99,20 @@ def load_mnist(
     normalize: bool = True,
     flatten: bool = True,
     one_hot_label: bool = False,
+    max_bytes: int = IDX_MAX_BYTES,
 ) -> tuple[Split, Split]:
     """``(x_train, t_train), (x_test, t_test)``, as the textbook's ``load_mnist`` returns them.
 
     - ``normalize``: pixels as float32 in [0, 1] (else the raw uint8 0..255);
     - ``flatten``: images as rows of 784 values (else ``(N, 1, 28, 28)``);
-    - ``one_hot_label``: labels as one-hot rows of 10 (else integers 0..9).
+    - ``one_hot_label``: labels as one-hot rows of 10 (else integers 0..9);
+    - ``max_bytes``: the largest file accepted, judged from its header before reading (see :func:`read_idx`).
 
     >>> (x_train, t_train), (x_test, t_test) = load_mnist(one_hot_label=True)
     >>> x_train.shape, t_train.shape
     ((60000, 784), (60000, 10))
     """
     folder = find_data_dir(path)
-    train = _split(folder, "train_img", "train_label", normalize, flatten, one_hot_label)
-    test = _split(folder, "test_img", "test_label", normalize, flatten, one_hot_label)
+    train = _split(folder, "train_img", "train_label", normalize, flatten, one_hot_label, max_bytes)
+    test = _split(folder, "test_img", "test_label", normalize, flatten, one_hot_label, max_bytes)
     return train, test

@@ -186,3 +186,26 @@ def test_a_run_that_diverges_stops_and_saves_nothing(tmp_path):
     one_line_error(result, 1, "the loss became nan at epoch 1", "nothing saved")
     assert not (out / "weights.npz").exists()
     assert "epoch  1/3" not in result.stdout  # it stopped inside the first epoch
+
+
+def test_ctrl_c_before_training_is_one_line(tmp_path, monkeypatch, capsys):
+    import nn.mnist
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nn.mnist, "load_mnist", interrupted)
+    assert main(["train", "--data", str(tiny_dataset(tmp_path / "data")), "--out", str(tmp_path / "o")]) == 130
+    assert capsys.readouterr().err == "chainrule train: interrupted\n"
+
+
+def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch):
+    """Only validation's UsageError becomes one line: an error from the code itself must stay visible."""
+    import nn.training
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug inside fit")
+
+    monkeypatch.setattr(nn.training, "fit", broken)
+    with pytest.raises(ValueError, match="a bug inside fit"):
+        main(["train", "--data", str(tiny_dataset(tmp_path / "data")), "--no-progress", "--out", str(tmp_path / "o")])

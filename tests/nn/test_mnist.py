@@ -91,3 +91,13 @@ def test_real_fashion_mnist():
     np.testing.assert_array_equal(np.bincount(t_train), np.full(10, 6000))
     np.testing.assert_array_equal(np.bincount(t_test), np.full(10, 1000))
     assert 0.0 <= x_train.min() and x_train.max() == 1.0
+
+
+def test_the_size_limit_reaches_every_file(tmp_path):
+    _write_dataset(tmp_path, n_train=5)
+    # 5 images of 28 x 28 bytes = 3,920 bytes of values: under a 4,000-byte limit, over a 3,000-byte one.
+    (x_train, _), _ = load_mnist(tmp_path, max_bytes=4000)
+    assert x_train.shape == (5, 784)
+    limit = r"train-images-idx3-ubyte.gz: .*3,920 bytes, more than the limit max_bytes=3,000"
+    with pytest.raises(ValueError, match=limit):
+        load_mnist(tmp_path, max_bytes=3000)
