@@ -106,14 +106,15 @@ def run_draw(args: argparse.Namespace) -> int:
     try:
         if path is None:
             data = render_source(draw(output, **options).source, args.format or "svg")
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            return 0
-        written = render(output, path, **options)
+        else:
+            written = render(output, path, **options)
     except GraphTooLargeError as error:
         raise UsageError(str(error)) from error
     except (GraphvizNotFoundError, RuntimeError, OSError) as error:
         return _fail(error, 1)
+    if path is None:  # outside the handler above: a reader that closes the pipe is not a rendering failure
+        _write_stdout(data)
+        return 0
     print(f"wrote {written}")
     return 0
 
@@ -138,6 +139,17 @@ def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path 
             raise ValueError(f"-o {output}: unknown suffix {path.suffix!r}; use one of {known} or --format")
         fmt = "svg"
     return path.with_name(path.name + f".{fmt}")
+
+
+def _write_stdout(data: bytes) -> None:
+    """All of ``data`` to standard output.  A binary write into a pipe may stop part-way when the
+    reader leaves, returning the count written; writing the rest then raises BrokenPipeError,
+    which ``chainrule`` turns into a quiet exit."""
+    sys.stdout.flush()
+    view = memoryview(data)
+    while view:
+        view = view[sys.stdout.buffer.write(view) :]
+    sys.stdout.buffer.flush()
 
 
 def _fail(error: Exception, status: int) -> int:

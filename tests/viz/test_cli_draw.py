@@ -185,18 +185,25 @@ def test_dash_output_follows_format(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "first_line"),
+    [([], b"y0 = x * x"), (["-o", "-", "--format", "dot", "--max-nodes", "0"], b"digraph chainrule {")],
+    ids=["steps", "draw -o -"],
+)
+def test_a_reader_that_stops_early_gets_no_traceback(arguments: list[str], first_line: bytes, tmp_path: Path) -> None:
     """``chainrule steps ... | head -1``: the output (hundreds of KB) outgrows the pipe, the reader leaves."""
     formula = "; ".join(["y0 = x * x", *(f"y{i} = y{i - 1} * x" for i in range(1, 800))])
-    command = [sys.executable, "-m", "autograd_core.cli", "steps", formula, "x=1.0001"]
+    command_name = "draw" if arguments else "steps"
+    command = [sys.executable, "-m", "autograd_core.cli", command_name, formula, "x=1.0001", *arguments]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.readline()
     process.stdout.close()  # as head does after its line
     errors = process.stderr.read().decode()
     status = process.wait(timeout=120)
-    assert first.startswith(b"y0 = x * x")
-    assert errors == "" and status == 141  # 128 + SIGPIPE, silent
+    assert first.startswith(first_line)
+    assert "Traceback" not in errors and "Error" not in errors, errors
+    assert status == 141  # 128 + SIGPIPE, silent (draw's figures on stderr are expected)
 
 
 def test_version_comes_from_the_installed_distribution() -> None:
