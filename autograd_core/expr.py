@@ -41,6 +41,7 @@ __all__ = [
     "FUNCTIONS",
     "INPUT_ERRORS",
     "OUTPUT_NAME",
+    "POINTER_WIDTH",
     "CommandLine",
     "ExpressionError",
     "Program",
@@ -150,13 +151,24 @@ class ExpressionError(ValueError):
         super().__init__(message + _pointer(source, column, line))
 
 
+#: The most characters of a formula's line an error message quotes (a window around the caret).
+POINTER_WIDTH = 100
+
+
 def _pointer(source: str, column: int | None, line: int) -> str:
-    """The formula's line with a caret under ``column`` (empty when there is no column)."""
+    """The formula's line with a caret under ``column`` (empty when there is no column); a long
+    line is cut to :data:`POINTER_WIDTH` characters around the caret, with ``...`` where cut."""
     if column is None or not source:
         return ""
     lines = source.splitlines() or [""]
     text = lines[min(max(line, 1), len(lines)) - 1]
     column = min(max(column, 0), len(text))
+    if len(text) > POINTER_WIDTH:
+        start = max(0, min(column - POINTER_WIDTH // 2, len(text) - POINTER_WIDTH))
+        before = "..." if start > 0 else ""
+        after = "..." if start + POINTER_WIDTH < len(text) else ""
+        text = before + text[start : start + POINTER_WIDTH] + after
+        column += len(before) - start
     return f"\n  {text}\n  {' ' * column}^"
 
 

@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autograd_core import Value
-from autograd_core.expr import FUNCTIONS, OUTPUT_NAME, ExpressionError, parse, parse_assignments
+from autograd_core.expr import FUNCTIONS, OUTPUT_NAME, POINTER_WIDTH, ExpressionError, parse, parse_assignments
 
 
 def run(source: str, **values: float) -> dict[str, Value]:
@@ -468,14 +468,29 @@ def test_long_chains_refuse_the_same_constructs(tail: str, named: str) -> None:
     with pytest.raises(ExpressionError) as info:
         parse(source)
     assert named in str(info.value)
-    assert caret_column(str(info.value)) >= source.index(tail)
+    assert pointed_at(str(info.value)).startswith(tail)
+
+
+def pointed_at(message: str) -> str:
+    """The quoted formula from the caret on."""
+    quoted = message.splitlines()[-2][2:]
+    return quoted[caret_column(message) :]
 
 
 def test_long_chain_unknown_variable_points_at_it() -> None:
     source = "y = " + " + ".join(["x"] * 3000) + " + zz"
     with pytest.raises(ExpressionError) as info:
         parse(source).evaluate({"x": 1.0})
-    assert caret_column(str(info.value)) == source.index("zz")
+    assert pointed_at(str(info.value)) == "zz"
+
+
+def test_a_long_line_is_quoted_around_the_caret() -> None:
+    source = "y = " + " + ".join(["x"] * 200) + " + x.real + " + " + ".join(["x"] * 200)
+    with pytest.raises(ExpressionError) as info:
+        parse(source)
+    quoted = str(info.value).splitlines()[-2][2:]
+    assert quoted.startswith("...") and quoted.endswith("...") and len(quoted) == POINTER_WIDTH + 6
+    assert pointed_at(str(info.value)).startswith("x.real + x")
 
 
 @pytest.mark.parametrize("nested", ["-" * 5000 + "x", "exp(" * 5000 + "x" + ")" * 5000, "x" + " ** x" * 5000])
