@@ -238,7 +238,8 @@ class Program:
                     column,
                     statement.line,
                 )
-        unused = [name for name in values if name not in self.inputs]
+        inputs = set(self.inputs)
+        unused = [name for name in values if name not in inputs]
         if unused:
             name = unused[0]
             if name in self.targets:
