@@ -18,6 +18,8 @@ Example:
 """
 
 from .batch_norm import BatchNormalization
+from .check import check_layer, check_layers
+from .check_report import LayerReport, LayerRow
 from .conv_layers import Convolution, Pooling
 from .functions import (
     cross_entropy_error,
@@ -44,6 +46,8 @@ __all__ = [
     "BatchNormalization",
     "Convolution",
     "Dropout",
+    "LayerReport",
+    "LayerRow",
     "MulLayer",
     "MultiLayerNet",
     "MultiLayerNetExtend",
@@ -53,6 +57,8 @@ __all__ = [
     "SimpleConvNet",
     "SoftmaxWithLoss",
     "TwoLayerNet",
+    "check_layer",
+    "check_layers",
     "col2im",
     "cross_entropy_error",
     "gradient_descent",

@@ -149,3 +149,13 @@ def test_dropout_keeps_units_above_the_ratio_and_routes_gradient():
     np.testing.assert_array_equal(out, np.where(draws > 0.4, 2.0, 0.0))
     np.testing.assert_array_equal(d.backward(np.ones((2, 6))), (draws > 0.4).astype(float))
     assert d.forward(np.ones(3), train_flg=False).tolist() == pytest.approx([0.6] * 3)
+
+
+def test_nn_affine_given_arrays_points_to_the_textbook_layer():
+    from nn import Affine as ModuleAffine
+
+    with pytest.raises(TypeError) as caught:
+        ModuleAffine(np.zeros((784, 50)), np.zeros(50))
+    message = str(caught.value)
+    assert "nn.textbook.Affine(W, b)" in message and "shape (784, 50)" in message
+    assert "0., 0." not in message  # the array itself is not printed
