@@ -9,8 +9,8 @@ W2 0.39, b2 0.04): raw 0-255 pixels and a ``SoftmaxWithLoss`` whose backward div
 ``batch_size + 1``.  The differences say something is wrong, not where; the last lines show
 ``check_layers`` naming the layer.
 
-Run: ``python examples/textbook_gradient_check.py [--seed-bug]`` (a few seconds: 40,000
-weights, two loss evaluations each).
+Run: ``python examples/textbook_gradient_check.py [--seed-bug] [--hidden 50] [--seed 0]`` (a few
+seconds: 40,000 weights, two loss evaluations each).
 """
 
 import argparse
@@ -29,10 +29,10 @@ class SeedSoftmaxWithLoss(SoftmaxWithLoss):
         return (self.y - self.t) / (batch_size + 1)
 
 
-def main(seed_bug: bool = False) -> dict:
+def main(seed_bug: bool = False, hidden_size: int = 50) -> dict:
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=not seed_bug, one_hot_label=True)
 
-    network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
+    network = TwoLayerNet(input_size=784, hidden_size=hidden_size, output_size=10)
     if seed_bug:
         network.lastLayer = SeedSoftmaxWithLoss()
 
@@ -58,7 +58,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed-bug", action="store_true", help="raw pixels and the seed's wrong SoftmaxWithLoss")
     parser.add_argument("--seed", type=int, default=None, help="np.random.seed for the initial weights")
+    parser.add_argument("--hidden", type=int, default=50, help="hidden units (the book's 50; fewer is faster)")
     args = parser.parse_args()
     if args.seed is not None:
         np.random.seed(args.seed)
-    main(args.seed_bug)
+    main(args.seed_bug, args.hidden)

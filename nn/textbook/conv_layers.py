@@ -66,6 +66,8 @@ class Convolution:
         out_h = conv_output_size(h, fh, self.stride, self.pad)
         out_w = conv_output_size(w, fw, self.stride, self.pad)
         self.x = x
+        if x.dtype != self.W.dtype:  # as NumPy would promote, but before the matmul (mixed dtypes skip BLAS)
+            x = x.astype(np.result_type(x.dtype, self.W.dtype))
         self.col = im2col(x, fh, fw, self.stride, self.pad)
         self.col_W = self.W.reshape(fn, -1).T
         out = self.col @ self.col_W + self.b

@@ -122,6 +122,10 @@ class Affine:
                 f"Affine.forward: input of shape {self.original_x_shape} has {x.shape[1]} features per row, "
                 f"W has shape {self.W.shape} (expects {self.W.shape[0]})"
             )
+        if x.dtype != self.W.dtype:
+            # The result NumPy would give anyway (float32 pixels with float64 weights give float64),
+            # converted first: a matmul of mixed dtypes skips BLAS and runs many times slower.
+            x = x.astype(np.result_type(x.dtype, self.W.dtype))
         self.x = x
         return x @ self.W + self.b
 
