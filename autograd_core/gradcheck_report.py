@@ -197,7 +197,8 @@ class GradcheckReport:
                 [r.name, shape, f"{r.max_abs_error:.2e}", f"{r.relative_error:.2e}", worst,
                  _num(r.backprop), _num(r.numerical), "ok" if r.passed else "FAIL"]
             )
-        notes = [str(m) for m in self.local_mismatches] + list(self.failed_checks)
+        notes = [f"gradient of {r.name!r}: {r.problem}" for r in self.rows if r.problem]
+        notes += [str(m) for m in self.local_mismatches] + list(self.failed_checks)
         notes += [f"warning: {w}" for w in self.warnings]
         if not self.passed:
             notes += list(self.notes)
@@ -205,6 +206,7 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         parts = [self._headline(), self.table()]
+        parts.extend(f"gradient of {r.name!r}: {r.problem}" for r in self.rows if r.problem)
         if self.local_mismatches:
             parts.append("local derivatives that disagree with their op (the likely culprit):")
             parts.extend(f"  {m}" for m in self.local_mismatches)
