@@ -184,7 +184,7 @@ class GradcheckReport:
 
         >>> import numpy as np
         >>> r = GradcheckReport([compare("W<1>", np.ones(2), np.ones(2), atol=0, rtol=0)], 1e-6, 0, 0)
-        >>> "<td>W&lt;1&gt;</td>" in r._repr_html_()
+        >>> ">W&lt;1&gt;</td>" in r._repr_html_()
         True
         """
         first = "parameter" if self.title == "check_model" else "input"
@@ -197,8 +197,7 @@ class GradcheckReport:
                 [r.name, shape, f"{r.max_abs_error:.2e}", f"{r.relative_error:.2e}", worst,
                  _num(r.backprop), _num(r.numerical), "ok" if r.passed else "FAIL"]
             )
-        notes = [f"gradient of {r.name!r}: {r.problem}" for r in self.rows if r.problem]
-        notes += [str(m) for m in self.local_mismatches] + list(self.failed_checks)
+        notes = self.failures()
         notes += [f"warning: {w}" for w in self.warnings]
         if not self.passed:
             notes += list(self.notes)
@@ -293,15 +292,16 @@ def html_table(
     Every text is escaped, so names such as ``W<1>`` are shown, not interpreted.
 
     >>> print(html_table("ok", ["a"], [["1 < 2"]], [False], [], True))  # doctest: +ELLIPSIS
-    <div class="chainrule-report"><p style="font-weight:bold;color:#1a7f37">ok</p><table>...<td>1 &lt; 2</td>...
+    <div class="chainrule-report"><p style="font-weight:bold;color:#1a7f37">ok</p><table>...>1 &lt; 2</td>...
     """
     esc = html.escape
     colour = "#1a7f37" if passed else "#cf222e"
+    cell = 'style="padding:2px 10px;text-align:left"'
     parts = [f'<div class="chainrule-report"><p style="font-weight:bold;color:{colour}">{esc(headline)}</p><table>']
-    parts.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+    parts.append("<thead><tr>" + "".join(f"<th {cell}>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
     for cells, bad in zip(rows, failing):
         style = ' style="background:#ffebe9"' if bad else ""
-        parts.append(f"<tr{style}>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
+        parts.append(f"<tr{style}>" + "".join(f"<td {cell}>{esc(str(c))}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table>")
     if notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
