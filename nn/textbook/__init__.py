@@ -5,7 +5,9 @@ reader's script runs with only the import changed (``from nn.textbook import ...
 ``MulLayer``, ``AddLayer``, ``Relu``, ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``, ``Dropout``,
 ``BatchNormalization``, ``Convolution``, ``Pooling``, the networks ``simpleNet``,
 ``TwoLayerNet`` (built from layers), ``MultiLayerNet`` (weight decay), ``MultiLayerNetExtend``
-and ``SimpleConvNet``, and the functions ``numerical_diff``, ``numerical_gradient``,
+and ``SimpleConvNet``, the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``,
+``RMSprop``, ``Adam`` (``update(params, grads)``), and the functions ``numerical_diff``,
+``numerical_gradient``,
 ``gradient_descent``, ``softmax``, ``cross_entropy_error``, ``sigmoid``, ``sigmoid_grad``,
 ``im2col``, ``col2im``.  ``check_layers`` checks every hand-written layer's ``backward``
 against central differences of its ``forward`` and names the first wrong one.
@@ -35,12 +37,16 @@ from .gradient import gradient_descent, numerical_diff, numerical_gradient
 from .im2col import col2im, im2col
 from .layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss
 from .multi_layer_net import MultiLayerNet, MultiLayerNetExtend
+from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 from .simple_conv_net import SimpleConvNet
 from .simple_layers import AddLayer, MulLayer
 from .simple_net import simpleNet
 from .two_layer_net import TwoLayerNet
 
 __all__ = [
+    "SGD",
+    "AdaGrad",
+    "Adam",
     "AddLayer",
     "Affine",
     "BatchNormalization",
@@ -48,10 +54,13 @@ __all__ = [
     "Dropout",
     "LayerReport",
     "LayerRow",
+    "Momentum",
     "MulLayer",
     "MultiLayerNet",
     "MultiLayerNetExtend",
+    "Nesterov",
     "Pooling",
+    "RMSprop",
     "Relu",
     "Sigmoid",
     "SimpleConvNet",
