@@ -7,9 +7,8 @@ reader's script runs with only the import changed (``from nn.textbook import ...
 ``TwoLayerNet`` (built from layers), ``MultiLayerNet`` (weight decay), ``MultiLayerNetExtend``
 and ``SimpleConvNet``, the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``,
 ``RMSprop``, ``Adam`` (``update(params, grads)``), and the functions ``numerical_diff``,
-``numerical_gradient``,
-``gradient_descent``, ``softmax``, ``cross_entropy_error``, ``sigmoid``, ``sigmoid_grad``,
-``im2col``, ``col2im``.  ``check_layers`` checks every hand-written layer's ``backward``
+``numerical_gradient``, ``gradient_descent``, ``softmax``, ``cross_entropy_error``, ``sigmoid``,
+``sigmoid_grad``, ``im2col``, ``col2im``.  ``check_layers`` checks every hand-written layer's ``backward``
 against central differences of its ``forward`` and names the first wrong one.
 
 Example:
