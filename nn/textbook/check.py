@@ -72,6 +72,9 @@ def check_layers(
     loss layer whose ``dx`` differs only by the book's ``1e-7`` inside the log (backward
     differentiates ``log(y)``, forward computes ``log(y + 1e-7)``) is marked "explained".
 
+    Weight decay lives in the network's ``loss``/``gradient``, not in a layer: ``check_model``
+    (``autograd_core``) checks the whole network's gradient, per parameter.
+
     Returns a :class:`LayerReport`: ``report.passed``, ``report.first_failure`` (position,
     ``key``, ``layer_class``, ``output`` such as ``"dW"``, ``relative_error``), ``print(report)``.
 

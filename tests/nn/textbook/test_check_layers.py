@@ -210,3 +210,19 @@ def test_html_report_marks_the_wrong_row_and_escapes():
     html = check_layers(net, x, t)._repr_html_()
     assert html.count('style="background:#ffebe9"') == 1
     assert "&#x27;lastLayer&#x27;" in html and "<table>" in html
+
+
+def test_the_seeds_first_add_layer_listing_is_reported_not_crashed():
+    # The seed's first AddLayer names its argument `out` but uses `dout`: backward raises.
+    class Addlayer:
+        def forward(self, x, y):
+            return x + y
+
+        def backward(self, out):
+            dx = dout  # noqa: F821 - the seed's slip, on purpose
+            return dx, dx
+
+    report = check_layer(Addlayer(), 10.0, 5.0)
+    assert not report.passed
+    assert "backward raised NameError" in report.failures()[0]
+    assert "layer 1 'Addlayer' (Addlayer): dx is wrong" in report.failures()[0]
