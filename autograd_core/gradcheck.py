@@ -62,6 +62,13 @@ _NOTE_FLOW = (
 )
 
 
+_NOTE_LAYERS = (
+    "A gradient wrong here makes every parameter before the wrong layer look wrong too.  The model has "
+    "layers: nn.textbook.check_layers(model, x, t) checks each layer's backward against its own forward "
+    "and names the first wrong one."
+)
+
+
 class GradcheckWarning(UserWarning):
     """A gradient check that may not mean what it seems (float32, a kink, an unused array)."""
 
@@ -529,6 +536,8 @@ def check_model(
     _judge(report, check_locals and not textbook, low_precision, kinks)
     if textbook:
         _explain_textbook(model, x, t, report)
+        if not report.passed and not report.inconclusive and getattr(model, "layers", None) is not None:
+            report.notes.append(_NOTE_LAYERS)
     _emit_warnings(report)
     if raise_exception and not report.passed:
         raise GradcheckError(report)

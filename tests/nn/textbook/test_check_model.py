@@ -51,6 +51,9 @@ def test_the_seeds_bug_on_raw_pixels_is_not_explained_away():
     report = check_model(net, RAW_PIXELS, T, raise_exception=False)
     assert report.verdict == "FAILED"
     assert not any("1e-07" in n for n in report.notes)
+    # Every parameter fails; the report points to the check that names the layer.
+    assert {r.name for r in report.rows if not r.passed} == {"W1", "b1", "W2", "b2"}
+    assert "nn.textbook.check_layers(model, x, t)" in str(report)
 
 
 def test_a_parameter_the_loss_does_not_read_is_named():
