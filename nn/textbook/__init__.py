@@ -3,13 +3,14 @@
 The book's classes and functions under their own names and with their own behaviour, so a
 reader's script runs with only the import changed (``from nn.textbook import ...``):
 ``MulLayer``, ``AddLayer``, ``Relu``, ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``, ``Dropout``,
-``BatchNormalization``, ``Convolution``, ``Pooling``, the networks ``simpleNet``,
+``BatchNormalization``, ``Convolution``, ``Pooling``; the networks ``simpleNet``,
 ``TwoLayerNet`` (built from layers), ``MultiLayerNet`` (weight decay), ``MultiLayerNetExtend``
-and ``SimpleConvNet``, the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``,
-``RMSprop``, ``Adam`` (``update(params, grads)``), and the functions ``numerical_diff``,
-``numerical_gradient``, ``gradient_descent``, ``softmax``, ``cross_entropy_error``, ``sigmoid``,
-``sigmoid_grad``, ``im2col``, ``col2im``.  ``check_layers`` checks every hand-written layer's ``backward``
-against central differences of its ``forward`` and names the first wrong one.
+and ``SimpleConvNet``; the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``,
+``RMSprop``, ``Adam`` (``update(params, grads)``) and the ``Trainer``; the functions
+``numerical_diff``, ``numerical_gradient``, ``gradient_descent``, ``softmax``,
+``cross_entropy_error``, ``sigmoid``, ``sigmoid_grad``, ``im2col``, ``col2im``.
+``check_layers`` checks every hand-written layer's ``backward`` against central differences of
+its ``forward`` and names the first wrong one.
 
 Example:
     >>> from nn.textbook import MulLayer
@@ -40,6 +41,7 @@ from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 from .simple_conv_net import SimpleConvNet
 from .simple_layers import AddLayer, MulLayer
 from .simple_net import simpleNet
+from .trainer import Trainer
 from .two_layer_net import TwoLayerNet
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "Sigmoid",
     "SimpleConvNet",
     "SoftmaxWithLoss",
+    "Trainer",
     "TwoLayerNet",
     "check_layer",
     "check_layers",

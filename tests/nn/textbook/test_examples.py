@@ -83,3 +83,25 @@ def test_two_layer_net_training_loop_learns():
     assert accuracies[0][1] < 0.2  # untrained (weights 0.01 x randn): about chance, 0.1
     assert accuracies[-1][1] > 0.6  # 200 SGD steps of lr 0.5 on Fashion-MNIST
     assert "Running time:" in out
+
+
+def test_train_convnet_runs_the_books_trainer_and_saves_what_it_trained(tmp_path):
+    import numpy as np
+
+    from nn import load_mnist
+    from nn.textbook import SimpleConvNet
+
+    out = _run("textbook_train_convnet.py", "--epochs", "2", "--train-size", "300", "--seed", "0",
+               "--out", str(tmp_path / "params.pkl"))
+    lines = out.splitlines()
+    losses = [float(line.split(":")[1]) for line in lines if line.startswith("train loss:")]
+    assert len(losses) == 2 * 300 // 100  # epochs x (train size / batch size) steps
+    assert sum(line.startswith("=== epoch:") for line in lines) == 2
+    assert losses[-1] < losses[0]  # Adam steps on the same small set lower the loss
+    # The saved parameters are the trained ones: reloaded, they give the printed final accuracy.
+    printed = float(next(line for line in lines if line.startswith("test acc:")).split(":")[1])
+    network = SimpleConvNet()
+    network.load_params(str(tmp_path / "params.pkl"))
+    _, (x_test, t_test) = load_mnist(flatten=False)
+    assert network.accuracy(x_test[:300], t_test[:300]) == printed
+    assert np.isfinite(losses).all()
