@@ -87,3 +87,19 @@ def test_an_unused_parameter_with_zero_backprop_is_a_warning():
     with pytest.warns(UserWarning, match=r"does not read params\['unused'\]"):
         report = check_model(Line(), np.array([1.0, 2.0]), np.array([1.0, 1.0]))
     assert report.passed
+
+
+def test_a_model_that_cannot_take_one_row_gets_no_explanation_and_no_crash():
+    net = _net(0.1)
+
+    class OnlyBatches(TwoLayerNet):
+        def gradient(self, x, t):
+            if len(x) < 2:
+                raise ValueError("needs a batch")
+            return super().gradient(x, t)
+
+    model = OnlyBatches(20, 10, 4, weight_init_std=0.1)
+    for key in model.params:
+        model.params[key][...] = net.params[key]
+    report = check_model(model, RAW_PIXELS, T, raise_exception=False)
+    assert report.verdict == "FAILED" and not any("1e-07" in n for n in report.notes)
