@@ -38,11 +38,16 @@ LOG_DELTA = 1e-7
 
 def unread_parameter(model: Any, name: str, backprop: np.ndarray) -> str:
     """The sentence for a parameter whose numerical gradient is exactly zero everywhere."""
-    text = f"the loss does not read params[{name!r}] (does a layer hold a copy?): every nudge of it left the loss "
     if np.any(backprop != 0):
-        text += f"unchanged (numerical gradient 0) while backprop gives up to {float(np.max(np.abs(backprop))):.3g}"
+        text = (
+            f"the loss does not read params[{name!r}] (does a layer hold a copy?): every nudge of it left the loss "
+            f"unchanged (numerical gradient 0) while backprop gives up to {float(np.max(np.abs(backprop))):.3g}"
+        )
     else:
-        text += "unchanged, and backprop gives 0 too"
+        text = (
+            f"every nudge of params[{name!r}] left the loss unchanged and backprop gives 0 too: the loss may not "
+            "read it (does a layer hold a copy?), or every unit it feeds is inactive (dead ReLUs)"
+        )
     holder = _copy_holder(model, name)
     if holder:
         text += (
