@@ -258,7 +258,12 @@ class _LayerChecker:
         for index, (label, a, parameter) in enumerate(analytic):
             target = owned[index] if parameter is None else getattr(self.layer, parameter)
             if a is None:
-                rows.append(self._problem_row(label, f"backward did not set {label} (it is None)", np.size(target)))
+                problem = (
+                    f"backward returned None for {label} (a missing return?)"
+                    if parameter is None
+                    else f"backward did not set {label} (it is None)"
+                )
+                rows.append(self._problem_row(label, problem, np.size(target)))
                 continue
             if a.shape != np.shape(target):
                 row = compare(label, a, np.zeros(np.shape(target)), atol=self.atol, rtol=self.rtol)

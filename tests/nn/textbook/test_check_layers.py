@@ -226,3 +226,13 @@ def test_the_seeds_first_add_layer_listing_is_reported_not_crashed():
     assert not report.passed
     assert "backward raised NameError" in report.failures()[0]
     assert "layer 1 'Addlayer' (Addlayer): dx is wrong" in report.failures()[0]
+
+
+def test_a_backward_without_return_is_named():
+    class NoReturn(Relu):
+        def backward(self, dout):
+            super().backward(dout)  # computed, never returned
+
+    report = check_layers([NoReturn()], np.array([[1.0, -1.0]]))
+    expected = "layer 1 '[0]' (NoReturn): dx is wrong: backward returned None for dx (a missing return?)"
+    assert report.failures() == [expected]
