@@ -21,12 +21,14 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from .gradcheck_explain import LOG_DELTA, explain_log_delta, unread_parameter
 from .gradcheck_report import GradcheckError, GradcheckReport, GradientRow, LocalMismatch, compare
 from .graph import Node, no_grad, topological_order, zero_grad
 from .local_check import check_local_derivatives, nodes_at_kinks
@@ -57,6 +59,13 @@ _NOTE_FLOW = (
     "Every recorded local derivative agrees with its op, so the error is in how gradients are "
     "combined or routed (a missing broadcast reduction, a transposed matrix, an op whose backward "
     "cannot be checked alone)."
+)
+
+
+_NOTE_LAYERS = (
+    "A gradient wrong here makes every parameter before the wrong layer look wrong too.  The model has "
+    "layers: nn.textbook.check_layers(model, x, t) checks each layer's backward against its own forward "
+    "and names the first wrong one."
 )
 
 
@@ -525,6 +534,10 @@ def check_model(
         low_precision, kinks = _check_module(model, x, t, loss, report, check_locals)
     # A hand-written gradient(x, t) has no recorded graph: its ops cannot be checked one by one.
     _judge(report, check_locals and not textbook, low_precision, kinks)
+    if textbook:
+        _explain_textbook(model, x, t, report)
+        if not report.passed and not report.inconclusive and getattr(model, "layers", None) is not None:
+            report.notes.append(_NOTE_LAYERS)
     _emit_warnings(report)
     if raise_exception and not report.passed:
         raise GradcheckError(report)
@@ -560,8 +573,43 @@ def _check_textbook_model(
             )
             continue
         numerical = _numerical_gradient(f, array, report.eps, warn=False)
-        report.rows.append(compare(name, grad, numerical, atol=report.atol, rtol=report.rtol))
+        row = compare(name, grad, numerical, atol=report.atol, rtol=report.rtol)
+        if array.size and not np.any(numerical):
+            problem = unread_parameter(model, name, row.backprop_gradient)
+            if row.passed:  # both zero: nothing to blame backprop for, but worth knowing
+                report.warnings.append(problem)
+            else:
+                row = dataclasses.replace(row, problem=problem)
+        report.rows.append(row)
     return _low_precision(holders, list(arrays)), set()
+
+
+def _explain_textbook(model: Any, x: Any, t: Any, report: GradcheckReport) -> None:
+    """Explain a textbook model's disagreement that is the loss's 1e-7 inside log(y + 1e-7)."""
+    failing = [r for r in report.rows if not r.passed and not r.problem]
+    if not failing or report.failed_checks or report.inconclusive:
+        return
+
+    def loss() -> Any:
+        with no_grad():
+            return model.loss(x, t)
+
+    note = explain_log_delta(
+        model,
+        x,
+        t,
+        {r.name: r.numerical_gradient for r in failing},
+        {r.name: r.backprop_gradient for r in failing},
+        [r.name for r in failing],
+        atol=report.atol,
+        rtol=report.rtol,
+        loss=loss,
+    )
+    if not note:
+        return
+    report.notes.append(note)
+    if len(failing) == len([r for r in report.rows if not r.passed]):
+        report.inconclusive_reason = f"from the loss's log(y + {LOG_DELTA:g})"
 
 
 class _Holder:

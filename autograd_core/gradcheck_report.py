@@ -15,7 +15,9 @@ Example:
 
 from __future__ import annotations
 
+import html
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,12 +173,39 @@ class GradcheckReport:
         widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
         return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
 
-    def __str__(self) -> str:
-        parts = [
+    def _headline(self) -> str:
+        return (
             f"{self.title} {self.verdict} (eps={self.eps:g}, pass when |backprop - numerical| <= "
-            f"{self.atol:g} + {self.rtol:g} * |numerical|)",
-            self.table(),
-        ]
+            f"{self.atol:g} + {self.rtol:g} * |numerical|)"
+        )
+
+    def _repr_html_(self) -> str:
+        """The report as a small HTML table (a notebook shows it instead of the text).
+
+        >>> import numpy as np
+        >>> r = GradcheckReport([compare("W<1>", np.ones(2), np.ones(2), atol=0, rtol=0)], 1e-6, 0, 0)
+        >>> ">W&lt;1&gt;</td>" in r._repr_html_()
+        True
+        """
+        first = "parameter" if self.title == "check_model" else "input"
+        header = [first, "shape", "max abs err", "rel err", "worst at", "backprop", "numerical", ""]
+        cells = []
+        for r in self.rows:
+            shape = "()" if not r.shape else str(tuple(r.shape))
+            worst = "[" + ", ".join(map(str, r.worst_index)) + "]" if r.worst_index else "-"
+            cells.append(
+                [r.name, shape, f"{r.max_abs_error:.2e}", f"{r.relative_error:.2e}", worst,
+                 _num(r.backprop), _num(r.numerical), "ok" if r.passed else "FAIL"]
+            )
+        notes = self.failures()
+        notes += [f"warning: {w}" for w in self.warnings]
+        if not self.passed:
+            notes += list(self.notes)
+        return html_table(self._headline(), header, cells, [not r.passed for r in self.rows], notes, self.passed)
+
+    def __str__(self) -> str:
+        parts = [self._headline(), self.table()]
+        parts.extend(f"gradient of {r.name!r}: {r.problem}" for r in self.rows if r.problem)
         if self.local_mismatches:
             parts.append("local derivatives that disagree with their op (the likely culprit):")
             parts.extend(f"  {m}" for m in self.local_mismatches)
@@ -249,6 +278,35 @@ def compare(name: str, backprop: Any, numerical: Any, *, atol: float, rtol: floa
         backprop_gradient=a,
         numerical_gradient=n,
     )
+
+
+def html_table(
+    headline: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    failing: Sequence[bool],
+    notes: Sequence[str],
+    passed: bool,
+) -> str:
+    """A report as HTML: a headline, a table whose failing rows are marked, and notes below.
+    Every text is escaped, so names such as ``W<1>`` are shown, not interpreted.
+
+    >>> print(html_table("ok", ["a"], [["1 < 2"]], [False], [], True))  # doctest: +ELLIPSIS
+    <div class="chainrule-report"><p style="font-weight:bold;color:#1a7f37">ok</p><table>...>1 &lt; 2</td>...
+    """
+    esc = html.escape
+    colour = "#1a7f37" if passed else "#cf222e"
+    cell = 'style="padding:2px 10px;text-align:left"'
+    parts = [f'<div class="chainrule-report"><p style="font-weight:bold;color:{colour}">{esc(headline)}</p><table>']
+    parts.append("<thead><tr>" + "".join(f"<th {cell}>{esc(h)}</th>" for h in header) + "</tr></thead><tbody>")
+    for cells, bad in zip(rows, failing):
+        style = ' style="background:#ffebe9"' if bad else ""
+        parts.append(f"<tr{style}>" + "".join(f"<td {cell}>{esc(str(c))}</td>" for c in cells) + "</tr>")
+    parts.append("</tbody></table>")
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def _num(x: float) -> str:

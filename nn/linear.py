@@ -55,6 +55,17 @@ def as_batch(x: Any, weight: Tensor, owner: str) -> Any:
     return x
 
 
+_GIVEN_ARRAYS = (
+    "Linear (alias nn.Affine) takes sizes, Linear(in_features, out_features), and makes its own weights; "
+    "it was given arrays ({shapes}). For the textbook's layer that holds your W and b, use "
+    "nn.textbook.Affine(W, b)"
+)
+
+
+def _shapes(*args: Any) -> str:
+    return ", ".join(f"shape {a.shape}" if isinstance(a, np.ndarray) else repr(a) for a in args)
+
+
 class Linear(Module):
     """A fully connected layer with weight ``W`` (in, out) and bias ``b`` (out,), zeros at first.
 
@@ -77,9 +88,11 @@ class Linear(Module):
         dtype: Any = np.float64,
     ) -> None:
         super().__init__()
+        if isinstance(in_features, np.ndarray) or isinstance(out_features, np.ndarray):
+            raise TypeError(_GIVEN_ARRAYS.format(shapes=_shapes(in_features, out_features)))
         for label, n in (("in_features", in_features), ("out_features", out_features)):
             if not isinstance(n, int | np.integer) or n < 1:
-                raise ValueError(f"Linear: {label} must be a positive integer, got {n!r}")
+                raise ValueError(f"Linear: {label} must be a positive integer, got {n!r:.60}")
         rng = rng if rng is not None else np.random.default_rng(seed)
         self.in_features, self.out_features = int(in_features), int(out_features)
         weight = init_weight(self.in_features, self.out_features, init, rng, dtype)
