@@ -163,8 +163,10 @@ class Captions:
     """
 
     def __init__(self, root: Node | None = None, *, nodes: list[Node] | None = None) -> None:
-        self._text: dict[Node, tuple[str, int, int]] = {}  # caption, precedence, role index
+        self._text: dict[Node, tuple[str, int]] = {}  # caption, precedence
         self._qualified: set[str] = set()
+        self._roles: dict[str, int] = {}  # how many nodes already carry each role name
+        self._root = root
         if root is not None or nodes is not None:
             self._find_shared_names(nodes if nodes is not None else _all_nodes(root))
 
@@ -179,10 +181,22 @@ class Captions:
                 self._qualified.add(name)
             scopes.setdefault(name, node.scope)
 
+    def _caption_graph(self) -> None:
+        """Caption the whole graph once, inputs first, so role names are numbered (``sum``,
+        ``sum2``, ...) in the same order for every view of the graph."""
+        root, self._root = self._root, None
+        if root is not None:
+            for node in _all_nodes(root):
+                if node not in self._text:
+                    self._text[node] = self._own(node)
+
     def label(self, node: Node) -> str:
         """The node's caption (see the module's docstring)."""
         entry = self._text.get(node)
         if entry is None:
+            if self._root is not None:
+                self._caption_graph()
+                return self.label(node)
             entry = self._compute(node)
         return entry[0]
 
@@ -208,7 +222,7 @@ class Captions:
             args.append(short_number(node.arg))
         return f"{node.op}({', '.join(args)})"
 
-    def _compute(self, node: Node) -> tuple[str, int, int]:
+    def _compute(self, node: Node) -> tuple[str, int]:
         # Parents first, with an explicit stack: a chain of 10^6 unnamed nodes needs no recursion.
         text = self._text
         stack = [node]
@@ -223,33 +237,32 @@ class Captions:
                 text[top] = self._own(top)
         return text[node]
 
-    def _own(self, node: Node) -> tuple[str, int, int]:
+    def _own(self, node: Node) -> tuple[str, int]:
         name = node.name
         if name is not None:
             if name in self._qualified and node.scope:
-                return f"{_dotted(node.scope)}.{name}", _ATOM, 0
-            return name, _ATOM, 0
+                return f"{_dotted(node.scope)}.{name}", _ATOM
+            return name, _ATOM
         if node.op == "const" and not node.parents:
             data = node.data
-            return (format_number(data) if getattr(data, "ndim", 0) == 0 else "const"), _ATOM, 0
+            return (format_number(data) if getattr(data, "ndim", 0) == 0 else "const"), _ATOM
         if not node.parents:
-            return (f"{_dotted(node.scope)}.leaf" if node.scope else "leaf"), _ATOM, 0
+            return self._role(node, "leaf"), _ATOM
         expression, precedence = self._expression(node)
         if len(expression) <= MAX_EXPRESSION:
-            return expression, precedence, 0
-        # Too long to read: its scope and role, numbered along a run of the same role (sum, sum2, ...).
-        role = _ROLES.get(node.op, node.op)
-        first = node.parents[0]
-        entry = self._text[first]
-        index = 1
-        if first.op == node.op and first.scope == node.scope and first.name is None and entry[2]:
-            index = entry[2] + 1
+            return expression, precedence
+        return self._role(node, _ROLES.get(node.op, node.op)), _ATOM
+
+    def _role(self, node: Node, role: str) -> str:
+        """Scope and role, numbered from the second on in the order captioned: ``sum``, ``sum2``."""
         base = f"{_dotted(node.scope)}.{role}" if node.scope else role
-        return (base if index == 1 else f"{base}{index}"), _ATOM, index
+        count = self._roles.get(base, 0) + 1
+        self._roles[base] = count
+        return base if count == 1 else f"{base}{count}"
 
     def _expression(self, node: Node) -> tuple[str, int]:
         parents = node.parents
-        texts = [self._text[p][:2] for p in parents]
+        texts = [self._text[p] for p in parents]
         op = node.op
         if op in _INFIX and len(parents) == 2:
             symbol, p = _INFIX[op]
@@ -281,7 +294,7 @@ def _dotted(scope: str) -> str:
 
 
 def _is_word(text: str) -> bool:
-    return text.replace(".", "_").isidentifier()
+    return text.isidentifier()
 
 
 def caption(node: Node, captions: Captions | None = None) -> str:
@@ -325,17 +338,18 @@ def local_parts(node: Node, index: int, captions: Captions | None = None) -> tup
     words = captions or Captions()
     parent = node.parents[index]
     value = short_number(node.local[index])
-    head = f"local d/d{words.wrapped(parent)}"
+    head = f"local {words.grad_name(parent).replace('d', 'd/d', 1)}"
     spec = OPS.get(node.op)
     formula = spec.formula if spec is not None else ()
     if index >= len(formula) or not formula[index]:
-        return head, f"d{node.op}/d{words.wrapped(parent)}", value, value
+        return head, f"d{node.op}/{words.grad_name(parent)}", value, value
     template = formula[index]
     if template in ("{x}", "{y}", "{out}"):  # the formula is one caption: no parentheses needed
         symbols = _fill(template, node, words.label, words.label(node))
+        numbers = _fill(template, node, lambda n: short_number(n.data), short_number(node.data))
     else:
         symbols = _fill(template, node, words.wrapped, words.wrapped(node))
-    numbers = _fill(template, node, lambda n: _number_in_formula(n.data), _number_in_formula(node.data))
+        numbers = _fill(template, node, lambda n: _number_in_formula(n.data), _number_in_formula(node.data))
     return head, symbols, numbers, value
 
 
