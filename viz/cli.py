@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograd_core.expr import INPUT_ERRORS, evaluate_command_line, report_input_error
 
+from .cli_steps import grad_value
 from .draw import GraphTooLargeError
 from .format import format_number
 from .render import FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render
@@ -52,6 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-nodes", type=int, default=RENDER_MAX_NODES, help=f"refuse bigger graphs (default {RENDER_MAX_NODES})"
     )
+    from .cli_steps import add_grad_argument
+
+    add_grad_argument(parser)
     parser.set_defaults(func=run_draw)
     _register_steps(subparsers)
 
@@ -73,6 +77,7 @@ def run_draw(args: argparse.Namespace) -> int:
     try:
         if not 1 <= args.digits <= 17:
             raise ValueError(f"--digits must be from 1 to 17, got {args.digits}")
+        grad = grad_value(args)
         line = evaluate_command_line(args.formula, args.values)
         program, nodes = line.program, line.nodes
         path = _output_path(args.output, args.format, program.output)
@@ -82,7 +87,9 @@ def run_draw(args: argparse.Namespace) -> int:
     digits = args.digits
     print(f"{program.output} = {format_number(output.data, digits)}")
     if output.requires_grad:
-        output.backward()
+        output.backward(grad)
+        if grad is not None:
+            print(f"upstream d{program.output} = {format_number(grad, digits)}")
         differentiated = [name for name in nodes if name != program.output and nodes[name].requires_grad]
         width = max((len(name) for name in differentiated), default=0)
         for name in differentiated:
