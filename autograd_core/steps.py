@@ -63,6 +63,10 @@ class GradientAccumulationWarning(UserWarning):
     """``backprop()`` started on a graph whose nodes already hold gradients: the pass adds onto them."""
 
 
+#: How step texts and tables show in a notebook: monospaced, so their columns line up.
+PRE_STYLE = "font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; line-height: 1.3"
+
+
 class Text(str):
     """A string that shows itself as it is in the REPL (no quotes, real line breaks)."""
 
@@ -177,7 +181,7 @@ class Step:
         """In a notebook: the step's text, numbers aligned."""
         from html import escape
 
-        return f'<pre class="chainrule-step">{escape(self.text)}</pre>'
+        return f'<pre class="chainrule-step" style="{PRE_STYLE}">{escape(self.text)}</pre>'
 
 
 class StepList(list):
@@ -493,8 +497,8 @@ class Backprop:
             parts.append(svg)
         current = self.current_step
         if current is not None:
-            parts.append(f"<pre>{escape(current.text)}</pre>")
-        parts.append(f"<pre>{escape(self.table())}</pre></div>")
+            parts.append(f'<pre style="{PRE_STYLE}">{escape(current.text)}</pre>')
+        parts.append(f'<pre style="{PRE_STYLE}">{escape(self.table())}</pre></div>')
         return "\n".join(parts)
 
     def _svg(self) -> str:
