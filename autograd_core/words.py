@@ -107,8 +107,10 @@ def _shape(array: Any) -> str:
     return "×".join(str(n) for n in array.shape) or "scalar"
 
 
-#: Arrays with at most this many entries (and at most 2 dimensions) are written out in full.
-SMALL_ARRAY = 12
+#: Arrays with at most this many entries (and at most 2 dimensions) are written out in full,
+#: one line per row, when the rows fit :data:`ROW_WIDTH` characters.
+SMALL_ARRAY = 36
+ROW_WIDTH = 60
 
 
 def array_lines(array: Any, digits: int = 4) -> list[str]:
@@ -131,7 +133,9 @@ def array_lines(array: Any, digits: int = 4) -> list[str]:
         rows = array.reshape(1, -1) if array.ndim == 1 else array
         cells = [[format_number(v, digits) for v in row.tolist()] for row in rows]
         width = [max(len(row[k]) for row in cells) for k in range(len(cells[0]))]
-        return ["[" + " ".join(c.rjust(w) for c, w in zip(row, width)) + "]" for row in cells]
+        lines = ["[" + " ".join(c.rjust(w) for c, w in zip(row, width)) + "]" for row in cells]
+        if len(lines[0]) <= ROW_WIDTH:
+            return lines
     if array.dtype.kind not in "biuf":
         return [f"{_shape(array)} array"]
     with np.errstate(all="ignore"):

@@ -165,3 +165,28 @@ def test_names_shared_across_scopes_carry_their_scope():
     words = Captions(out)
     assert (words.label(w0), words.label(w1)) == ("n0.w", "n1.w")
     assert caption(w0) == "w"  # alone, the name is unambiguous
+
+
+def test_tensor_steps_fit_80_columns_with_matrices_as_rows_and_big_arrays_summarised():
+    import numpy as np
+
+    from autograd_core import Tensor
+
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.normal(size=(3, 4)), name="x")
+    w = Tensor(rng.normal(size=(4, 5)), requires_grad=True, name="W1")
+    b = Tensor(rng.normal(size=(5,)), requires_grad=True, name="b1")
+    big = Tensor(rng.normal(size=(100, 784)), requires_grad=True, name="images")
+    loss = ((x @ w + b).relu() ** 2).mean() + big.mean()
+    loss.name = "loss"
+    steps = loss.backprop()
+    text = repr(steps.run())
+    lines = text.splitlines() + str(steps.table()).splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # W1's gradient xᵀ @ g, written as its 4 rows of 5 numbers, equal to the gradient itself
+    start = lines.index(next(line for line in lines if line.startswith("  d(W1) += xᵀ @ g  (4×5)")))
+    rows = [[float(v) for v in line.strip(" []").split()] for line in lines[start + 1: start + 5]]
+    assert np.allclose(rows, w.grad, rtol=1e-3, atol=1e-4)
+    # a 100×784 array is summarised by its shape and range, never printed out
+    assert "  d(images) += g / n spread out  (100×784)" in text
+    assert "100×784 array, mean 1.276e-05" in text  # 1 / 78400 in every entry
