@@ -142,14 +142,15 @@ class Step:
     (['a*a', 'a'], 0.0, 1.0)
     """
 
-    # A plain class with slots (see Contribution); the text is written only when shown.
-    __slots__ = ("number", "total", "node", "upstream", "contributions", "finished", "final_grads", "gathering",
-                 "earlier", "captions")
+    # A plain class with slots (see Contribution); the text is written only when shown, and
+    # ``gathering`` and ``final_grads`` are read from what the step keeps, not stored twice.
+    __slots__ = ("number", "total", "node", "upstream", "contributions", "finished", "_grads", "earlier",
+                 "captions", "_undo_grads", "_undo_pending")
 
     def __init__(
         self, number: int, total: int, node: Node, upstream: Any, contributions: tuple[Contribution, ...],
-        finished: tuple[Node, ...], final_grads: tuple[tuple[Node, Any], ...] = (), gathering: tuple[Node, ...] = (),
-        earlier: tuple[tuple[Node, Any], ...] = (), captions: Captions | None = None,
+        finished: tuple[Node, ...], grads: tuple[Any, ...] = (), earlier: tuple[tuple[Node, Any], ...] = (),
+        captions: Captions | None = None,
     ) -> None:
         self.number = number
         self.total = total
@@ -157,10 +158,28 @@ class Step:
         self.upstream = upstream
         self.contributions = contributions
         self.finished = finished
-        self.final_grads = final_grads
-        self.gathering = gathering
+        self._grads = grads
         self.earlier = earlier
         self.captions = captions
+        # What the step overwrote (see Backprop._restore): .grad of node and finished, then the
+        # pending entries of node, finished and the node's inputs.
+        self._undo_grads: tuple[Any, ...] = ()
+        self._undo_pending: tuple[Any, ...] = ()
+
+    @property
+    def final_grads(self) -> tuple[tuple[Node, Any], ...]:
+        """``(node, .grad)`` for the node and the inputs finished here: the attributes this step wrote."""
+        return tuple(zip((self.node, *self.finished), self._grads))
+
+    @property
+    def gathering(self) -> tuple[Node, ...]:
+        """The inputs that received a contribution here but are not done yet."""
+        final = (self.node, *self.finished)
+        return tuple(dict.fromkeys(c.parent for c in self.contributions if c.parent not in final))
+
+    def _touched(self) -> tuple[Node, ...]:
+        """The nodes whose pending entries this step may change, in a fixed order."""
+        return tuple(dict.fromkeys((self.node, *self.finished, *self.node.parents)))
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -249,7 +268,6 @@ class Backprop:
             self._prepare(root)
         self._done: set[Node] = set()
         self._history: list[Step] = []
-        self._undo: list[tuple[tuple[tuple[Node, Any], ...], tuple[tuple[Node, Any], ...]]] = []
         self._reference: dict[Node, Any] | None = None
         self._attempts: dict[Node, int] = {}
         # The seed waits here until step 1 processes the root: no node changes before that.
@@ -261,8 +279,10 @@ class Backprop:
 
     def _prepare(self, root: Node) -> None:
         """The order of the steps, which inputs each step finishes, what nodes held before."""
-        order = topological_order(root, requiring_grad=True)
-        order.reverse()
+        forward = topological_order(root, requiring_grad=True)
+        # Captions in the forward order: role names (sum, sum2) are numbered as every view numbers them.
+        self.captions = Captions(root, nodes=forward)
+        order = forward[::-1]
         # Operation nodes are the steps; leaves are finished after the last op that uses them.
         self._ops: list[Node] = [node for node in order if node.parents]
         last_user: dict[Node, int] = {}
@@ -280,7 +300,6 @@ class Backprop:
             self._finishes[k] = tuple(sorted(leaves, key=parents.index))
         # What nodes held before this pass: the pass adds onto it, and says so.
         self._earlier: dict[Node, Any] = {node: node.grad for node in order if _holds_gradient(node)}
-        self.captions = Captions(root, nodes=order)
 
     def _warn_accumulation(self) -> None:
         held = [f"{self.label(n)}.grad = {format_number(g)}" for n, g in list(self._earlier.items())[:3]]
@@ -358,16 +377,15 @@ class Backprop:
         final = (node, *finished) if finished else (node,)
         get = pending.get
         # What this step changes, to undo it exactly: its own node, its inputs, nothing else.
-        undo = (
-            tuple([(n, n.grad) for n in final]),
-            tuple([(n, get(n, _MISSING)) for n in dict.fromkeys((*final, *node.parents))]),
-        )
+        undo_grads = tuple([n.grad for n in final])
+        touched = dict.fromkeys((*final, *node.parents))
+        undo_pending = tuple([get(n, _MISSING) for n in touched])
         contributions = self._contributions(node, upstream)
         try:
             self._run_chain_rule(final)
         except BaseException:
-            self._restore(undo)  # e.g. detect_anomaly() stopped it: leave the pass as it was
-            raise
+            self._restore(tuple(zip(final, undo_grads)), tuple(zip(touched, undo_pending)))
+            raise  # e.g. detect_anomaly() stopped it: the pass is left as it was
         self._done.update(final)
         earlier = self._earlier
         step = Step(
@@ -377,25 +395,26 @@ class Backprop:
             upstream,
             contributions,
             finished,
-            tuple([(n, n.grad) for n in final]),
-            tuple(dict.fromkeys([c.parent for c in contributions if c.parent not in final])),
+            tuple([n.grad for n in final]),
             tuple([(n, earlier[n]) for n in final if n in earlier]) if earlier else (),
             self.captions,
         )
+        step._undo_grads = undo_grads
+        step._undo_pending = undo_pending
         self._history.append(step)
-        self._undo.append(undo)
         return step
 
     def back(self) -> None:
         """Undo the last step: the gradients it changed are restored exactly."""
         if not self._history and self._lone_undo is not None:
-            self._restore(self._lone_undo)  # a lone input: take its seed back out of its grad
+            self._restore(*self._lone_undo)  # a lone input: take its seed back out of its grad
             self._lone_undo = None
             return
         if not self._history:
             raise ValueError("backprop: no step to undo (this is the start: only the output's gradient is seeded)")
         step = self._history.pop()
-        self._restore(self._undo.pop())
+        final = (step.node, *step.finished)
+        self._restore(tuple(zip(final, step._undo_grads)), tuple(zip(step._touched(), step._undo_pending)))
         self._done.discard(step.node)
         self._done.difference_update(step.finished)
 
@@ -532,8 +551,7 @@ class Backprop:
         finally:
             MODE.grad_enabled = previous
 
-    def _restore(self, undo: tuple) -> None:
-        grads, pending = undo
+    def _restore(self, grads: tuple[tuple[Node, Any], ...], pending: tuple[tuple[Node, Any], ...]) -> None:
         for node, grad in grads:
             node.grad = grad
         for node, value in pending:

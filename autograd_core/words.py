@@ -171,6 +171,9 @@ class Captions:
         self._qualified: set[str] = set()
         self._roles: dict[str, int] = {}  # how many nodes already carry each role name
         self._root = root
+        # Parents first (``topological_order(root)``, or the part of it that needs a gradient:
+        # the same relative order); walked once, when the first caption is asked for.
+        self._nodes = nodes
         if root is not None or nodes is not None:
             self._find_shared_names(nodes if nodes is not None else _all_nodes(root))
 
@@ -187,12 +190,24 @@ class Captions:
 
     def _caption_graph(self) -> None:
         """Caption the whole graph once, inputs first, so role names are numbered (``sum``,
-        ``sum2``, ...) in the same order for every view of the graph."""
+        ``sum2``, ...) in the same order for every view of the graph.  Done on the first caption
+        asked for: a pass that is only run, never shown, pays nothing for it."""
+        import gc
+
         root, self._root = self._root, None
-        if root is not None:
-            for node in _all_nodes(root):
-                if node not in self._text:
-                    self._text[node] = self._own(node)
+        if root is None:
+            return
+        collecting = gc.isenabled()
+        gc.disable()  # many small objects that all live on: see autograd_core.steps._paused_gc
+        try:
+            text = self._text
+            for node in self._nodes if self._nodes is not None else _all_nodes(root):
+                if node not in text:
+                    self._compute(node)  # inputs outside ``nodes`` (constants) come with it
+        finally:
+            if collecting:
+                gc.enable()
+        self._nodes = None
 
     def label(self, node: Node) -> str:
         """The node's caption (see the module's docstring)."""
