@@ -201,9 +201,14 @@ class Captions:
         gc.disable()  # many small objects that all live on: see autograd_core.steps._paused_gc
         try:
             text = self._text
+            own = self._own
             for node in self._nodes if self._nodes is not None else _all_nodes(root):
-                if node not in text:
-                    self._compute(node)  # inputs outside ``nodes`` (constants) come with it
+                if node in text:
+                    continue
+                for parent in node.parents:
+                    if parent not in text:  # an input outside ``nodes`` (a constant): caption it first
+                        self._compute(parent)
+                text[node] = own(node)
         finally:
             if collecting:
                 gc.enable()
