@@ -63,6 +63,8 @@ class GradientAccumulationWarning(UserWarning):
     """``backprop()`` started on a graph whose nodes already hold gradients: the pass adds onto them."""
 
 
+#: A notebook shows the table of a pass up to this many steps (``steps.table()`` always works).
+HTML_TABLE_STEPS = 200
 #: How step texts and tables show in a notebook: monospaced, so their columns line up.
 PRE_STYLE = "font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; line-height: 1.3"
 
@@ -517,7 +519,11 @@ class Backprop:
         current = self.current_step
         if current is not None:
             parts.append(f'<pre style="{PRE_STYLE}">{escape(current.text)}</pre>')
-        parts.append(f'<pre style="{PRE_STYLE}">{escape(self.table())}</pre></div>')
+        if len(self._ops) <= HTML_TABLE_STEPS:
+            parts.append(f'<pre style="{PRE_STYLE}">{escape(self.table())}</pre>')
+        else:  # a notebook cell of a million rows helps nobody
+            parts.append(f"<p>({len(self._ops)} steps: <code>steps.table()</code> lists every node)</p>")
+        parts.append("</div>")
         return "\n".join(parts)
 
     def _svg(self) -> str:

@@ -19,15 +19,19 @@ from html import escape
 from typing import Any
 
 from .draw import draw
-from .render import INSTALL_HINT, RENDER_MAX_NODES, GraphvizNotFoundError, render_source
+from .render import INSTALL_HINT, GraphvizNotFoundError, render_source
 
-__all__ = ["svg_of"]
+__all__ = ["NOTEBOOK_MAX_NODES", "svg_of"]
+
+#: The largest graph drawn inline in a notebook cell (a micrograd MLP of ~100 nodes fits; bigger
+#: ones are slow to lay out and unreadable at a cell's width: draw a part with viz.draw).
+NOTEBOOK_MAX_NODES = 300
 
 _PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title>.*?</title>\s*", re.S)
 
 
-def svg_of(root_or_steps: Any, *, rankdir: str = "LR", max_nodes: int = RENDER_MAX_NODES) -> str:
+def svg_of(root_or_steps: Any, *, rankdir: str = "LR", max_nodes: int = NOTEBOOK_MAX_NODES) -> str:
     """The diagram of a node or of a backprop part-way, as inline SVG for an HTML page (or a
     short paragraph saying why there is none)."""
     try:

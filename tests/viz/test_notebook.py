@@ -79,3 +79,18 @@ def test_backprop_and_step_display_as_html_in_a_real_notebook(tmp_path, monkeypa
         finally:
             browser.close()
     assert (tmp_path / "notebook.png").stat().st_size > 10_000
+
+
+def test_a_big_pass_shows_its_step_but_no_huge_diagram_or_table():
+    from autograd_core import Value
+
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(1000):
+        y = y * 1.5
+    steps = y.backprop()
+    steps.step()
+    html = steps._repr_html_()
+    assert "<svg" not in html and "more than max_nodes=300" in html  # said, not drawn
+    assert "1000 steps" in html and "step 1/1000" in html
+    assert len(html) < 5_000
