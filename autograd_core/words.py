@@ -207,7 +207,10 @@ class Captions:
                     continue
                 for parent in node.parents:
                     if parent not in text:  # an input outside ``nodes`` (a constant): caption it first
-                        self._compute(parent)
+                        if parent.parents:
+                            self._compute(parent)
+                        else:
+                            text[parent] = own(parent)
                 text[node] = own(node)
         finally:
             if collecting:
@@ -510,9 +513,8 @@ def _wrap_formula(text: str) -> list[str]:
     lines = [_INDENT + parts[0]]
     for part in parts[1:]:
         piece = f" = {part}"
-        if len(lines[-1]) + len(piece) > WIDTH and lines[-1].strip():
-            lines.append(_INDENT + "   " + piece.lstrip())
-            lines[-1] = _INDENT + "  " + piece
+        if len(lines[-1]) + len(piece) > WIDTH:
+            lines.append(f"{_INDENT}  {piece}")  # continued under the formula: "   = 0.8947"
         else:
             lines[-1] += piece
     return lines
