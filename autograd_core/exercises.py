@@ -189,8 +189,10 @@ def hint(steps: Any, node: Node, level: int) -> str:
     return "\n".join(lines)
 
 
-def run_quiz(steps: Any, *, ask: Callable[[str], str] = input, show: Callable[[str], Any] = print) -> Score:
+def run_quiz(steps: Any, *, ask: Callable[[str], str] | None = None, show: Callable[[str], Any] | None = None) -> Score:
     """``steps.quiz()``: see :meth:`autograd_core.steps.Backprop.quiz`."""
+    ask = input if ask is None else ask
+    show = print if show is None else show
     score = Score()
     total = len(steps) - steps.position
     show(

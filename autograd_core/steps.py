@@ -464,11 +464,12 @@ class Backprop:
 
         return check(self, node, value)
 
-    def quiz(self, *, ask: Any = input, show: Any = print) -> Any:
+    def quiz(self, *, ask: Any = None, show: Any = None) -> Any:
         """Walk the pass interactively: before each gradient becomes final, ask for it.
 
         Answers may be arithmetic (``1.1*2``); a wrong one gets a hint and another try (three
-        in all).  Returns the score; ``ask`` and ``show`` default to ``input`` and ``print``.
+        in all).  Returns the score; ``ask`` and ``show`` default to ``input`` and ``print``
+        (read when the quiz starts, so a redirected ``sys.stdin`` works).
         """
         from .exercises import run_quiz
 

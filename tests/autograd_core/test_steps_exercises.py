@@ -89,3 +89,17 @@ def test_quiz_asks_every_gradient_before_showing_it_and_scores():
     assert steps.done and leaves["orange_num"].grad == pytest.approx(165)
     assert score.asked == 8 and score.right == 7 and score.first_try == 6
     assert "the answer: dorange_num = 165" in text and repr(score) in text
+
+
+def test_quiz_in_the_repl_reads_input_and_prints(monkeypatch, capsys):
+    import io
+
+    x, y = Value(10, name="x"), Value(5, name="y")
+    z = x * y
+    # figure 13: upstream 1.3 -> dx = 1.3 x 5, dy = 1.3 x 10 (first a wrong 12, then 13)
+    monkeypatch.setattr("sys.stdin", io.StringIO("1.3*5\n12\n13\n"))
+    score = z.backprop(grad=1.3).quiz()
+    out = capsys.readouterr().out
+    assert "right: dx = 6.5" in out and "not yet: dy is not 12" in out and "right: dy = 13" in out
+    assert (score.asked, score.right, score.first_try) == (2, 2, 1)
+    assert x.grad == pytest.approx(6.5) and y.grad == pytest.approx(13)
