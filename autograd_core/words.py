@@ -33,6 +33,7 @@ from .value import OPS
 __all__ = [
     "MAX_EXPRESSION",
     "STATES",
+    "WHOLE_GRAPH",
     "Captions",
     "array_lines",
     "caption",
@@ -45,6 +46,12 @@ __all__ = [
 #: An unnamed node reads as its expression (``apple*count``) up to this many characters; longer
 #: ones read as their scope and role (``layer1.neuron0.sum``).
 MAX_EXPRESSION = 24
+
+#: Graphs up to this many nodes are captioned in one walk, inputs first, the first time a caption
+#: is asked for, so that role names are numbered in the same order by every view (no diagram or
+#: lecture shows a bigger graph).  Bigger ones are captioned on demand, each caption in O(1):
+#: role names are then numbered in the order they are first shown.
+WHOLE_GRAPH = 50_000
 
 #: The states a node goes through during a step-by-step backprop, as ``Backprop.state`` and its
 #: table name them (one vocabulary for every view).
@@ -176,6 +183,8 @@ class Captions:
         self._nodes = nodes
         if root is not None or nodes is not None:
             self._find_shared_names(nodes if nodes is not None else _all_nodes(root))
+        if nodes is not None and len(nodes) > WHOLE_GRAPH:
+            self._root = self._nodes = None  # caption on demand: see _compute
 
     def _find_shared_names(self, nodes: list[Node]) -> None:
         """User names given to several nodes in different scopes get their scope in the caption."""
@@ -224,7 +233,7 @@ class Captions:
             if self._root is not None:
                 self._caption_graph()
                 return self.label(node)
-            entry = self._compute(node)
+            entry = self._compute(node)  # a node outside the graph, or a graph too big to walk
         return entry[0]
 
     def precedence(self, node: Node) -> int:
@@ -250,18 +259,29 @@ class Captions:
         return f"{node.op}({', '.join(args)})"
 
     def _compute(self, node: Node) -> tuple[str, int]:
-        # Parents first, with an explicit stack: a chain of 10^6 unnamed nodes needs no recursion.
+        """Caption ``node`` and what it needs, parents first (an explicit stack: no recursion).
+
+        Inputs more than :data:`MAX_EXPRESSION` operations below ``node`` are not expanded: an
+        unnamed operation there is called by its role, so one caption costs O(1) however deep
+        the graph (a graph captioned as a whole never gets here with more than one level).
+        """
         text = self._text
-        stack = [node]
+        stack = [(node, 0)]
         while stack:
-            top = stack[-1]
+            top, depth = stack[-1]
+            if top in text:
+                stack.pop()
+                continue
+            if depth > MAX_EXPRESSION and top.parents and top.name is None:
+                stack.pop()
+                text[top] = self._role(top, _ROLES.get(top.op, top.op)), _ATOM
+                continue
             missing = [p for p in top.parents if p not in text]
             if missing:
-                stack.extend(missing)
+                stack.extend((p, depth + 1) for p in missing)
                 continue
             stack.pop()
-            if top not in text:
-                text[top] = self._own(top)
+            text[top] = self._own(top)
         return text[node]
 
     def _own(self, node: Node) -> tuple[str, int]:

@@ -190,3 +190,19 @@ def test_tensor_steps_fit_80_columns_with_matrices_as_rows_and_big_arrays_summar
     # a 100×784 array is summarised by its shape and range, never printed out
     assert "  d(images) += g / n spread out  (100×784)" in text
     assert "100×784 array, mean 1.276e-05" in text  # 1 / 78400 in every entry
+
+
+def test_showing_a_step_of_a_huge_graph_captions_only_what_it_shows():
+    from autograd_core.words import WHOLE_GRAPH
+
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(WHOLE_GRAPH + 10):
+        y = y * 1.0
+    steps = y.backprop()
+    text = str(steps.step())
+    assert text.startswith(f"step 1/{WHOLE_GRAPH + 10}  ") and "local d/d" in text
+    # a few dozen captions (the expression below the node, then role names), not the whole graph
+    assert len(steps.captions._text) < 100
+    steps.back()
+    assert steps.position == 0 and y.grad == 0.0
