@@ -6,9 +6,10 @@ local derivative the same way.
 
 - **Captions.** A named node is called by its name.  An unnamed one is called by its expression
   while that stays short (``apple*count``), otherwise by a stable name made of its scope and its
-  role (``layer1.neuron0.act``; a second sum in the same scope is ``sum2``).  A caption depends
-  only on the node and what it was computed from, never on a table row, so every view of the
-  graph agrees.  When two different nodes carry the same user name in different scopes
+  role (``layer1.neuron0.act``; a second such sum in the same scope, in the graph's order, is
+  ``sum2``).  A caption never refers to a table row, and every view of a graph reads it from
+  the graph's one :class:`Captions`, so the step text, the table, the diagrams and the lecture
+  page agree.  When two different nodes carry the same user name in different scopes
   (``w0`` in every neuron), the scope is part of the caption (``layer1.neuron0.w0``).
 - **Local derivatives** come from the op's own ``formula`` (``autograd_core.value.OPS``), filled
   in twice: with captions and with numbers, then the value
