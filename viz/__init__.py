@@ -17,5 +17,6 @@ True
 from .draw import GraphTooLargeError, draw, is_steps
 from .lecture import lecture
 from .render import GraphvizNotFoundError, render
+from .worksheet import worksheet
 
-__all__ = ["GraphTooLargeError", "GraphvizNotFoundError", "draw", "is_steps", "lecture", "render"]
+__all__ = ["GraphTooLargeError", "GraphvizNotFoundError", "draw", "is_steps", "lecture", "render", "worksheet"]

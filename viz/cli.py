@@ -20,6 +20,7 @@ from pathlib import Path
 from autograd_core.cli import UsageError
 from autograd_core.expr import INPUT_ERRORS, evaluate_command_line
 
+from .cli_steps import add_grad_argument, grad_value
 from .draw import GraphTooLargeError, draw
 from .format import format_number
 from .render import FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
@@ -56,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--max-nodes", type=int, default=RENDER_MAX_NODES, help=f"refuse bigger graphs (default {RENDER_MAX_NODES})"
     )
+    add_grad_argument(parser)
     parser.set_defaults(func=run_draw)
     _register_steps(subparsers)
 
@@ -77,6 +79,7 @@ def run_draw(args: argparse.Namespace) -> int:
     try:
         if not 1 <= args.digits <= 17:
             raise ValueError(f"--digits must be from 1 to 17, got {args.digits}")
+        grad = grad_value(args)
         line = evaluate_command_line(args.formula, args.values)
         program, nodes = line.program, line.nodes
         path = _output_path(args.output, args.format, program.output)
@@ -88,7 +91,9 @@ def run_draw(args: argparse.Namespace) -> int:
     info = sys.stderr if path is None else sys.stdout
     print(f"{program.output} = {format_number(output.data, digits)}", file=info)
     if output.requires_grad:
-        output.backward()
+        output.backward(grad)
+        if grad is not None:
+            print(f"upstream d{program.output} = {format_number(grad, digits)}", file=info)
         differentiated = [name for name in nodes if name != program.output and nodes[name].requires_grad]
         width = max((len(name) for name in differentiated), default=0)
         for name in differentiated:

@@ -1,9 +1,11 @@
-"""``chainrule steps`` and ``chainrule lecture``: backprop step by step from a formula.
+"""``chainrule steps``, ``quiz`` and ``lecture``: backprop step by step from a formula.
 
 ``chainrule steps "price = apple * count * tax" apple=100 count=2 tax=1.1`` prints the forward
 pass, every step of the backward pass (one block per node, in the textbook's terms) and the
-final table of values and gradients.  ``chainrule lecture ... -o apple.html`` writes the same
-walk as a self-contained HTML page with one diagram per step.
+final table of values and gradients.  ``chainrule quiz ...`` asks for every gradient instead,
+checks each answer and gives hints.  ``chainrule lecture ... -o apple.html`` writes the same
+walk as a self-contained HTML page with one diagram per step.  ``--grad 1.3`` starts the pass
+from an upstream gradient of 1.3 instead of 1 (the textbook's figures 11 and 13).
 
 Example:
     >>> from autograd_core.cli import main
@@ -19,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from autograd_core import Value
@@ -42,6 +45,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _formula_arguments(steps)
     steps.set_defaults(func=_run_steps)
 
+    quiz = subparsers.add_parser(
+        "quiz",
+        help="backprop as an exercise: you give each gradient, it checks",
+        description="Walk backprop step by step and ask for every gradient before showing it. Answers may be "
+        "arithmetic (1.1*2); a wrong answer gets a hint (upstream gradient, local derivative, product) and "
+        "another try; an empty answer shows it. A score at the end.",
+        epilog="example: " + _EXAMPLE.format(command="quiz"),
+    )
+    _formula_arguments(quiz)
+    quiz.set_defaults(func=_run_quiz)
+
     lecture = subparsers.add_parser(
         "lecture",
         help="write a self-contained HTML page that steps through backprop",
@@ -61,6 +75,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _formula_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("formula", help='e.g. "price = apple * count * tax" (several statements: separate with ;)')
     parser.add_argument("values", nargs="*", metavar="name=value", help="a value for every input, e.g. apple=100")
+    add_grad_argument(parser)
+
+
+def add_grad_argument(parser: argparse.ArgumentParser) -> None:
+    """``--grad G``: the upstream gradient the backward pass starts from (default 1)."""
+    parser.add_argument(
+        "--grad", type=float, default=None, metavar="G",
+        help="the output's upstream gradient, where backprop starts (default 1; the textbook's figures use 1.3)",
+    )
+
+
+def grad_value(args: argparse.Namespace) -> float | None:
+    """The ``--grad`` value, refused (ValueError) unless a finite number."""
+    grad = getattr(args, "grad", None)
+    if grad is not None and not math.isfinite(grad):
+        raise ValueError(f"--grad must be a finite number, got {grad}")
+    return grad
 
 
 def build(formula: str, assignments: list[str]) -> Value:
@@ -72,9 +103,10 @@ def build(formula: str, assignments: list[str]) -> Value:
     return evaluate_command_line(formula, assignments).output
 
 
-def walk_text(root: Value, formula: str | None = None) -> str:
-    """The whole walk as text: forward pass, each backprop step, the final table."""
-    steps = Backprop(root)
+def walk_text(root: Value, formula: str | None = None, grad: float | None = None) -> str:
+    """The whole walk as text: forward pass, each backprop step, the final table; ``grad`` is
+    the upstream gradient the pass starts from (default 1)."""
+    steps = Backprop(root, grad)
     parts = []
     if formula:
         parts.append(formula.strip() + "\n")
@@ -90,6 +122,7 @@ def walk_text(root: Value, formula: str | None = None) -> str:
 
 def _graph(args: argparse.Namespace) -> Value | None:
     try:
+        grad_value(args)
         root = build(args.formula, args.values)
         if not root.requires_grad:
             raise ValueError(f"{root.label!r} does not depend on any input: there is nothing to backpropagate into")
@@ -103,7 +136,19 @@ def _run_steps(args: argparse.Namespace) -> int:
     root = _graph(args)
     if root is None:
         return BAD_INPUT_STATUS
-    print(walk_text(root, args.formula))
+    print(walk_text(root, args.formula, args.grad))
+    return 0
+
+
+def _run_quiz(args: argparse.Namespace) -> int:
+    root = _graph(args)
+    if root is None:
+        return BAD_INPUT_STATUS
+    steps = Backprop(root, args.grad)
+    forward = steps.forward_lines() or [f"(no operation: {steps.label(root)} is an input)"]
+    print(args.formula.strip() + "\n\nforward pass, left to right:\n" + "\n".join(f"  {line}" for line in forward))
+    print()
+    steps.quiz()
     return 0
 
 
@@ -113,8 +158,10 @@ def _run_lecture(args: argparse.Namespace) -> int:
     root = _graph(args)
     if root is None:
         return BAD_INPUT_STATUS
+    # A pass that starts from --grad: the page walks it from its start.
+    target = root if args.grad is None else Backprop(root, args.grad)
     try:
-        path = lecture(root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir)
+        path = lecture(target, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir)
     except (OSError, ValueError) as error:
         print(f"chainrule lecture: error: {error}", file=sys.stderr)
         return 1

@@ -31,6 +31,7 @@ import graphviz
 import numpy as np
 
 from autograd_core import Node, topological_order
+from autograd_core.words import Captions
 
 from .format import format_number, summarize_array
 from .labels import (
@@ -199,6 +200,7 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
     edge_lines: list[str] = []
     scope_of: list[str] = []
     current = steps.current_step if steps is not None else None
+    captions = Captions(order[-1], nodes=order)  # one caption per node, as every view says it
     current_node = current.node if current is not None else None
     # Before the first step only the output's gradient is known (seeded with 1): highlight it.
     seeded_root = order[-1] if steps is not None and current is None else None
@@ -217,7 +219,7 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
         grad = _shown_grad(node, options, state, steps)
         # Part-way through a backprop, an unnamed node is called what the step texts call it
         # (``apple*count``), so the diagram and the text under it agree.
-        caption = steps.label(node) if steps is not None and hasattr(steps, "label") else None
+        caption = steps.label(node) if steps is not None and hasattr(steps, "label") else captions.label(node)
         label = (tensor_label if tensor else value_label)(node, digits=digits, grad=grad, muted=muted, caption=caption)
         if state == "current":
             extra = f' fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core.value import OPS
+from autograd_core.words import caption as caption_of
 
 from .format import format_number, shape_text, summarize_array
 
@@ -32,6 +33,7 @@ __all__ = [
     "MUTED",
     "edge_label",
     "is_tensor",
+    "node_caption",
     "op_symbol",
     "tensor_label",
     "value_label",
@@ -120,16 +122,18 @@ def _font(text: str, color: str, size: int | None = None) -> str:
     return f'<font color="{color}"{size_attr}>{text}</font>'
 
 
+def node_caption(node: Any, captions: Any = None) -> str:
+    """How every view calls a node (``apple*count``, ``layer1.neuron0.act``): the one caption
+    of :mod:`autograd_core.words`; pass the graph's ``Captions`` when captioning many nodes."""
+    return caption_of(node, captions)
+
+
 def _title(node: Any, muted: bool, caption: str | None = None) -> str:
-    """The node's name in bold, else its caption (how a step text calls it) or its op in italics."""
+    """The node's name in bold, else its caption (as the step text calls it) in italics."""
     if node.name is not None:
         text = f"<b>{escape(node.name)}</b>"
-    elif caption is not None:
-        text = f"<i>{escape(caption)}</i>"
-    elif node.op and node.op != "const":
-        text = f"<i>{escape(node.op)}</i>"
     else:
-        text = "<i>leaf</i>"
+        text = f"<i>{escape(caption if caption is not None else node_caption(node))}</i>"
     return _font(text, MUTED) if muted else text
 
 

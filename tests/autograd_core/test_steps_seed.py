@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from autograd_core import Tensor, Value, topological_order
+from autograd_core.steps import GradientAccumulationWarning
 
 
 def orange_graph():
@@ -54,7 +55,8 @@ def test_backprop_then_backward_equals_one_backward():
 def test_run_on_top_of_backward_equals_two_backwards():
     price, reference = orange_graph(), orange_graph()
     price.backward()
-    steps = price.backprop()
+    with pytest.warns(GradientAccumulationWarning):
+        steps = price.backprop()
     assert steps.gradient(price) == 2.0  # the running value: .grad 1 plus the seed 1
     steps.run()
     reference.backward()
@@ -66,7 +68,8 @@ def test_back_to_the_start_restores_the_gradients_from_before_the_pass():
     price = orange_graph()
     price.backward()  # some gradient already there, so "restored" is not just "zero"
     before = grads(price)
-    steps = price.backprop()
+    with pytest.warns(GradientAccumulationWarning):
+        steps = price.backprop()
     steps.run()
     assert grads(price) != before
     while steps.position:

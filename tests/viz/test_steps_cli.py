@@ -72,7 +72,7 @@ def test_steps_output_is_aligned_and_fits_80_columns(capsys, argv):
 def test_apple_and_orange_walk_has_the_textbooks_numbers(capsys):
     assert main(ORANGE) == 0
     out = capsys.readouterr().out
-    arrows = re.findall(r"^  d\((\w+)\)\s+\+=.*-> (\S+)$", out, re.M)
+    arrows = [a for a in re.findall(r"^  d\((\w+)\)\s+\+=.*-> (\S+)$", out, re.M) if a[0] != "sum"]
     assert dict(arrows) == {"tax": "650", "orange": "3.3", "orange_num": "165", "apple": "2.2", "apple_num": "110"}
     assert "mul(650, 1.1) = 715" in out  # forward: (200 + 450) x 1.1
 

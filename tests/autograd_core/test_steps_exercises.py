@@ -1,0 +1,105 @@
+"""Exercises: the learner computes a gradient, steps.answer checks it, steps.quiz walks them all."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd_core import Value
+from autograd_core.exercises import read_number
+
+
+def orange():
+    apple, apple_num = Value(100, name="apple"), Value(2, name="apple_num")
+    orange, orange_num = Value(150, name="orange"), Value(3, name="orange_num")
+    tax = Value(1.1, name="tax")
+    price = (apple * apple_num + orange * orange_num) * tax
+    price.name = "price"
+    return price, dict(apple=apple, apple_num=apple_num, orange=orange, orange_num=orange_num, tax=tax)
+
+
+# The textbook's figure-14 answers, derived by hand: d/dapple = apple_num x tax = 2 x 1.1, ...
+ANSWERS = {"apple": 2.2, "apple_num": 110, "orange": 3.3, "orange_num": 165, "tax": 650}
+
+
+def test_right_answers_are_right_with_arithmetic_and_rounding():
+    price, leaves = orange()
+    steps = price.backprop()
+    for name, value in ANSWERS.items():
+        assert steps.answer(leaves[name], value).correct
+    assert steps.answer(leaves["apple"], "2*1.1").correct
+    assert steps.answer(leaves["tax"], "100*2 + 150*3").correct
+    assert steps.answer(leaves["apple"], 2.2004).correct  # within 3 significant digits
+    assert not steps.answer(leaves["apple"], 2.21).correct
+    # checking changes nothing: no gradient was written
+    assert all(v.grad == 0.0 for v in leaves.values()) and steps.position == 0
+
+
+def test_a_wrong_answer_gets_hints_that_grow_without_giving_the_answer_at_once():
+    price, leaves = orange()
+    steps = price.backprop()
+    apple = leaves["apple"]
+    first = steps.answer(apple, 2)
+    assert not first.correct and "2.2" not in first.hint and "2.2" not in repr(first)
+    assert "upstream d(apple*apple_num)" in first.hint and "count" not in first.hint
+    assert "local d/dapple = apple_num" in first.hint
+    second = steps.answer(apple, 3)
+    assert "d(apple*apple_num) = 1.1" in second.hint and "apple_num = 2" in second.hint  # the numbers
+    third = steps.answer(apple, 4)
+    assert "1.1 x 2" in third.hint  # the product, at last
+
+
+def test_a_node_used_twice_sums_its_uses():
+    a = Value(3.0, name="a")
+    out = a * a + a
+    steps = out.backprop()
+    verdict = steps.answer(a, 1)
+    assert not verdict.correct and len(verdict.hint.splitlines()) == 1 + 3  # a heading, then three uses of a
+    assert steps.answer(a, "2*3 + 1").correct  # d(a² + a)/da = 2a + 1
+
+
+def test_bad_answers_and_bad_nodes_are_refused_clearly():
+    price, leaves = orange()
+    steps = price.backprop()
+    with pytest.raises(ValueError, match="write a number"):
+        steps.answer(leaves["tax"], "__import__('os')")
+    with pytest.raises(ValueError, match="gets no gradient"):
+        steps.answer(Value(1.0, name="stranger"), 1)
+    with pytest.raises(TypeError, match="a node of this graph"):
+        steps.answer("tax", 1)
+    assert read_number("-(1.5)**2") == pytest.approx(-2.25)
+
+
+def test_quiz_asks_every_gradient_before_showing_it_and_scores():
+    price, leaves = orange()
+    steps = price.backprop()
+    asked, shown = [], []
+    # tax, the sum, orange*orange_num, orange, orange_num (wrong, then shown), apple*apple_num,
+    # apple (wrong, then right), apple_num
+    answers = iter(["650", "1.1", "1.1", "3.3", "164", "", "1.1", "2", "2.2", "110"])
+
+    def ask(prompt):
+        asked.append(prompt)
+        return next(answers)
+
+    score = steps.quiz(ask=ask, show=shown.append)
+    text = "\n".join(shown)
+    # every gradient is asked before the step that makes it final is shown
+    assert asked[0] == "dtax = ? " and asked.count("dapple = ? ") == 2 and len(asked) == 10
+    assert text.index("step 1/4") > text.index("right: dtax = 650")
+    assert steps.done and leaves["orange_num"].grad == pytest.approx(165)
+    assert score.asked == 8 and score.right == 7 and score.first_try == 6
+    assert "the answer: dorange_num = 165" in text and repr(score) in text
+
+
+def test_quiz_in_the_repl_reads_input_and_prints(monkeypatch, capsys):
+    import io
+
+    x, y = Value(10, name="x"), Value(5, name="y")
+    z = x * y
+    # figure 13: upstream 1.3 -> dx = 1.3 x 5, dy = 1.3 x 10 (first a wrong 12, then 13)
+    monkeypatch.setattr("sys.stdin", io.StringIO("1.3*5\n12\n13\n"))
+    score = z.backprop(grad=1.3).quiz()
+    out = capsys.readouterr().out
+    assert "right: dx = 6.5" in out and "not yet: dy is not 12" in out and "right: dy = 13" in out
+    assert (score.asked, score.right, score.first_try) == (2, 2, 1)
+    assert x.grad == pytest.approx(6.5) and y.grad == pytest.approx(13)
