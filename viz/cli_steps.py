@@ -3,7 +3,7 @@
 ``chainrule steps "price = apple * count * tax" apple=100 count=2 tax=1.1`` prints the forward
 pass, every step of the backward pass (one block per node, in the textbook's terms) and the
 final table of values and gradients.  ``chainrule lecture ... -o apple.html`` writes the same
-walk as a self-contained HTML page with one diagram per step.
+walk as a self-contained HTML page: one diagram, restyled for every step.
 
 Example:
     >>> from autograd_core.cli import main
@@ -46,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "lecture",
         help="write a self-contained HTML page that steps through backprop",
         description="Write one HTML file (no network needed) showing the forward pass, then backprop step by "
-        "step, one diagram per step; Previous/Next buttons and the arrow keys move through it.",
+        "step on one diagram that follows the node being processed; Previous/Next buttons and the arrow keys "
+        "move through it, o shows the whole graph.",
         epilog="example: " + _EXAMPLE.format(command="lecture") + " -o apple.html",
     )
     _formula_arguments(lecture)
@@ -55,6 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lecture.add_argument(
         "--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="diagram direction (default: %(default)s)"
     )
+    try:
+        lecture.add_argument(
+            "--grad", type=float, metavar="G", help="the output's upstream gradient, the seed (default: 1)"
+        )
+    except argparse.ArgumentError:
+        pass  # the shared formula arguments already give every command --grad
     lecture.set_defaults(func=_run_lecture)
 
 
@@ -109,14 +116,23 @@ def _run_steps(args: argparse.Namespace) -> int:
 
 def _run_lecture(args: argparse.Namespace) -> int:
     from .lecture import lecture
+    from .render import GraphvizNotFoundError
 
     root = _graph(args)
     if root is None:
         return BAD_INPUT_STATUS
     try:
-        path = lecture(root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir)
-    except (OSError, ValueError) as error:
-        print(f"chainrule lecture: error: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB): open it in a browser, use the arrow keys")
+        page = lecture(
+            root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
+            grad=getattr(args, "grad", None),
+        )
+    except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:
+        # one line saying what went wrong, without the library's "lecture: " prefix, no traceback;
+        # bad input and a missing Graphviz are the user's to fix (2), anything else is 1
+        print(f"chainrule {args.command}: error: {str(error).removeprefix('lecture: ')}", file=sys.stderr)
+        fixable = isinstance(error, (ValueError, TypeError, GraphvizNotFoundError))
+        return BAD_INPUT_STATUS if fixable else 1
+    size = page.path.stat().st_size
+    steps = f"{page.steps} step" + ("" if page.steps == 1 else "s")
+    print(f"wrote {page} ({size // 1024 + 1} KB, {steps}): open it in a browser, use the arrow keys")
     return 0

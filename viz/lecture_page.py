@@ -1,0 +1,114 @@
+"""The lecture page's HTML: the one diagram, every frame's text, the frames' states as JSON, and
+the script (``lecture_assets/lecture.js``) and style sheet (``lecture.css``) that play them.
+
+Everything is inlined, so the page needs nothing but itself.
+
+Example:
+    >>> from viz.lecture_page import asset
+    >>> "function show" in asset("lecture.js")
+    True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from string import Template
+from typing import Any
+
+from .labels import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED
+from .lecture_svg import ID_PREFIX
+
+__all__ = ["asset", "page"]
+
+_TEMPLATE = Template("""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title</title>
+<style>
+:root { --current-fill: $current_fill; --current: $current; --backward: $backward; --local: $local; --muted: $muted; }
+$css
+</style>
+</head>
+<body>
+<header>
+  <h1>$title</h1>
+  <div id="counter" aria-live="polite">$counter</div>
+</header>
+<main>
+<div class="diagram" id="diagram" title="o: whole graph / follow the current node">
+$svg
+</div>
+<div class="texts">
+$sections
+</div>
+</main>
+<nav>
+  <button id="prev" type="button" title="Previous (left arrow)">&#9664; Previous</button>
+  <button id="overview" type="button" aria-pressed="false"
+    title="o: the whole graph, or follow the current node">Overview</button>
+  <span class="hint">&larr; / &rarr; keys &middot; o: overview</span>
+  <button id="next" type="button" title="Next (right arrow)">Next &#9654;</button>
+</nav>
+<noscript><p class="noscript">This page needs JavaScript to step through the frames.</p></noscript>
+<script type="application/json" id="lecture-data">$data</script>
+<script>
+$script
+</script>
+</body>
+</html>
+""")
+
+
+def asset(name: str) -> str:
+    """The text of a file shipped in ``viz/lecture_assets``."""
+    return resources.files("viz").joinpath("lecture_assets", name).read_text(encoding="utf-8")
+
+
+def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]]], edges: list[list[Any]],
+         *, title: str) -> str:
+    """The HTML of a lecture page: ``slides`` (:class:`viz.lecture.Frame`) played on ``diagram``
+    (:class:`viz.lecture_svg.LaidOut`); ``nodes`` are the scopes and each node's scope and inputs,
+    ``edges`` each input edge's id, node and finished text."""
+    scopes, table = nodes
+    data = {
+        "scopes": scopes,
+        "nodes": table,
+        "edges": edges,
+        "frames": [
+            {
+                "s": f.states,
+                "c": -1 if f.current is None else f.current,
+                "e": {f"{ID_PREFIX}e{i}.{k}": text for (i, k), text in f.edges.items()},
+                "f": int(f.forward),
+            }
+            for f in slides
+        ],
+    }
+    # "<" never reaches the HTML parser inside the script element (no "</script>" surprises).
+    data_text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    sections = []
+    for k, frame in enumerate(slides):
+        hidden = "" if k == 0 else " hidden"
+        sections.append(
+            f'<section class="frame" data-counter="{html.escape(frame.counter)}"{hidden}>'
+            f"<h2>{html.escape(frame.heading)}</h2>"
+            f'<pre class="text">{html.escape(frame.text)}</pre></section>'
+        )
+    return _TEMPLATE.substitute(
+        title=html.escape(title),
+        counter=html.escape(slides[0].counter if slides else ""),
+        current_fill=CURRENT_FILL,
+        current=CURRENT,
+        backward=BACKWARD,
+        local=LOCAL,
+        muted=MUTED,
+        css=asset("lecture.css"),
+        svg=diagram.svg,
+        sections="\n".join(sections),
+        data=data_text,
+        script=asset("lecture.js"),
+    )
