@@ -28,9 +28,24 @@
 
   var layoutBox = svg.viewBox.baseVal;
   var drawing = {x: layoutBox.x, y: layoutBox.y, w: layoutBox.width, h: layoutBox.height};
+  // The SVG keeps its laid-out size (1 unit = 1 CSS pixel) and the view moves it with a CSS
+  // transform: the browser repaints, it does not lay the drawing out again at every step.
+  svg.style.width = drawing.w + "px";
+  svg.style.height = drawing.h + "px";
   var toRoot = graph.transform && graph.transform.baseVal.consolidate();
   toRoot = toRoot ? toRoot.matrix : svg.createSVGMatrix();
 
+  var boxes = new Map();
+  function boxCache(element) {
+    // boxes in the drawing's own units; they never change but for the callouts' texts
+    var box = boxes.get(element);
+    if (!box) {
+      var b = element.getBBox();
+      box = {x: b.x, y: b.y, w: b.width, h: b.height};
+      boxes.set(element, box);
+    }
+    return box;
+  }
   function part(name) { return document.getElementById(PREFIX + name); }
   function styled(element) { return {element: element, base: element.getAttribute("class") || ""}; }
 
@@ -40,7 +55,7 @@
       var element = part(kind + i);
       if (element) { parts.push(styled(element)); }
     });
-    return {scope: data.scopes[entry[0]], parents: entry[1], parts: parts};
+    return {scope: data.scopes[entry[0]], parents: entry[1], parts: parts, suffix: null};
   });
   var flows = {};  // edge id -> its text of what flows back, and the text a finished node shows
   data.edges.forEach(function (entry) {
@@ -50,9 +65,9 @@
     for (var j = 1; j < texts.length; j++) { texts[j].style.display = "none"; }
     if (texts.length) {
       // centred where Graphviz put it: finished and current texts differ in width
-      var box = texts[0].getBBox();
+      var box = boxCache(texts[0]);  // the layout's text: the longer one, shown while current
       texts[0].setAttribute("text-anchor", "middle");
-      texts[0].setAttribute("x", box.x + box.width / 2);
+      texts[0].setAttribute("x", box.x + box.w / 2);
       texts[0].textContent = entry[2] === null ? "" : entry[2];
       flows[entry[0]] = {text: texts[0], finished: entry[2] === null ? "" : entry[2]};
     }
@@ -87,6 +102,8 @@
       if (!state) { continue; }  // a constant: drawn as it is
       var far = near !== null && nodes[i].scope !== "" && !near[nodes[i].scope];
       var suffix = " s-" + state + (far ? " far" : "");
+      if (nodes[i].suffix === suffix) { continue; }  // restyle only what changed since the last frame
+      nodes[i].suffix = suffix;
       var parts = nodes[i].parts;
       for (var k = 0; k < parts.length; k++) { parts[k].element.setAttribute("class", parts[k].base + suffix); }
     }
@@ -144,9 +161,9 @@
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     elements.forEach(function (element) {
       if (!element) { return; }
-      var b = element.getBBox();
-      if (!b.width && !b.height) { return; }
-      [[b.x, b.y], [b.x + b.width, b.y + b.height]].forEach(function (corner) {
+      var b = boxCache(element);
+      if (!b.w && !b.h) { return; }
+      [[b.x, b.y], [b.x + b.w, b.y + b.h]].forEach(function (corner) {
         var px = toRoot.a * corner[0] + toRoot.c * corner[1] + toRoot.e;
         var py = toRoot.b * corner[0] + toRoot.d * corner[1] + toRoot.f;
         x0 = Math.min(x0, px); y0 = Math.min(y0, py); x1 = Math.max(x1, px); y1 = Math.max(y1, py);
@@ -200,7 +217,13 @@
   var shown = null;
   var animation = 0;
   function write(view) {
-    svg.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" "));
+    // the view's centre in the middle of the holder, at the scale that fits the view
+    var width = holder.clientWidth, height = holder.clientHeight;
+    var scale = Math.min(width / view.w, height / view.h);
+    var tx = width / 2 - scale * (view.x + view.w / 2 - drawing.x);
+    var ty = height / 2 - scale * (view.y + view.h / 2 - drawing.y);
+    svg.style.transform = "translate(" + tx + "px, " + ty + "px) scale(" + scale + ")";
+    svg.setAttribute("data-view", [view.x, view.y, view.w, view.h].map(Math.round).join(" "));
   }
   function setView(view, animate) {
     if (animation) { cancelAnimationFrame(animation); animation = 0; }
@@ -258,6 +281,11 @@
     event.preventDefault();
   });
   window.addEventListener("resize", function () { updateView(false); });
-  var start = parseInt((location.hash || "#0").slice(1), 10);
-  show(isNaN(start) ? 0 : start, false);
+  function fromHash() {
+    // page.html#12 opens at frame 12 (a link to one step)
+    var k = parseInt((location.hash || "#0").slice(1), 10);
+    return isNaN(k) ? 0 : k;
+  }
+  window.addEventListener("hashchange", function () { if (fromHash() !== current) { show(fromHash(), false); } });
+  show(fromHash(), false);
 })();
