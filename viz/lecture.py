@@ -302,7 +302,7 @@ def _frames(steps: Backprop, rankdir: str, max_steps: int | None) -> list[Frame]
         out.append(
             Frame(
                 f"step {step.number} / {total}",
-                f"Step {step.number}: the chain rule at {steps.label(step.node)}",
+                f"Step {step.number}: the chain rule at {steps.label(step.node)}" + _where(step.node),
                 text,
                 _states(steps, order, seeded=False),
                 i,
@@ -310,6 +310,12 @@ def _frames(steps: Backprop, rankdir: str, max_steps: int | None) -> list[Frame]
             )
         )
     return out
+
+
+def _where(node: Node) -> str:
+    """`` in layer2/neuron1`` for a node made in a name scope (the view shows only its neighbourhood)."""
+    scope = getattr(node, "scope", None)
+    return f", in {scope}" if scope else ""
 
 
 def _states(steps: Backprop, order: list[Node], *, seeded: bool, forward: bool = False) -> str:

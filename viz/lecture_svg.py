@@ -40,6 +40,9 @@ ID_PREFIX = "g-"
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 _NODE_NAME = re.compile(r"([vo])(\d+)$")
+# The tail of an input edge: the input's box ``v3``, or ``g3_2``, a small copy of a much used
+# input drawn beside the op that uses it once more (its use 2).
+_INPUT_NAME = re.compile(r"(?:v(\d+)|g(\d+)_\d+)$")
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def layout(finished_steps: Any, *, rankdir: str = "LR", reserve: dict[tuple[int,
     return annotate(render_source(source, "svg").decode("utf-8"), finished_steps.root)
 
 
-_INPUT_EDGE = re.compile(r"\s*v(\d+) -> o(\d+)\b")
+_INPUT_EDGE = re.compile(r"\s*(?:v(\d+)|g(\d+)_\d+) -> o(\d+)\b")
 
 
 def _reserve_room(source: str, order: list[Any], reserve: dict[tuple[int, int], tuple[str, str]]) -> str:
@@ -79,7 +82,7 @@ def _reserve_room(source: str, order: list[Any], reserve: dict[tuple[int, int], 
         match = _INPUT_EDGE.match(line)
         if not match:
             continue
-        parent, i = int(match.group(1)), int(match.group(2))
+        parent, i = int(match.group(1) or match.group(2)), int(match.group(3))
         if i >= len(order):
             continue
         uses = [k for k, p in enumerate(order[i].parents) if position.get(p) == parent]
@@ -100,7 +103,7 @@ def annotate(svg: str, root: Any) -> LaidOut:
     tree = ET.fromstring(svg)
     order = topological_order(root)
     position = {node: i for i, node in enumerate(order)}
-    used: dict[tuple[str, int], int] = {}
+    used: dict[tuple[int, int], int] = {}
     edges: dict[str, tuple[int, int]] = {}
     nodes: set[int] = set()
     for group in list(tree.iter(f"{{{_SVG}}}g")):
@@ -120,21 +123,21 @@ def annotate(svg: str, root: Any) -> LaidOut:
                     nodes.add(int(match.group(2)))
         else:
             tail, _, head = name.partition("->")
-            tail_match, head_match = _NODE_NAME.match(tail), _NODE_NAME.match(head)
-            if tail_match and head_match:
-                i = int(head_match.group(2))
-                if head_match.group(1) == "o" and tail_match.group(1) == "v" and i < len(order):
-                    # Several edges join the same pair for a repeated input (a*a): they come out
-                    # in the order the inputs are listed.
-                    parent = int(tail_match.group(2))
-                    uses = [k for k, p in enumerate(order[i].parents) if position.get(p) == parent]
-                    nth = used.get((tail, i), 0)
-                    used[(tail, i)] = nth + 1
-                    if nth < len(uses):
-                        new_id = f"e{i}.{uses[nth]}"
-                        edges[ID_PREFIX + new_id] = (i, uses[nth])
-                elif head_match.group(1) == "v" and tail_match.group(1) == "o":
-                    new_id = f"r{i}"
+            input_match, tail_match = _INPUT_NAME.match(tail), _NODE_NAME.match(tail)
+            head_match = _NODE_NAME.match(head)
+            i = int(head_match.group(2)) if head_match else -1
+            if input_match and head_match and head_match.group(1) == "o" and i < len(order):
+                # Several edges join the same input to one op when it is used twice (a*a): they
+                # come out in the order the inputs are listed.
+                parent = int(input_match.group(1) or input_match.group(2))
+                uses = [k for k, p in enumerate(order[i].parents) if position.get(p) == parent]
+                nth = used.get((parent, i), 0)
+                used[(parent, i)] = nth + 1
+                if nth < len(uses):
+                    new_id = f"e{i}.{uses[nth]}"
+                    edges[ID_PREFIX + new_id] = (i, uses[nth])
+            elif tail_match and head_match and head_match.group(1) == "v" and tail_match.group(1) == "o":
+                new_id = f"r{i}"
         if new_id is not None:
             group.set("id", ID_PREFIX + new_id)
         _tag_texts(group, kind)
