@@ -138,9 +138,10 @@ class Lecture:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for names a Lecture lacks: the path answers (read_text, stat, name, ...).
-        if name.startswith("__"):
+        path = self.__dict__.get("path")
+        if path is None or name.startswith("__"):
             raise AttributeError(name)
-        return getattr(self.__dict__["path"], name)
+        return getattr(path, name)
 
     def _repr_html_(self) -> str:
         """The page inline: a sandboxed frame holding the whole page (scripts allowed, nothing else)."""
@@ -184,7 +185,7 @@ def lecture(
     if rankdir not in _BACK_ARROW:
         raise ValueError(f"lecture: rankdir must be one of {', '.join(_BACK_ARROW)}, got {rankdir!r}")
     with _walk_from_start(root_or_steps, grad) as steps:
-        slides = _frames(steps, rankdir, max_steps)
+        slides = _frames(steps, max_steps)
         # The walk is finished: every node has its final gradient, every edge its finished text.
         order = topological_order(steps.root)
         finished = _finished_flows(steps, order, rankdir)
@@ -211,8 +212,7 @@ def lecture(
     return Lecture(path, text, len(slides) - 2)
 
 
-def frames(root_or_steps: Any, *, rankdir: str = "LR", max_steps: int | None = MAX_STEPS,
-           grad: Any = None) -> list[Frame]:
+def frames(root_or_steps: Any, *, max_steps: int | None = MAX_STEPS, grad: Any = None) -> list[Frame]:
     """Every slide of the lecture: the forward pass, the seeded output, then one per step.
 
     >>> from autograd_core import Value
@@ -221,7 +221,7 @@ def frames(root_or_steps: Any, *, rankdir: str = "LR", max_steps: int | None = M
     [('forward pass', 'dd'), ('step 0 / 1', 'pc'), ('step 1 / 1', 'dc')]
     """
     with _walk_from_start(root_or_steps, grad) as steps:
-        return _frames(steps, rankdir, max_steps)
+        return _frames(steps, max_steps)
 
 
 @contextmanager
@@ -259,7 +259,7 @@ def _walk_from_start(root_or_steps: Any, grad: Any) -> Iterator[Backprop]:
             node.grad = old
 
 
-def _frames(steps: Backprop, rankdir: str, max_steps: int | None) -> list[Frame]:
+def _frames(steps: Backprop, max_steps: int | None) -> list[Frame]:
     total = len(steps)
     if max_steps is not None and total > max_steps:
         raise ValueError(

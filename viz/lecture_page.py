@@ -39,7 +39,7 @@ $css
   <div id="counter" aria-live="polite">$counter</div>
 </header>
 <main>
-<div class="diagram" id="diagram" title="o: whole graph / follow the current node">
+<div class="diagram" id="diagram">
 $svg
 </div>
 <div class="texts">
@@ -50,7 +50,7 @@ $sections
   <button id="prev" type="button" title="Previous (left arrow)">&#9664; Previous</button>
   <button id="overview" type="button" aria-pressed="false"
     title="o: the whole graph, or follow the current node">Overview</button>
-  <span class="hint">&larr; / &rarr; keys &middot; o: overview</span>
+  <span class="hint">&larr; / &rarr; keys &middot; o: overview &middot; drag, +/&minus;: look around</span>
   <button id="next" type="button" title="Next (right arrow)">Next &#9654;</button>
 </nav>
 <noscript><p class="noscript">This page needs JavaScript to step through the frames.</p></noscript>

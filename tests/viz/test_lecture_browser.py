@@ -179,6 +179,26 @@ def test_mlp_lecture_follows_the_current_node_readably(tab, tmp_path):
     tab.click("#overview")
     assert tab.get_attribute("#overview", "aria-pressed") == "false"
     assert tab.get_attribute("#diagram svg", "style") == follow
+    # looking around by hand: a drag moves the drawing with the pointer, + zooms in, a step follows again
+    def scale_and_shift():
+        return tab.evaluate("""() => { const m = new DOMMatrix(getComputedStyle(document.querySelector('#diagram svg')).transform);
+          return [m.a, m.e, m.f]; }""")
+
+    tab.keyboard.press("ArrowLeft")
+    before = scale_and_shift()
+    box = tab.locator("#diagram").bounding_box()
+    tab.mouse.move(box["x"] + 400, box["y"] + 200)
+    tab.mouse.down()
+    tab.mouse.move(box["x"] + 300, box["y"] + 150, steps=3)
+    tab.mouse.up()
+    dragged = scale_and_shift()
+    assert dragged[0] == pytest.approx(before[0])
+    assert dragged[1] - before[1] == pytest.approx(-100, abs=1) and dragged[2] - before[2] == pytest.approx(-50, abs=1)
+    tab.keyboard.press("+")
+    assert scale_and_shift()[0] == pytest.approx(1.25 * before[0])
+    tab.keyboard.press("ArrowRight")
+    tab.keyboard.press("ArrowLeft")
+    assert scale_and_shift() == pytest.approx(before)
     # first, middle and last steps as a reader sees them (a link to a frame: page.html#k)
     for k in (1, total // 2, total - 1):
         tab.goto(f"{path.resolve().as_uri()}#{k}")

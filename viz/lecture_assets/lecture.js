@@ -254,6 +254,45 @@
     updateView(true);
   }
 
+  // -- looking around by hand: drag to pan; ctrl + wheel (a pinch) or + / - to zoom --------------
+  // (a plain wheel still scrolls the page around it, as in a notebook); the next step follows again
+  function scaleOf(view) { return Math.min(holder.clientWidth / view.w, holder.clientHeight / view.h); }
+  var drag = null;
+  holder.addEventListener("pointerdown", function (event) {
+    if (event.button !== 0 || !shown) { return; }
+    drag = {x: event.clientX, y: event.clientY, view: shown};
+    if (holder.setPointerCapture) { holder.setPointerCapture(event.pointerId); }
+    holder.classList.add("dragging");
+  });
+  holder.addEventListener("pointermove", function (event) {
+    if (!drag) { return; }
+    var s = scaleOf(drag.view);
+    setView({x: drag.view.x - (event.clientX - drag.x) / s, y: drag.view.y - (event.clientY - drag.y) / s,
+             w: drag.view.w, h: drag.view.h}, false);
+  });
+  function endDrag() { drag = null; holder.classList.remove("dragging"); }
+  holder.addEventListener("pointerup", endDrag);
+  holder.addEventListener("pointercancel", endDrag);
+  function zoomBy(factor, clientX, clientY) {
+    if (!shown) { return; }
+    var s = scaleOf(shown);
+    factor = Math.min(Math.max(factor, 0.05 / s), 4 / s);  // between 5% and 400%
+    var r = holder.getBoundingClientRect();
+    var fx = (clientX - r.left) / r.width, fy = (clientY - r.top) / r.height;
+    var px = shown.x + fx * shown.w, py = shown.y + fy * shown.h;  // stays under the pointer
+    var w = shown.w / factor, h = shown.h / factor;
+    setView({x: px - fx * w, y: py - fy * h, w: w, h: h}, false);
+  }
+  function zoomAtCentre(factor) {
+    var r = holder.getBoundingClientRect();
+    zoomBy(factor, r.left + r.width / 2, r.top + r.height / 2);
+  }
+  holder.addEventListener("wheel", function (event) {
+    if (!(event.ctrlKey || event.metaKey)) { return; }
+    event.preventDefault();
+    zoomBy(Math.exp(-event.deltaY * 0.002), event.clientX, event.clientY);
+  }, {passive: false});
+
   // -- moving ----------------------------------------------------------------------------------
   function show(k, animate) {
     current = Math.max(0, Math.min(total - 1, k));
@@ -277,6 +316,8 @@
     else if (key === "Home") { show(0, true); }
     else if (key === "End") { show(total - 1, true); }
     else if (key === "o" || key === "O" || key === "z" || key === "Z") { toggleOverview(); }
+    else if (key === "+" || key === "=") { zoomAtCentre(1.25); }
+    else if (key === "-" || key === "_") { zoomAtCentre(0.8); }
     else { return; }
     event.preventDefault();
   });
