@@ -74,20 +74,23 @@ def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]
     (:class:`viz.lecture_svg.LaidOut`); ``nodes`` are the scopes and each node's scope and inputs,
     ``edges`` each input edge's id, node and finished text."""
     scopes, table = nodes
-    data = {
-        "scopes": scopes,
-        "nodes": table,
-        "edges": edges,
-        "frames": [
-            {
-                "s": f.states,
-                "c": -1 if f.current is None else f.current,
-                "e": {f"{ID_PREFIX}e{i}.{k}": text for (i, k), text in f.edges.items()},
-                "f": int(f.forward),
-            }
-            for f in slides
-        ],
-    }
+    records = []
+    previous = None
+    for f in slides:
+        record: dict[str, Any] = {
+            "c": -1 if f.current is None else f.current,
+            "e": {f"{ID_PREFIX}e{i}.{k}": text for (i, k), text in f.edges.items()},
+            "f": int(f.forward),
+        }
+        if previous is None or len(previous) != len(f.states):
+            record["s"] = f.states
+        else:
+            # only what changed since the previous frame (a step touches a node and its inputs),
+            # so the states of all frames take space in proportion to nodes + steps
+            record["d"] = " ".join(f"{new}{i}" for i, (old, new) in enumerate(zip(previous, f.states)) if old != new)
+        previous = f.states
+        records.append(record)
+    data = {"scopes": scopes, "nodes": table, "edges": edges, "frames": records}
     # "<" never reaches the HTML parser inside the script element (no "</script>" surprises).
     data_text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     sections = []

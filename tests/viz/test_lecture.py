@@ -40,9 +40,19 @@ def mlp_graph(seed: int = 0) -> Value:
 
 
 def page_data(page: str) -> dict:
+    """The page's data, with every frame's states spelled out: ``states``, one letter per node
+    (a frame after the first lists only the changes, ``"c12 g7"``)."""
     match = re.search(r'<script type="application/json" id="lecture-data">(.*?)</script>', page, re.S)
     assert match is not None
-    return json.loads(match.group(1))
+    data = json.loads(match.group(1))
+    letters: list[str] = []
+    for frame in data["frames"]:
+        if "s" in frame:
+            letters = list(frame["s"])
+        for change in frame.get("d", "").split():
+            letters[int(change[1:])] = change[0]
+        frame["states"] = "".join(letters)
+    return data
 
 
 def texts(page: str) -> list[str]:
@@ -69,10 +79,10 @@ def test_each_step_records_the_states_the_backprop_goes_through(tmp_path):
     data = page_data(viz.lecture(price, tmp_path / "apple.html").read_text())
 
     def states(frame):
-        return {node.name or "apple*count": frame["s"][order.index(node)] for node in order}
+        return {node.name or "apple*count": frame["states"][order.index(node)] for node in order}
 
     forward, seed, first, second = data["frames"]
-    assert forward["f"] == 1 and set(forward["s"]) == {"d"}
+    assert forward["f"] == 1 and set(forward["states"]) == {"d"}
     # the seed: only the output has its gradient
     assert states(seed) == {"price": "c", "apple*count": "p", "tax": "p", "apple": "p", "count": "p"}
     # step 1 at price: tax is finished (its only use), apple*count has a contribution waiting
@@ -138,10 +148,12 @@ def test_mlp_page_is_small_and_every_step_is_recorded(tmp_path):
     assert len(page.encode("utf-8")) <= 1_000_000
     data = page_data(page)
     assert len(data["frames"]) == len(operations) + 2 == len(texts(page))
-    assert all(len(f["s"]) == len(order) for f in data["frames"])
+    assert all(len(f["states"]) == len(order) for f in data["frames"])
+    # after the seed, a step changes the state of a few nodes only: its own, its inputs', the next
+    assert max(len(f["d"].split()) for f in data["frames"][2:]) <= 6
     # every step: exactly one current node, the one its text talks about
     for frame, node in zip(data["frames"][2:], reversed(operations)):
-        assert frame["s"].count("c") == 1 and frame["c"] == order.index(node)
+        assert frame["states"].count("c") == 1 and frame["c"] == order.index(node)
     # scopes travel with the nodes, so the page can dim the neurons far from the current one
     assert "layer2/neuron3" in data["scopes"]
     assert data["scopes"][data["nodes"][order.index(loss)][0]] == "layer3/neuron0"

@@ -181,8 +181,8 @@ def test_mlp_lecture_follows_the_current_node_readably(tab, tmp_path):
     assert tab.get_attribute("#diagram svg", "style") == follow
     # looking around by hand: a drag moves the drawing with the pointer, + zooms in, a step follows again
     def scale_and_shift():
-        return tab.evaluate("""() => { const m = new DOMMatrix(getComputedStyle(document.querySelector('#diagram svg')).transform);
-          return [m.a, m.e, m.f]; }""")
+        return tab.evaluate("""() => { const svg = document.querySelector('#diagram svg');
+          const m = new DOMMatrix(getComputedStyle(svg).transform); return [m.a, m.e, m.f]; }""")
 
     tab.keyboard.press("ArrowLeft")
     before = scale_and_shift()

@@ -15,6 +15,19 @@
 
   var data = JSON.parse(document.getElementById("lecture-data").textContent);
   var frames = data.frames;
+  // Each frame lists the nodes whose state changed since the frame before ("c12 g7": node 12 is
+  // current, node 7 gathering); spelled out here once, one letter per node for every frame.
+  var letters = [];
+  frames.forEach(function (frame) {
+    if (typeof frame.s === "string") { letters = frame.s.split(""); }
+    else {
+      letters = letters.slice();
+      (frame.d ? frame.d.split(" ") : []).forEach(function (change) {
+        letters[parseInt(change.slice(1), 10)] = change.charAt(0);
+      });
+    }
+    frame.states = letters;
+  });
   var total = frames.length;
   var holder = document.getElementById("diagram");
   var svg = holder.querySelector("svg");
@@ -98,7 +111,7 @@
     svg.classList.toggle("forward", !!frame.f);
     var near = frame.f ? null : nearScopes(frame.c);
     for (var i = 0; i < nodes.length; i++) {
-      var state = STATES[frame.s.charAt(i)];
+      var state = STATES[frame.states[i]];
       if (!state) { continue; }  // a constant: drawn as it is
       var far = near !== null && nodes[i].scope !== "" && !near[nodes[i].scope];
       var suffix = " s-" + state + (far ? " far" : "");
