@@ -64,7 +64,10 @@ NO_DOT = (
 )
 
 #: How a frame records a node's state, one letter per node in topological order.
-STATE_LETTERS = {"done": "d", "current": "c", "gathering": "g", "pending": "p"}
+STATE_LETTERS = {
+    "done": "d", "current": "c", "gathering": "g", "seeded": "g", "pending": "p",
+    "no grad": "d", "const": "d",  # nodes that get no gradient are drawn as they are
+}
 _CONSTANT = "k"  # constants have no state: they are drawn as they are
 
 # Gradients and local derivatives on the diagram: as many digits as viz.draw shows.
@@ -320,6 +323,8 @@ def _where(node: Node) -> str:
 
 def _states(steps: Backprop, order: list[Node], *, seeded: bool, forward: bool = False) -> str:
     """One letter per node: what the diagram shows it as at this point of the walk."""
+    step = steps.current_step
+    current = steps.root if seeded else (step.node if step is not None else None)
     letters = []
     for node in order:
         if _is_constant(node):
@@ -329,8 +334,8 @@ def _states(steps: Backprop, order: list[Node], *, seeded: bool, forward: bool =
             letters.append(STATE_LETTERS["done"])
             continue
         state = steps.state(node)
-        if seeded and node is steps.root:
-            state = "current"  # before step 1 the seeded output is where the walk stands
+        if node is current:
+            state = "current"  # the node of the step just taken (the seeded output before step 1)
         elif state == "pending" and steps.gradient(node) is not None:
             state = "gathering"  # contributions arrived, more may come
         letters.append(STATE_LETTERS.get(state, STATE_LETTERS["pending"]))

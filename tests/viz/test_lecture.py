@@ -268,7 +268,7 @@ def test_tensor_graph_page(tmp_path):
     page = viz.lecture(loss, tmp_path / "tensor.html").read_text()
     assert re.findall(r'data-counter="([^"]*)"', page) == ["forward pass", "step 0 / 2", "step 1 / 2", "step 2 / 2"]
     # x*x: each edge sends upstream * x = [1 -2]; the two add up to d(sum x^2)/dx = 2x
-    assert "vjp = [1 -2]" in page and "[1 -2] + [1 -2] = [2 -4]" in page
+    assert "= [1 -2]" in page and "[1 -2] + [1 -2] = [2 -4]" in page
     # an array's edge says what it sends (the rows of the array, a line each)
     last = page_data(page)["frames"][-1]["e"]
     assert sorted(last.values()) == ["sends [1  −2]", "sends [1  −2]"]
