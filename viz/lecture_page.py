@@ -72,7 +72,15 @@ def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]
          *, title: str) -> str:
     """The HTML of a lecture page: ``slides`` (:class:`viz.lecture.Frame`) played on ``diagram``
     (:class:`viz.lecture_svg.LaidOut`); ``nodes`` are the scopes and each node's scope and inputs,
-    ``edges`` each input edge's id, node and finished text."""
+    ``edges`` each input edge's id, node and finished text.
+
+    >>> from viz.lecture import Frame
+    >>> from viz.lecture_svg import LaidOut
+    >>> text = page([Frame("forward pass", "Forward", "y = 2")], LaidOut("<svg></svg>", {}, frozenset()),
+    ...             ([""], []), [], title="A <small> page")
+    >>> "<title>A &lt;small&gt; page</title>" in text, text.count('class="frame"')
+    (True, 1)
+    """
     scopes, table = nodes
     records = []
     previous = None

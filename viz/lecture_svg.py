@@ -67,7 +67,7 @@ def layout(finished_steps: Any, *, rankdir: str = "LR", reserve: dict[tuple[int,
     source = draw(finished_steps, rankdir=rankdir).source
     if reserve:
         source = _reserve_room(source, topological_order(finished_steps.root), reserve)
-    return annotate(render_source(source, "svg").decode("utf-8"), finished_steps.root)
+    return _annotate(render_source(source, "svg").decode("utf-8"), finished_steps.root)
 
 
 _INPUT_EDGE = re.compile(r"\s*(?:v(\d+)|g(\d+)_\d+) -> o(\d+)\b")
@@ -94,7 +94,7 @@ def _reserve_room(source: str, order: list[Any], reserve: dict[tuple[int, int], 
     return "\n".join(lines)
 
 
-def annotate(svg: str, root: Any) -> LaidOut:
+def _annotate(svg: str, root: Any) -> LaidOut:
     """Give the parts of Graphviz's SVG of ``root``'s graph the ids and classes described above."""
     from autograd_core import topological_order
 
