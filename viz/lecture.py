@@ -396,8 +396,11 @@ def summary(steps: Backprop) -> str:
     leaves = [n for n in topological_order(steps.root, requiring_grad=True) if not n.parents]
     groups: dict[str, list[tuple[str, str]]] = {}
     for leaf in leaves:
+        scope = getattr(leaf, "scope", None) or ""
         name = steps.grad_name(leaf)
-        groups.setdefault(getattr(leaf, "scope", None) or "", []).append((name, f"{name} = {format_number(leaf.grad)}"))
+        if scope:  # the group says the scope: dw0 rather than dlayer1.neuron0.w0
+            name = name.replace(scope.replace("/", ".") + ".", "", 1)
+        groups.setdefault(scope, []).append((name, f"{name} = {format_number(leaf.grad)}"))
     lines = ["done, every input's gradient is final:"]
     for scope in sorted(groups, key=_natural):
         items = [item for _, item in sorted(groups[scope], key=lambda pair: _natural(pair[0]))]

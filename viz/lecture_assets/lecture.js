@@ -264,6 +264,7 @@
     overview = !overview;
     overviewButton.setAttribute("aria-pressed", overview ? "true" : "false");
     overviewButton.textContent = overview ? "Follow" : "Overview";
+    holder.classList.toggle("overview", overview);
     updateView(true);
   }
 
