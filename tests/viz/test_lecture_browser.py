@@ -133,6 +133,12 @@ def test_click_through_the_lecture_in_chromium(tab, tmp_path):
     flowing = tab.evaluate("Array.from(document.querySelectorAll('#diagram .edge.s-current .bk'))"
                            ".map(t => [t.textContent, getComputedStyle(t).fontWeight])")
     assert sorted(flowing) == [["1.1 × 100 = 110", "700"], ["1.1 × 2 = 2.2", "700"]]
+    # each sits under its edge's local derivative, centred on it, as Graphviz placed the label
+    offsets = tab.evaluate("""() => Array.from(document.querySelectorAll('#diagram .edge'))
+      .filter(edge => edge.querySelector('.bk') && edge.querySelector('.loc'))
+      .map(edge => { const centre = t => { const r = t.getBoundingClientRect(); return r.left + r.width / 2; };
+        return Math.abs(centre(edge.querySelector('.bk')) - centre(edge.querySelector('.loc'))); })""")
+    assert len(offsets) == 8 and max(offsets) < 3  # 2 mul + add + mul, two inputs each
     tab.screenshot(path=str(tmp_path / "lecture-last-step.png"))
 
     tab.keyboard.press("ArrowLeft")

@@ -55,7 +55,7 @@
     if (!box) {
       var b = element.getBBox();
       box = {x: b.x, y: b.y, w: b.width, h: b.height};
-      boxes.set(element, box);
+      if (b.width || b.height) { boxes.set(element, box); }  // not drawn yet (a hidden frame): ask again later
     }
     return box;
   }
@@ -77,15 +77,35 @@
     var texts = edge.querySelectorAll("text.bk");
     for (var j = 1; j < texts.length; j++) { texts[j].style.display = "none"; }
     if (texts.length) {
-      // centred where Graphviz put it: finished and current texts differ in width
-      var box = boxCache(texts[0]);  // the layout's text: the longer one, shown while current
-      texts[0].setAttribute("text-anchor", "middle");
-      texts[0].setAttribute("x", box.x + box.w / 2);
-      texts[0].textContent = entry[2] === null ? "" : entry[2];
-      flows[entry[0]] = {text: texts[0], finished: entry[2] === null ? "" : entry[2]};
+      // the layout's text is the longer one, shown while its node is current
+      flows[entry[0]] = {text: texts[0], finished: entry[2] === null ? "" : entry[2],
+                         layout: texts[0].textContent, centred: false};
     }
     nodes[entry[1]].parts.push(styled(edge));
   });
+  var flowIds = Object.keys(flows);
+  var centred = 0;
+  function centreFlows() {
+    // Graphviz starts each text at its left end; the finished and current texts differ in width,
+    // so each is centred where the layout's text was.  That takes a drawn SVG: a page inside a
+    // frame that is not displayed yet does it when it is.
+    if (centred === flowIds.length) { return; }
+    flowIds.forEach(function (id) {
+      var flow = flows[id];
+      if (flow.centred) { return; }
+      var shown = flow.text.textContent;
+      flow.text.textContent = flow.layout;
+      var box = boxCache(flow.text);
+      if (box.w) {
+        flow.text.setAttribute("text-anchor", "middle");
+        flow.text.setAttribute("x", box.x + box.w / 2);
+        flow.centred = true;
+        centred += 1;
+      }
+      flow.text.textContent = shown;
+    });
+  }
+  flowIds.forEach(function (id) { flows[id].text.textContent = flows[id].finished; });
   var callouts = document.createElementNS(SVG_NS, "g");
   callouts.setAttribute("class", "callouts");
   graph.appendChild(callouts);
@@ -309,6 +329,7 @@
 
   // -- moving ----------------------------------------------------------------------------------
   function show(k, animate) {
+    centreFlows();
     current = Math.max(0, Math.min(total - 1, k));
     for (var i = 0; i < sections.length; i++) { sections[i].hidden = i !== current; }
     counter.textContent = sections[current].getAttribute("data-counter");
@@ -336,6 +357,14 @@
     event.preventDefault();
   });
   window.addEventListener("resize", function () { updateView(false); });
+  if (window.ResizeObserver) {
+    // a frame in a notebook may be laid out after the page ran: measure and place again then
+    new ResizeObserver(function () {
+      if (!holder.clientWidth) { return; }
+      centreFlows();
+      updateView(false);
+    }).observe(holder);
+  }
   function fromHash() {
     // page.html#12 opens at frame 12 (a link to one step)
     var k = parseInt((location.hash || "#0").slice(1), 10);
