@@ -272,3 +272,9 @@ def test_tensor_graph_page(tmp_path):
     # an array's edge says what it sends (the rows of the array, a line each)
     last = page_data(page)["frames"][-1]["e"]
     assert sorted(last.values()) == ["sends [1  −2]", "sends [1  −2]"]
+
+
+def test_top_to_bottom_pages_point_what_flows_back_upwards(tmp_path):
+    price, *_ = apple_graph()
+    data = page_data(viz.lecture(price, tmp_path / "apple.htm", rankdir="TB").read_text())
+    assert sorted(text for _, _, text in data["edges"]) == ["↑ 1.1", "↑ 110", "↑ 2.2", "↑ 200"]
