@@ -65,7 +65,7 @@ NO_DOT = (
 
 #: How a frame records a node's state, one letter per node in topological order.
 STATE_LETTERS = {
-    "done": "d", "current": "c", "gathering": "g", "seeded": "g", "pending": "p",
+    "done": "d", "current": "c", "seeded": "s", "gathering": "g", "pending": "p",
     "no grad": "d", "const": "d",  # nodes that get no gradient are drawn as they are
 }
 _CONSTANT = "k"  # constants have no state: they are drawn as they are
@@ -81,11 +81,11 @@ _SUMMARY_WIDTH = 88
 class Frame:
     """One slide: the counter, a heading, the text under the diagram, and the diagram's state.
 
-    ``states`` has one letter per node in topological order (d done, c current, g gathering,
-    p pending, k a constant); ``current`` is the position of the node being processed (None:
-    none); ``edges`` maps the current node's input edges ``(node position, input index)`` to
-    what flows back along them (``upstream × local = contribution``); ``forward`` marks the forward-pass slide (no
-    gradients shown).
+    ``states`` has one letter per node in topological order (d done, c current, s seeded: the
+    output before step 1, g gathering, p pending, k a constant); ``current`` is the position of
+    the node being processed (None: none); ``edges`` maps the current node's input edges
+    ``(node position, input index)`` to what flows back along them (``upstream × local =
+    contribution``); ``forward`` marks the forward-pass slide (no gradients shown).
     """
 
     counter: str
@@ -221,7 +221,7 @@ def frames(root_or_steps: Any, *, max_steps: int | None = MAX_STEPS, grad: Any =
     >>> from autograd_core import Value
     >>> x = Value(3.0, name="x")
     >>> [(f.counter, f.states) for f in frames(x * x)]
-    [('forward pass', 'dd'), ('step 0 / 1', 'pc'), ('step 1 / 1', 'dc')]
+    [('forward pass', 'dd'), ('step 0 / 1', 'ps'), ('step 1 / 1', 'dc')]
     """
     with _walk_from_start(root_or_steps, grad) as steps:
         return _frames(steps, max_steps)
@@ -324,7 +324,7 @@ def _where(node: Node) -> str:
 def _states(steps: Backprop, order: list[Node], *, seeded: bool, forward: bool = False) -> str:
     """One letter per node: what the diagram shows it as at this point of the walk."""
     step = steps.current_step
-    current = steps.root if seeded else (step.node if step is not None else None)
+    current = None if seeded or step is None else step.node
     letters = []
     for node in order:
         if _is_constant(node):
@@ -335,7 +335,9 @@ def _states(steps: Backprop, order: list[Node], *, seeded: bool, forward: bool =
             continue
         state = steps.state(node)
         if node is current:
-            state = "current"  # the node of the step just taken (the seeded output before step 1)
+            state = "current"  # the node of the step just taken
+        elif seeded and node is steps.root:
+            state = "seeded"  # where the walk starts: its gradient is known, nothing has flowed yet
         elif state == "pending" and steps.gradient(node) is not None:
             state = "gathering"  # contributions arrived, more may come
         letters.append(STATE_LETTERS.get(state, STATE_LETTERS["pending"]))

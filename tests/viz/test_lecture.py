@@ -83,8 +83,8 @@ def test_each_step_records_the_states_the_backprop_goes_through(tmp_path):
 
     forward, seed, first, second = data["frames"]
     assert forward["f"] == 1 and set(forward["states"]) == {"d"}
-    # the seed: only the output has its gradient
-    assert states(seed) == {"price": "c", "apple*count": "p", "tax": "p", "apple": "p", "count": "p"}
+    # the seed: only the output has its gradient, nothing has flowed yet
+    assert states(seed) == {"price": "s", "apple*count": "p", "tax": "p", "apple": "p", "count": "p"}
     # step 1 at price: tax is finished (its only use), apple*count has a contribution waiting
     assert states(first) == {"price": "c", "apple*count": "g", "tax": "d", "apple": "p", "count": "p"}
     assert states(second) == {"price": "d", "apple*count": "c", "tax": "d", "apple": "d", "count": "d"}

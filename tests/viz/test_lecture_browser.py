@@ -114,7 +114,13 @@ def test_click_through_the_lecture_in_chromium(tab, tmp_path):
     assert tab.evaluate("Array.from(document.querySelectorAll('#diagram .gr'))"
                         ".every(t => getComputedStyle(t).visibility === 'hidden')")
 
-    clicks = 0
+    # the seed: the output is where the walk starts, and nothing flows back along any edge yet
+    tab.click("#next")
+    assert tab.inner_text("#counter") == "step 0 / 4"
+    assert tab.evaluate("document.querySelectorAll('#diagram .node.s-current').length") == 2  # box and op
+    assert tab.evaluate("Array.from(document.querySelectorAll('#diagram .bk'))"
+                        ".every(t => getComputedStyle(t).visibility === 'hidden')")
+    clicks = 1
     while tab.is_enabled("#next"):
         tab.click("#next")
         clicks += 1

@@ -5,7 +5,7 @@
   "use strict";
   var SVG_NS = "http://www.w3.org/2000/svg";
   var PREFIX = "g-";
-  var STATES = {d: "done", c: "current", g: "gathering", p: "pending"};
+  var STATES = {d: "done", c: "current", s: "seeded", g: "gathering", p: "pending"};
   // The view never shrinks the diagram below MIN_SCALE (a 12 pt label's box stays about 15 px
   // tall) and never blows a small graph up beyond MAX_SCALE.
   var MIN_SCALE = 1.1;
@@ -138,7 +138,11 @@
       if (nodes[i].suffix === suffix) { continue; }  // restyle only what changed since the last frame
       nodes[i].suffix = suffix;
       var parts = nodes[i].parts;
-      for (var k = 0; k < parts.length; k++) { parts[k].element.setAttribute("class", parts[k].base + suffix); }
+      for (var k = 0; k < parts.length; k++) {
+        // the seeded output is drawn as current; its edges carry nothing yet
+        var own = state === "seeded" && parts[k].base !== "edge" ? " s-current" + (far ? " far" : "") : suffix;
+        parts[k].element.setAttribute("class", parts[k].base + own);
+      }
     }
     while (callouts.firstChild) { callouts.removeChild(callouts.firstChild); }
     rewritten.forEach(function (flow) { flow.text.textContent = flow.finished; });
