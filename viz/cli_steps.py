@@ -128,10 +128,9 @@ def _run_lecture(args: argparse.Namespace) -> int:
         )
     except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:
         # one line saying what went wrong, without the library's "lecture: " prefix, no traceback;
-        # bad input and a missing Graphviz are the user's to fix (2), anything else is 1
+        # bad input exits 2, what the machine lacks (Graphviz) or cannot do (write the file) 1
         print(f"chainrule {args.command}: error: {str(error).removeprefix('lecture: ')}", file=sys.stderr)
-        fixable = isinstance(error, (ValueError, TypeError, GraphvizNotFoundError))
-        return BAD_INPUT_STATUS if fixable else 1
+        return BAD_INPUT_STATUS if isinstance(error, (ValueError, TypeError)) else 1
     size = page.path.stat().st_size
     steps = f"{page.steps} step" + ("" if page.steps == 1 else "s")
     print(f"wrote {page} ({size // 1024 + 1} KB, {steps}): open it in a browser, use the arrow keys")

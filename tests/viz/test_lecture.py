@@ -248,7 +248,7 @@ def test_command_without_graphviz_says_how_to_install_it(tmp_path, monkeypatch, 
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere on it
     status = main(["lecture", "price = apple * count", "apple=100", "count=2", "-o", str(tmp_path / "a.html")])
     err = capsys.readouterr().err
-    assert status == 2
+    assert status == 1  # what the machine lacks, as for every command; bad input is 2
     assert err.count("\n") == 1 and "Traceback" not in err
     assert "chainrule lecture: error:" in err and "apt-get install graphviz" in err
     assert not (tmp_path / "a.html").exists()
