@@ -4,8 +4,8 @@
 pass, every step of the backward pass (one block per node, in the textbook's terms) and the
 final table of values and gradients.  ``chainrule quiz ...`` asks for every gradient instead,
 checks each answer and gives hints.  ``chainrule lecture ... -o apple.html`` writes the same
-walk as a self-contained HTML page with one diagram per step.  ``--grad 1.3`` starts the pass
-from an upstream gradient of 1.3 instead of 1 (the textbook's figures 11 and 13).
+walk as a self-contained HTML page with one diagram, restyled for every step.  ``--grad 1.3``
+starts the pass from an upstream gradient of 1.3 instead of 1 (the textbook's figures 11 and 13).
 
 Example:
     >>> from autograd_core.cli import main
@@ -60,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "lecture",
         help="write a self-contained HTML page that steps through backprop",
         description="Write one HTML file (no network needed) showing the forward pass, then backprop step by "
-        "step, one diagram per step; Previous/Next buttons and the arrow keys move through it.",
+        "step on one diagram that follows the node being processed; Previous/Next buttons and the arrow keys "
+        "move through it, o shows the whole graph.",
         epilog="example: " + _EXAMPLE.format(command="lecture") + " -o apple.html",
     )
     _formula_arguments(lecture)
@@ -154,16 +155,22 @@ def _run_quiz(args: argparse.Namespace) -> int:
 
 def _run_lecture(args: argparse.Namespace) -> int:
     from .lecture import lecture
+    from .render import GraphvizNotFoundError
 
     root = _graph(args)
     if root is None:
         return BAD_INPUT_STATUS
-    # A pass that starts from --grad: the page walks it from its start.
-    target = root if args.grad is None else Backprop(root, args.grad)
     try:
-        path = lecture(target, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir)
-    except (OSError, ValueError) as error:
-        print(f"chainrule lecture: error: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {path} ({path.stat().st_size // 1024 + 1} KB): open it in a browser, use the arrow keys")
+        page = lecture(
+            root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
+            grad=grad_value(args),
+        )
+    except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:
+        # one line saying what went wrong, without the library's "lecture: " prefix, no traceback;
+        # bad input exits 2, what the machine lacks (Graphviz) or cannot do (write the file) 1
+        print(f"chainrule {args.command}: error: {str(error).removeprefix('lecture: ')}", file=sys.stderr)
+        return BAD_INPUT_STATUS if isinstance(error, (ValueError, TypeError)) else 1
+    size = page.path.stat().st_size
+    steps = f"{page.steps} step" + ("" if page.steps == 1 else "s")
+    print(f"wrote {page} ({size // 1024 + 1} KB, {steps}): open it in a browser, use the arrow keys")
     return 0

@@ -1,10 +1,18 @@
 """A lecture page: one self-contained HTML file that walks through backprop step by step.
 
-The page shows the forward pass, then the backward pass one node at a time, each frame an SVG
-diagram drawn by :func:`viz.draw` (so it looks exactly like the static diagrams) with the
-chain-rule text of that step under it.  Previous/Next buttons and the arrow keys move between
-frames; a counter says where you are.  Everything is inline: no network, no external scripts
-or fonts, so the file works from a USB stick in a lecture hall.
+The page shows the forward pass, then the backward pass one node at a time.  The graph is laid
+out once, by :func:`viz.draw` and Graphviz, so it looks exactly like the static diagrams; each
+step is a small record (every node's state, the current edges' ``upstream × local =
+contribution``) that the page's script applies to that one diagram, with the chain-rule text of
+the step under it.  The page's size grows with nodes + steps, not nodes × steps.
+
+The view follows the node being processed: it pans and zooms to its neighbourhood at a readable
+size; ``o`` (or the Overview button) shows the whole graph.  Previous/Next buttons and the arrow
+keys move between steps; a counter says where you are.  Everything is inline: no network, no
+external scripts or fonts, so the file works from a USB stick in a lecture hall.
+
+In Jupyter, the returned :class:`Lecture` shows the page inline (Previous/Next work without a
+kernel); elsewhere it behaves as the path of the file written.
 
 Example:
     >>> import tempfile, pathlib
@@ -13,43 +21,80 @@ Example:
     >>> apple, count, tax = Value(100, name="apple"), Value(2, name="count"), Value(1.1, name="tax")
     >>> price = apple * count * tax
     >>> price.name = "price"
-    >>> path = viz.lecture(price, pathlib.Path(tempfile.mkdtemp()) / "apple.html")
-    >>> "step 2 / 2" in path.read_text()
+    >>> page = viz.lecture(price, pathlib.Path(tempfile.mkdtemp()) / "apple.html")
+    >>> "step 2 / 2" in page.read_text()
     True
 """
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from autograd_core import Node, topological_order
 from autograd_core.steps import Backprop, format_number
 
-from .draw import draw, is_steps
-from .labels import CURRENT_FILL
-from .render import render_source
+from .draw import is_steps
+from .format import format_number as diagram_number
+from .format import summarize_array
+from .labels import is_tensor
+from .lecture_display import Lecture
+from .lecture_page import page
+from .lecture_svg import layout
+from .render import GraphvizNotFoundError
 
-__all__ = ["MAX_STEPS", "Frame", "frames", "lecture", "page"]
+__all__ = ["MAX_STEPS", "Frame", "Lecture", "frames", "lecture"]
 
-#: The most steps a page gets unless told otherwise: each one is a Graphviz layout of the whole
-#: graph, and a lecture of more steps than this is hard to follow anyway.
-MAX_STEPS = 200
+#: The most steps a page gets unless told otherwise: a lecture of more steps than this is hard
+#: to follow (a step costs the page about 1 KB; the layout is done once).
+MAX_STEPS = 1000
+
+#: What to do when Graphviz is missing: the page's diagram needs it, a .dot file would not do.
+NO_DOT = (
+    "lecture: the page's diagram is laid out by Graphviz's `dot` program, which was not found on PATH; "
+    "install Graphviz (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`; "
+    "conda: `conda install graphviz`)"
+)
+
+#: How a frame records a node's state, one letter per node in topological order.
+STATE_LETTERS = {
+    "done": "d", "current": "c", "seeded": "s", "gathering": "g", "pending": "p",
+    "no grad": "d", "const": "d",  # nodes that get no gradient are drawn as they are
+}
+_CONSTANT = "k"  # constants have no state: they are drawn as they are
+
+# Gradients and local derivatives on the diagram: as many digits as viz.draw shows.
+_DIGITS = 4
+_BACK_ARROW = {"LR": "← ", "RL": "→ ", "TB": "↑ ", "BT": "↓ "}
+# The summary's lines stay about as wide as a step's text.
+_SUMMARY_WIDTH = 88
 
 
 @dataclass(frozen=True)
 class Frame:
-    """One slide: what the counter says, a heading, the SVG diagram and the text under it."""
+    """One slide: the counter, a heading, the text under the diagram, and the diagram's state.
+
+    ``states`` has one letter per node in topological order (d done, c current, s seeded: the
+    output before step 1, g gathering, p pending, k a constant); ``current`` is the position of
+    the node being processed (None: none); ``edges`` maps the current node's input edges
+    ``(node position, input index)`` to what flows back along them (``upstream × local =
+    contribution``); ``forward`` marks the forward-pass slide (no gradients shown).
+    """
 
     counter: str
     heading: str
-    svg: str
     text: str
+    states: str = ""
+    current: int | None = None
+    edges: dict[tuple[int, int], str] = field(default_factory=dict)
+    forward: bool = False
 
 
 def lecture(
@@ -59,14 +104,17 @@ def lecture(
     title: str | None = None,
     rankdir: str = "LR",
     max_steps: int | None = MAX_STEPS,
-) -> Path:
-    """Write the lecture page of a graph's backprop to ``path`` (one HTML file); returns the path.
+    grad: Any = None,
+) -> Lecture:
+    """Write the lecture page of a graph's backprop to ``path`` (one HTML file).
 
     ``root_or_steps`` is an output node (its graph's gradients are left as they were: the page
-    shows a fresh backward pass) or a step-by-step backprop (``root.backprop()``; it is walked
-    from its start and put back where it was).  ``title`` heads the page (default: the output's
-    name); ``rankdir`` is the diagrams' direction ("LR": inputs on the left); ``max_steps``
-    refuses bigger graphs (every step is one Graphviz layout; None: no limit).
+    shows a fresh backward pass, seeded with ``grad``, 1 by default) or a step-by-step backprop
+    (``root.backprop()``; it is walked from its start and put back where it was).  ``title``
+    heads the page (default: the output's name); ``rankdir`` is the diagram's direction ("LR":
+    inputs on the left); ``max_steps`` refuses bigger graphs (None: no limit).
+
+    Returns a :class:`Lecture`: the path, which also shows the page inline in Jupyter.
 
     >>> import tempfile, pathlib
     >>> from autograd_core import Value
@@ -79,29 +127,67 @@ def lecture(
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"lecture: the page is HTML; give a path ending in .html, got {str(path)!r}")
-    slides = frames(root_or_steps, rankdir=rankdir, max_steps=max_steps)
-    text = page(slides, title=title or _default_title(root_or_steps))
+    if rankdir not in _BACK_ARROW:
+        raise ValueError(f"lecture: rankdir must be one of {', '.join(_BACK_ARROW)}, got {rankdir!r}")
+    with _walk_from_start(root_or_steps, grad) as steps:
+        slides = _frames(steps, max_steps)
+        # The walk is finished: every node has its final gradient, every edge its finished text.
+        order = topological_order(steps.root)
+        finished = _finished_flows(steps, order, rankdir)
+        reserve = {
+            edge: (finished[edge], text)
+            for frame in slides
+            for edge, text in frame.edges.items()
+            if edge in finished and "\n" not in text
+        }
+        try:
+            diagram = layout(steps, rankdir=rankdir, reserve=reserve)
+        except GraphvizNotFoundError:
+            raise GraphvizNotFoundError(NO_DOT) from None
+        edges = [
+            [edge_id, i, finished.get((i, k))]
+            for edge_id, (i, k) in sorted(diagram.edges.items(), key=lambda item: item[1])
+            if not _is_constant(order[i].parents[k])
+        ]
+        text = page(slides, diagram, _node_table(order), edges, title=title or _default_title(steps.root))
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise OSError(f"lecture: cannot write {str(path)!r}: {error.strerror or error}") from None
-    return path
+    return Lecture(path, text, steps=len(slides) - 2)
 
 
-def frames(root_or_steps: Any, *, rankdir: str = "LR", max_steps: int | None = MAX_STEPS) -> list[Frame]:
-    """Every slide of the lecture: the forward pass, the seeded output, then one per step."""
+def frames(root_or_steps: Any, *, max_steps: int | None = MAX_STEPS, grad: Any = None) -> list[Frame]:
+    """Every slide of the lecture: the forward pass, the seeded output, then one per step.
+
+    >>> from autograd_core import Value
+    >>> x = Value(3.0, name="x")
+    >>> [(f.counter, f.states) for f in frames(x * x)]
+    [('forward pass', 'dd'), ('step 0 / 1', 'ps'), ('step 1 / 1', 'dc')]
+    """
+    with _walk_from_start(root_or_steps, grad) as steps:
+        return _frames(steps, max_steps)
+
+
+@contextmanager
+def _walk_from_start(root_or_steps: Any, grad: Any) -> Iterator[Backprop]:
+    """A backprop at its start; afterwards every gradient is as it was (a given backprop is
+    put back at the step it was at)."""
     if is_steps(root_or_steps):
         if not isinstance(root_or_steps, Backprop):
             raise TypeError(f"lecture: expected a node or root.backprop(), got {type(root_or_steps).__name__}")
+        if grad is not None:
+            raise ValueError("lecture: grad= is for an output node; a backprop already has its seed")
         steps = root_or_steps
         position = steps.position
         try:
             steps.rewind()
-            return _walk(steps, rankdir, max_steps)
+            yield steps
         finally:
             steps.rewind()
             for _ in range(position):
                 steps.step()
+        return
     if not isinstance(root_or_steps, Node):
         raise TypeError(
             f"lecture: expected a graph node (Value or Tensor) or root.backprop(), got {type(root_or_steps).__name__}"
@@ -112,29 +198,31 @@ def frames(root_or_steps: Any, *, rankdir: str = "LR", max_steps: int | None = M
     try:
         for node in nodes:
             node.grad = node._empty_grad
-        return _walk(Backprop(root_or_steps), rankdir, max_steps)
+        yield Backprop(root_or_steps, grad)
     finally:
-        for node, grad in saved:
-            node.grad = grad
+        for node, old in saved:
+            node.grad = old
 
 
-def _walk(steps: Backprop, rankdir: str, max_steps: int | None) -> list[Frame]:
+def _frames(steps: Backprop, max_steps: int | None) -> list[Frame]:
     total = len(steps)
     if max_steps is not None and total > max_steps:
         raise ValueError(
             f"lecture: backprop through {steps.label(steps.root)!r} takes {total} steps, more than "
-            f"max_steps={max_steps} (one diagram each); make a page of a smaller part (one neuron, "
-            "one sample) or raise max_steps (None: no limit)"
+            f"max_steps={max_steps}; make a page of a smaller part (one neuron, one sample) or raise "
+            "max_steps (None: no limit)"
         )
     root = steps.root
+    order = topological_order(root)
     name = steps.label(root)
     forward = "\n".join(steps.forward_lines()) or f"{name} = {format_number(root.data)}"
     out = [
         Frame(
             "forward pass",
             "Forward pass: compute from left to right",
-            _svg(draw(root, rankdir=rankdir, show_grad=False)),
             forward,
+            _states(steps, order, seeded=False, forward=True),
+            forward=True,
         )
     ]
     seed = format_number(steps.gradient(root))
@@ -143,196 +231,140 @@ def _walk(steps: Backprop, rankdir: str, max_steps: int | None) -> list[Frame]:
         Frame(
             f"step 0 / {total}",
             "Backward pass: start from the output",
-            _svg(draw(steps, rankdir=rankdir)),
             f"{steps.grad_name(root)} = {seed}: the output's gradient with respect to "
             f"itself.\nFrom right to left, each node multiplies the gradient it receives (upstream)\nby its "
             f"local derivatives and passes the products to its inputs.\n{first}",
+            _states(steps, order, seeded=True),
+            len(order) - 1,
         )
     )
+    position = {node: i for i, node in enumerate(order)}
     for step in steps:
         text = step.text
         if steps.done:
-            text += "\n\n" + _summary(steps)
+            text += "\n\n" + summary(steps)
+        i = position[step.node]
         out.append(
             Frame(
                 f"step {step.number} / {total}",
-                f"Step {step.number}: the chain rule at {steps.label(step.node)}",
-                _svg(draw(steps, rankdir=rankdir)),
+                f"Step {step.number}: the chain rule at {steps.label(step.node)}" + _where(step.node),
                 text,
+                _states(steps, order, seeded=False),
+                i,
+                {(i, c.index): _flow_text(step, c) for c in step.contributions},
             )
         )
     return out
 
 
-def _summary(steps: Backprop) -> str:
-    """The inputs' final gradients, one line: ``done: dapple = 2.2   dcount = 110``."""
+def _where(node: Node) -> str:
+    """`` in layer2/neuron1`` for a node made in a name scope (the view shows only its neighbourhood)."""
+    scope = getattr(node, "scope", None)
+    return f", in {scope}" if scope else ""
+
+
+def _states(steps: Backprop, order: list[Node], *, seeded: bool, forward: bool = False) -> str:
+    """One letter per node: what the diagram shows it as at this point of the walk."""
+    step = steps.current_step
+    current = None if seeded or step is None else step.node
+    letters = []
+    for node in order:
+        if _is_constant(node):
+            letters.append(_CONSTANT)
+            continue
+        if forward:
+            letters.append(STATE_LETTERS["done"])
+            continue
+        state = steps.state(node)
+        if node is current:
+            state = "current"  # the node of the step just taken
+        elif seeded and node is steps.root:
+            state = "seeded"  # where the walk starts: its gradient is known, nothing has flowed yet
+        elif state == "pending" and steps.gradient(node) is not None:
+            state = "gathering"  # contributions arrived, more may come
+        letters.append(STATE_LETTERS.get(state, STATE_LETTERS["pending"]))
+    return "".join(letters)
+
+
+def _flow_text(step: Any, contribution: Any) -> str:
+    """What flows back along one edge of the current node: ``upstream × local = contribution``."""
+    if contribution.local is None or is_tensor(step.node):
+        rows = summarize_array(np.asarray(contribution.contribution), 3)
+        return "\n".join(["sends " + rows[0], *rows[1:]])
+    upstream = diagram_number(step.upstream, _DIGITS)
+    local = diagram_number(contribution.local, _DIGITS)
+    return f"{upstream} × {local} = {diagram_number(contribution.contribution, _DIGITS)}"
+
+
+def _node_table(order: list[Node]) -> tuple[list[str], list[list[Any]]]:
+    """The scopes, and for every node its scope's index and its inputs' positions."""
+    position = {node: i for i, node in enumerate(order)}
+    scopes: dict[str, int] = {"": 0}
+    table = []
+    for node in order:
+        scope = getattr(node, "scope", None) or ""
+        table.append([scopes.setdefault(scope, len(scopes)), [position[p] for p in node.parents]])
+    return list(scopes), table
+
+
+def _finished_flows(steps: Backprop, order: list[Node], rankdir: str) -> dict[tuple[int, int], str]:
+    """What a finished node shows flowing back along each input edge, ``← grad × local``, as
+    :func:`viz.draw` writes it (none for arrays, constants and inputs that need no gradient)."""
+    flows = {}
+    for i, node in enumerate(order):
+        locals_ = getattr(node, "local", ())
+        grad = steps.gradient(node)
+        if is_tensor(node) or grad is None:
+            continue
+        for k, parent in enumerate(node.parents):
+            if parent.requires_grad and not _is_constant(parent) and k < len(locals_):
+                flowing = float(getattr(grad, "data", grad)) * float(getattr(locals_[k], "data", locals_[k]))
+                flows[(i, k)] = _BACK_ARROW[rankdir] + diagram_number(flowing, _DIGITS)
+    return flows
+
+
+def _is_constant(node: Node) -> bool:
+    return node.op == "const" and not node.parents
+
+
+def summary(steps: Backprop) -> str:
+    """The inputs' final gradients, a few to a line and grouped by name scope.
+
+    >>> from autograd_core import Value
+    >>> a, b = Value(2.0, name="a"), Value(3.0, name="b")
+    >>> steps = (a * b).backprop(); _ = steps.run()
+    >>> print(summary(steps))
+    done, every input's gradient is final:
+      da = 3   db = 2
+    """
     leaves = [n for n in topological_order(steps.root, requiring_grad=True) if not n.parents]
-    parts = []
+    groups: dict[str, list[tuple[str, str]]] = {}
     for leaf in leaves:
-        parts.append(f"{steps.grad_name(leaf)} = {format_number(leaf.grad)}")
-    return "done, every input's gradient is final:\n  " + "   ".join(parts)
+        scope = getattr(leaf, "scope", None) or ""
+        name = steps.grad_name(leaf)
+        if scope:  # the group says the scope: dw0 rather than dlayer1.neuron0.w0
+            name = name.replace(scope.replace("/", ".") + ".", "", 1)
+        groups.setdefault(scope, []).append((name, f"{name} = {format_number(leaf.grad)}"))
+    lines = ["done, every input's gradient is final:"]
+    for scope in sorted(groups, key=_natural):
+        items = [item for _, item in sorted(groups[scope], key=lambda pair: _natural(pair[0]))]
+        head = f"  {scope}: " if scope else "  "
+        line = head
+        for item in items:
+            gap = "" if line == head or line.isspace() else "   "
+            if gap and len(line) + len(gap) + len(item) > _SUMMARY_WIDTH:
+                lines.append(line)
+                line, gap = "    ", ""
+            line += gap + item
+        lines.append(line)
+    return "\n".join(lines)
 
 
-def _default_title(root_or_steps: Any) -> str:
-    root = root_or_steps.root if is_steps(root_or_steps) else root_or_steps
+def _natural(text: str) -> list[Any]:
+    """Sort key that puts ``neuron2`` before ``neuron10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _default_title(root: Any) -> str:
     name = getattr(root, "name", None)
     return f"Backpropagation through {name}" if name else "Backpropagation, step by step"
-
-
-_XML_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
-_TITLE = re.compile(r"<title>.*?</title>\s*", re.S)
-_SIZE = re.compile(r'<svg width="[^"]*" height="[^"]*"')
-
-
-def _svg(graph: Any) -> str:
-    """The diagram as inline SVG, sized by the page (its viewBox kept)."""
-    svg = render_source(graph.source, "svg").decode("utf-8")
-    svg = _XML_PROLOG.sub("", svg)
-    svg = _TITLE.sub("", svg)  # tooltips with internal node ids
-    svg = _SIZE.sub('<svg role="img"', svg, count=1)
-    return svg.strip()
-
-
-_VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"')
-
-
-def _natural_width(svg: str) -> float:
-    """The diagram's width in points, as Graphviz laid it out (for the zoomed view)."""
-    match = _VIEWBOX.search(svg)
-    return float(match.group(1)) if match else 800.0
-
-
-def _prefix_ids(svg: str, prefix: str) -> str:
-    """Make ids unique on the page (several diagrams share one document)."""
-    svg = re.sub(r'\bid="', f'id="{prefix}', svg)
-    svg = re.sub(r'url\(#', f"url(#{prefix}", svg)
-    return re.sub(r'href="#', f'href="#{prefix}', svg)
-
-
-def page(slides: list[Frame], *, title: str) -> str:
-    """The HTML of a lecture page made of ``slides`` (inline CSS, SVG and script only)."""
-    sections = []
-    for k, frame in enumerate(slides):
-        hidden = "" if k == 0 else " hidden"
-        sections.append(
-            f'<section class="frame" data-counter="{html.escape(frame.counter)}"{hidden}>\n'
-            f"<h2>{html.escape(frame.heading)}</h2>\n"
-            f'<div class="diagram" style="--w: {_natural_width(frame.svg):.0f}" title="click or press z to zoom">'
-            f'{_prefix_ids(frame.svg, f"f{k}-")}</div>\n'
-            f'<pre class="text">{html.escape(frame.text)}</pre>\n'
-            "</section>"
-        )
-    first = slides[0].counter if slides else ""
-    return _TEMPLATE.format(
-        title=html.escape(title),
-        counter=html.escape(first),
-        frames="\n".join(sections),
-        total_json=json.dumps(len(slides)),
-        highlight=_HIGHLIGHT,
-    )
-
-
-# The fill viz.draw gives the node being processed; the zoomed view scrolls to it.
-_HIGHLIGHT = CURRENT_FILL
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-  :root {{ --ink: #1d1d1f; --muted: #6b6b70; --accent: #c62828; --paper: #ffffff; --band: #f4f4f6; }}
-  * {{ box-sizing: border-box; }}
-  html, body {{ margin: 0; height: 100%; background: var(--paper); color: var(--ink);
-    font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; }}
-  body {{ display: flex; flex-direction: column; }}
-  header {{ display: flex; align-items: baseline; justify-content: space-between; gap: 1rem;
-    padding: 0.8rem 2rem; background: var(--band); border-bottom: 1px solid #ddd; }}
-  header h1 {{ margin: 0; font-size: 1.5rem; font-weight: 600; }}
-  #counter {{ font-size: 1.6rem; font-weight: 700; color: var(--accent); white-space: nowrap;
-    font-variant-numeric: tabular-nums; }}
-  main {{ flex: 1; display: flex; flex-direction: column; min-height: 0; padding: 0.5rem 2rem 0; }}
-  .frame {{ flex: 1; display: flex; flex-direction: column; min-height: 0; }}
-  .frame[hidden] {{ display: none; }}
-  .frame h2 {{ margin: 0.4rem 0; font-size: 1.25rem; font-weight: 500; color: var(--muted); }}
-  .diagram {{ flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center;
-    cursor: zoom-in; }}
-  .diagram svg {{ width: 100%; height: 100%; max-height: 62vh; }}
-  /* zoomed: the diagram at twice its laid-out size, scrolled around (for graphs too big to fit) */
-  main.zoomed .diagram {{ display: block; overflow: auto; cursor: zoom-out; }}
-  main.zoomed .diagram svg {{ width: calc(var(--w) * 2px); height: auto; max-height: none; }}
-  pre.text {{ margin: 0.6rem 0 0; padding: 0.8rem 1.2rem; background: var(--band); border-radius: 8px;
-    font-family: "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
-    font-size: clamp(15px, 1.45vw, 24px); line-height: 1.4; overflow-x: auto; white-space: pre;
-    min-height: calc(5 * 1.4em + 1.6rem); }}
-  nav {{ display: flex; align-items: center; justify-content: center; gap: 1.5rem; padding: 0.8rem; }}
-  nav button {{ font: inherit; font-size: 1.15rem; padding: 0.5rem 1.6rem; border-radius: 8px;
-    border: 1px solid #bbb; background: #fff; cursor: pointer; }}
-  nav button:hover:not(:disabled) {{ background: var(--band); }}
-  nav button:disabled {{ opacity: 0.35; cursor: default; }}
-  nav .hint {{ color: var(--muted); font-size: 0.95rem; }}
-</style>
-</head>
-<body>
-<header>
-  <h1>{title}</h1>
-  <div id="counter" aria-live="polite">{counter}</div>
-</header>
-<main>
-{frames}
-</main>
-<nav>
-  <button id="prev" type="button" title="Previous (left arrow)">&#9664; Previous</button>
-  <span class="hint">&larr; / &rarr; keys &middot; z: zoom</span>
-  <button id="next" type="button" title="Next (right arrow)">Next &#9654;</button>
-</nav>
-<script>
-(function () {{
-  "use strict";
-  var frames = document.querySelectorAll("section.frame");
-  var counter = document.getElementById("counter");
-  var prev = document.getElementById("prev");
-  var next = document.getElementById("next");
-  var total = {total_json};
-  var current = 0;
-  function show(k) {{
-    current = Math.max(0, Math.min(total - 1, k));
-    for (var i = 0; i < frames.length; i++) {{ frames[i].hidden = i !== current; }}
-    counter.textContent = frames[current].getAttribute("data-counter");
-    prev.disabled = current === 0;
-    next.disabled = current === total - 1;
-    if (history.replaceState) {{ history.replaceState(null, "", "#" + current); }}
-    if (typeof focus === "function") {{ focus(); }}
-  }}
-  var main = document.querySelector("main");
-  function focus() {{
-    // zoomed in: bring the node being processed (drawn with the highlight fill) into view
-    if (!main.classList.contains("zoomed")) {{ return; }}
-    var mark = frames[current].querySelector('[fill="{highlight}"]');
-    if (mark && mark.scrollIntoView) {{ mark.scrollIntoView({{block: "center", inline: "center"}}); }}
-  }}
-  function zoom() {{ main.classList.toggle("zoomed"); focus(); }}
-  for (var d = 0; d < frames.length; d++) {{
-    frames[d].querySelector(".diagram").addEventListener("click", zoom);
-  }}
-  prev.addEventListener("click", function () {{ show(current - 1); }});
-  next.addEventListener("click", function () {{ show(current + 1); }});
-  document.addEventListener("keydown", function (event) {{
-    if (event.altKey || event.ctrlKey || event.metaKey) {{ return; }}
-    var key = event.key;
-    if (key === "ArrowRight" || key === "PageDown" || key === " ") {{ show(current + 1); }}
-    else if (key === "ArrowLeft" || key === "PageUp") {{ show(current - 1); }}
-    else if (key === "Home") {{ show(0); }}
-    else if (key === "End") {{ show(total - 1); }}
-    else if (key === "z" || key === "Z") {{ zoom(); }}
-    else {{ return; }}
-    event.preventDefault();
-  }});
-  var start = parseInt((location.hash || "#0").slice(1), 10);
-  show(isNaN(start) ? 0 : start);
-}})();
-</script>
-</body>
-</html>
-"""

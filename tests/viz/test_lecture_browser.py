@@ -1,12 +1,19 @@
 """The lecture page in a real browser: headless Chromium, driven by Playwright, opening the file
-from disk, clicking through every step and going back with the arrow key."""
+from disk at a projector's 1280x720, clicking through every step, checking that the node being
+processed is on screen and readable, and that the page shown inline in a notebook plays too.
+
+One browser serves the whole module (launching it is the slow part)."""
 
 from __future__ import annotations
 
+import html
+import random
+
+import pytest
 from playwright.sync_api import sync_playwright
 
 import viz
-from autograd_core import Value
+from autograd_core import Value, name_scope, topological_order
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -17,6 +24,29 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+SCREEN = {"width": 1280, "height": 720}
+#: The smallest text height (CSS pixels) a projected slide can have and still be read.
+READABLE = 11
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def tab(browser):
+    # reduced motion: the view jumps to each step instead of gliding, so it can be measured at once
+    page = browser.new_page(viewport=SCREEN, reduced_motion="reduce")
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    page.close()
 
 
 def orange_graph():
@@ -30,55 +60,185 @@ def orange_graph():
     return price
 
 
-def test_click_through_the_lecture_in_chromium(tmp_path):
+def mlp_graph(seed: int = 0) -> Value:
+    """A 2-4-4-1 tanh MLP on one input, every neuron in its scope (layer1/neuron0, ...)."""
+    rng = random.Random(seed)
+    x = [Value(2.0, name="x0"), Value(-1.0, name="x1")]
+    for layer, (fan_in, fan_out) in enumerate(zip([2, 4, 4], [4, 4, 1]), start=1):
+        outputs = []
+        for j in range(fan_out):
+            with name_scope(f"layer{layer}"), name_scope(f"neuron{j}"):
+                w = [Value(rng.uniform(-1, 1), name=f"w{i}") for i in range(fan_in)]
+                outputs.append(sum((wi * xi for wi, xi in zip(w, x)), Value(0.0, name="b")).tanh())
+        x = outputs
+    return x[0]
+
+
+# Every frame from the current one to the last, as the reader sees it after pressing Next: the
+# box of the node being processed (on screen?) and its smallest visible text.  One round trip.
+WALK = """() => {
+  const seen = [];
+  while (true) {
+    const area = document.getElementById('diagram').getBoundingClientRect();
+    const box = document.querySelector('#diagram .node.s-current[id^="g-v"]');
+    if (box === null) { seen.push(null); } else {
+      const r = box.getBoundingClientRect();
+      const heights = Array.from(box.querySelectorAll('text'))
+        .filter(t => getComputedStyle(t).visibility !== 'hidden')
+        .map(t => t.getBoundingClientRect().height);
+      seen.push({id: box.id, text: Math.min(...heights), inside: r.left >= area.left - 1
+        && r.right <= area.right + 1 && r.top >= area.top - 1 && r.bottom <= area.bottom + 1});
+    }
+    const next = document.getElementById('next');
+    if (next.disabled) { return seen; }
+    next.click();
+  }
+}"""
+
+
+def visible_text(tab) -> str:
+    return tab.inner_text("section.frame:not([hidden]) pre")
+
+
+def test_click_through_the_lecture_in_chromium(tab, tmp_path):
     path = viz.lecture(orange_graph(), tmp_path / "orange.html", title="Apples and oranges")
     requests = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("request", lambda request: requests.append(request.url))
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(path.resolve().as_uri())
+    tab.on("request", lambda request: requests.append(request.url))
+    tab.goto(path.resolve().as_uri())
 
-            assert page.inner_text("#counter") == "forward pass"
-            assert page.is_disabled("#prev") and page.is_enabled("#next")
-            assert page.locator("section.frame:visible svg").count() == 1
-            assert "mul(150, 3) = 450" in page.inner_text("section.frame:visible pre")
+    assert tab.inner_text("#counter") == "forward pass"
+    assert tab.is_disabled("#prev") and tab.is_enabled("#next")
+    assert tab.locator("#diagram svg").count() == 1
+    assert "mul(150, 3) = 450" in visible_text(tab)
+    # the forward pass shows no gradient anywhere
+    assert tab.evaluate("Array.from(document.querySelectorAll('#diagram .gr'))"
+                        ".every(t => getComputedStyle(t).visibility === 'hidden')")
 
-            clicks = 0
-            while page.is_enabled("#next"):
-                page.click("#next")
-                clicks += 1
-            assert clicks == 5  # the seed, then one step per operation: 2 mul + add + 2 mul
-            assert page.inner_text("#counter") == "step 4 / 4"
-            last = page.inner_text("section.frame:visible pre")
-            assert "step 4/4" in last
-            assert "-> 2.2" in last and "-> 110" in last  # the last step reaches apple and apple_num
-            assert "dorange = 3.3" in last and "dtax = 650" in last and "dorange_num = 165" in last
-            # exactly one diagram is visible, and it is drawn, not empty
-            box = page.locator("section.frame:visible svg").bounding_box()
-            assert box is not None and box["width"] > 600 and box["height"] > 200
-            page.screenshot(path=str(tmp_path / "lecture-last-step.png"))
+    # the seed: the output is where the walk starts, and nothing flows back along any edge yet
+    tab.click("#next")
+    assert tab.inner_text("#counter") == "step 0 / 4"
+    assert tab.evaluate("document.querySelectorAll('#diagram .node.s-current').length") == 2  # box and op
+    assert tab.evaluate("Array.from(document.querySelectorAll('#diagram .bk'))"
+                        ".every(t => getComputedStyle(t).visibility === 'hidden')")
+    clicks = 1
+    while tab.is_enabled("#next"):
+        tab.click("#next")
+        clicks += 1
+    assert clicks == 5  # the seed, then one step per operation: 2 mul + add + 2 mul
+    assert tab.inner_text("#counter") == "step 4 / 4"
+    last = visible_text(tab)
+    assert "step 4/4" in last and "-> 2.2" in last and "-> 110" in last
+    assert "dorange = 3.3" in last and "dtax = 650" in last and "dorange_num = 165" in last
+    # the last step: apple * apple_num is current, every other box done with its gradient shown
+    assert tab.evaluate("document.querySelectorAll('#diagram .node.s-current').length") == 2  # box and op
+    shown = tab.evaluate("Array.from(document.querySelectorAll('#diagram .gr'))"
+                         ".filter(t => getComputedStyle(t).visibility !== 'hidden').map(t => t.textContent)")
+    assert sorted(shown) == sorted(["grad 1", "grad 1.1", "grad 1.1", "grad 1.1", "grad 2.2", "grad 110",
+                                    "grad 3.3", "grad 165", "grad 650"])
+    # what flows back along the current edges, in bold red, where the edge's label is
+    flowing = tab.evaluate("Array.from(document.querySelectorAll('#diagram .edge.s-current .bk'))"
+                           ".map(t => [t.textContent, getComputedStyle(t).fontWeight])")
+    assert sorted(flowing) == [["1.1 × 100 = 110", "700"], ["1.1 × 2 = 2.2", "700"]]
+    # each sits under its edge's local derivative, centred on it, as Graphviz placed the label
+    offsets = tab.evaluate("""() => Array.from(document.querySelectorAll('#diagram .edge'))
+      .filter(edge => edge.querySelector('.bk') && edge.querySelector('.loc'))
+      .map(edge => { const centre = t => { const r = t.getBoundingClientRect(); return r.left + r.width / 2; };
+        return Math.abs(centre(edge.querySelector('.bk')) - centre(edge.querySelector('.loc'))); })""")
+    assert len(offsets) == 8 and max(offsets) < 3  # 2 mul + add + mul, two inputs each
+    tab.screenshot(path=str(tmp_path / "lecture-last-step.png"))
 
-            page.keyboard.press("ArrowLeft")
-            assert page.inner_text("#counter") == "step 3 / 4"
-            assert "step 3/4" in page.inner_text("section.frame:visible pre")
-            page.keyboard.press("ArrowRight")
-            assert page.inner_text("#counter") == "step 4 / 4"
-            # z zooms the diagram to twice its laid-out size (scrollable), z again fits it back
-            fitted = page.locator("section.frame:visible svg").bounding_box()["width"]
-            page.keyboard.press("z")
-            assert "zoomed" in page.get_attribute("main", "class")
-            assert page.locator("section.frame:visible svg").bounding_box()["width"] > fitted
-            page.keyboard.press("z")
-            assert page.locator("section.frame:visible svg").bounding_box()["width"] == fitted
-            page.keyboard.press("Home")
-            assert page.inner_text("#counter") == "forward pass"
-            assert errors == []
-        finally:
-            browser.close()
+    tab.keyboard.press("ArrowLeft")
+    assert tab.inner_text("#counter") == "step 3 / 4" and "step 3/4" in visible_text(tab)
+    # back one step: the edges of apple * apple_num show nothing flowing yet, orange's are current
+    assert tab.evaluate("document.querySelectorAll('#diagram .edge.s-current .bk')[0].textContent") == "1.1 × 3 = 3.3"
+    tab.keyboard.press("ArrowRight")
+    assert tab.inner_text("#counter") == "step 4 / 4"
+    tab.keyboard.press("Home")
+    assert tab.inner_text("#counter") == "forward pass"
+    assert tab.errors == []
     # the page asked for nothing but itself
     assert requests == [path.resolve().as_uri()]
     assert (tmp_path / "lecture-last-step.png").stat().st_size > 10_000
+
+
+def test_mlp_lecture_follows_the_current_node_readably(tab, tmp_path):
+    loss = mlp_graph()
+    path = viz.lecture(loss, tmp_path / "mlp.html")
+    tab.goto(path.resolve().as_uri())
+    operations = [n for n in topological_order(loss) if n.parents]
+    total = len(operations) + 2
+    seen = tab.evaluate(WALK)
+    assert len(seen) == total and seen[0] is None  # the forward pass: nothing is being processed
+    for k, current in enumerate(seen[1:], start=1):
+        assert current["inside"], f"frame {k}: the current node is off screen"
+        assert current["text"] >= READABLE, f"frame {k}: the current node's text is {current['text']:.1f} px"
+    assert tab.inner_text("#counter") == f"step {total - 2} / {total - 2}"
+    order = topological_order(loss)
+    expected = [f"g-v{order.index(loss)}"] + [f"g-v{order.index(n)}" for n in reversed(operations)]
+    assert [c["id"] for c in seen[1:]] == expected
+    # the final summary wraps inside its panel: nothing runs off to the right
+    assert tab.evaluate("(() => { const p = document.querySelector('section.frame:not([hidden]) pre');"
+                        " return p.scrollWidth <= p.clientWidth; })()")
+    assert "layer1/neuron0:" in visible_text(tab)
+    # o: the whole graph fits on screen; o again: back to the current node, larger than the screen
+    fits = """() => { const a = document.getElementById('diagram').getBoundingClientRect();
+      const r = document.querySelector('#diagram svg').getBoundingClientRect();
+      return r.left >= a.left - 1 && r.right <= a.right + 1 && r.top >= a.top - 1 && r.bottom <= a.bottom + 1; }"""
+    follow = tab.get_attribute("#diagram svg", "style")
+    assert not tab.evaluate(fits)
+    tab.keyboard.press("o")
+    assert tab.get_attribute("#overview", "aria-pressed") == "true" and tab.evaluate(fits)
+    tab.click("#overview")
+    assert tab.get_attribute("#overview", "aria-pressed") == "false"
+    assert tab.get_attribute("#diagram svg", "style") == follow
+    # looking around by hand: a drag moves the drawing with the pointer, + zooms in, a step follows again
+    def scale_and_shift():
+        return tab.evaluate("""() => { const svg = document.querySelector('#diagram svg');
+          const m = new DOMMatrix(getComputedStyle(svg).transform); return [m.a, m.e, m.f]; }""")
+
+    tab.keyboard.press("ArrowLeft")
+    before = scale_and_shift()
+    box = tab.locator("#diagram").bounding_box()
+    tab.mouse.move(box["x"] + 400, box["y"] + 200)
+    tab.mouse.down()
+    tab.mouse.move(box["x"] + 300, box["y"] + 150, steps=3)
+    tab.mouse.up()
+    dragged = scale_and_shift()
+    assert dragged[0] == pytest.approx(before[0])
+    assert dragged[1] - before[1] == pytest.approx(-100, abs=1) and dragged[2] - before[2] == pytest.approx(-50, abs=1)
+    tab.keyboard.press("+")
+    assert scale_and_shift()[0] == pytest.approx(1.25 * before[0])
+    tab.keyboard.press("ArrowRight")
+    tab.keyboard.press("ArrowLeft")
+    assert scale_and_shift() == pytest.approx(before)
+    # first, middle and last steps as a reader sees them (a link to a frame: page.html#k)
+    for k in (1, total // 2, total - 1):
+        tab.goto(f"{path.resolve().as_uri()}#{k}")
+        assert tab.get_attribute("body", "data-frame") == str(k)
+        tab.screenshot(path=str(tmp_path / f"mlp-{k}.png"))
+        assert (tmp_path / f"mlp-{k}.png").stat().st_size > 10_000
+    assert tab.errors == []
+
+
+def test_two_lectures_inline_in_one_notebook_play_on_their_own(tab, tmp_path):
+    first = viz.lecture(orange_graph(), tmp_path / "orange.html")
+    second_root = mlp_graph()
+    second = viz.lecture(second_root, tmp_path / "mlp.html")
+    # what a notebook does with the outputs of two cells: their HTML, one after the other
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{first._repr_html_()}"
+                        f"<p>{html.escape('between the cells')}</p>{second._repr_html_()}</body>", encoding="utf-8")
+    tab.set_viewport_size({"width": 1000, "height": 1400})
+    tab.goto(notebook.resolve().as_uri())
+    frames = tab.frames[1:]
+    assert len(frames) == 2
+    for frame in frames:
+        frame.wait_for_selector("body[data-frame='0']")
+    frames[0].click("#next")
+    frames[0].click("#next")
+    frames[1].click("#next")
+    assert frames[0].inner_text("#counter") == "step 1 / 4"
+    steps = sum(1 for n in topological_order(second_root) if n.parents)
+    assert frames[1].inner_text("#counter") == f"step 0 / {steps}"
+    assert "step 1/4" in frames[0].inner_text("section.frame:not([hidden]) pre")
+    assert tab.errors == []
