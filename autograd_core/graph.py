@@ -20,23 +20,52 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
 
-class _Mode:
-    """Global recording switches (one process, one set of switches, as in PyTorch)."""
+class _Mode(threading.local):
+    """The recording switches, one set per thread (as in PyTorch): ``grad_enabled``,
+    ``anomaly`` and ``scope``.  A thread starts with recording on, no anomaly checks, no scope.
 
-    __slots__ = ("grad_enabled", "anomaly", "scope")
+    Reading a thread-local attribute costs a few times a plain one, and every new node reads two.
+    So each thread also says, in :data:`SHARED`, whether its switches differ from the defaults:
+    while ``SHARED.changed == 0`` no thread is in ``no_grad``, ``name_scope``, ... (a thread's own
+    changes are counted before it reads), and node creation may use the defaults without looking.
+    """
 
     def __init__(self) -> None:
-        self.grad_enabled = True
-        self.anomaly = False
-        self.scope: str | None = None
+        _set(self, "grad_enabled", True)
+        _set(self, "anomaly", False)
+        _set(self, "scope", None)
+        _set(self, "_changed", False)
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        _set(self, attribute, value)
+        changed = not self.grad_enabled or bool(self.anomaly) or self.scope is not None
+        if changed is not self._changed:
+            _set(self, "_changed", changed)
+            with _SHARED_LOCK:
+                SHARED.changed += 1 if changed else -1
 
 
+_set = threading.local.__setattr__
+
+
+class _Shared:
+    """State shared by all threads: how many threads have switches that differ from the defaults."""
+
+    __slots__ = ("changed",)
+
+    def __init__(self) -> None:
+        self.changed = 0
+
+
+SHARED = _Shared()
+_SHARED_LOCK = threading.Lock()
 MODE = _Mode()
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from .graph import MODE, Node
+from .graph import MODE, SHARED, Node
 
 Number = int | float
 
@@ -225,8 +225,12 @@ def _new(
     node.op = op
     node.name = None
     node.arg = arg
-    node.scope = MODE.scope
-    if requires_grad and MODE.grad_enabled:
+    if SHARED.changed:  # some thread is in no_grad, name_scope, ...: read this thread's switches
+        node.scope = MODE.scope
+        requires_grad = requires_grad and MODE.grad_enabled
+    else:
+        node.scope = None
+    if requires_grad:
         node.requires_grad = True
         node._in0 = in0
         node._in1 = in1
@@ -504,6 +508,6 @@ def _lift(other: Any, op: str, node: Value, reflected: bool = False) -> Value:
     constant.name = None
     constant.arg = None
     constant.requires_grad = False
-    constant.scope = MODE.scope
+    constant.scope = MODE.scope if SHARED.changed else None
     constant._in0 = constant._in1 = constant._d0 = constant._d1 = None
     return constant
