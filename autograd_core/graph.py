@@ -155,7 +155,8 @@ class Node:
     ``requires_grad`` and ``scope`` (see :func:`name_scope`).  A subclass defines:
 
     - ``_chain_rule(nodes, pending, create_graph)``: for each node in turn, add the gradient
-      gathered for it in ``pending`` to its ``grad`` and send a contribution to each parent;
+      gathered for it in ``pending`` to its ``grad`` and send a contribution to each parent
+      (``_chain_rule_puts_back = True`` if, when it raises, it has put every ``grad`` back);
     - ``_seed(grad, create_graph)``: the gradient a backward pass starts from;
     - ``_is_finite(gradient)`` and ``_empty_grad`` (what ``zero_grad`` puts back);
     - ``_inputs_of``: a C-level accessor (``operator.attrgetter``) giving a node's parents for
@@ -170,6 +171,8 @@ class Node:
 
     _empty_grad: Any = None
     _inputs_of: Any = attrgetter("parents")
+    #: True when ``_chain_rule`` puts every grad back itself if it fails (else backward keeps a copy).
+    _chain_rule_puts_back = False
 
     @property
     def parents(self) -> tuple[Node, ...]:  # pragma: no cover - defined by subclasses
@@ -261,6 +264,9 @@ def backward(root: Node, grad: Any = None, *, create_graph: bool = False) -> Non
     calling ``backward()`` twice gives exactly twice the gradient.  With ``create_graph=True``
     the gradients are graph nodes themselves and can be differentiated again.
 
+    All or nothing: if anything raises on the way (an op's derivative, Ctrl-C), every ``grad``
+    is left exactly as it was before the call.
+
     >>> from autograd_core import Value
     >>> x = Value(3.0); z = x * x; y = 2 * z
     >>> y.backward(); y.backward()
@@ -276,15 +282,24 @@ def backward(root: Node, grad: Any = None, *, create_graph: bool = False) -> Non
     order = topological_order(root, requiring_grad=True)
     order.reverse()
     pending: dict[Node, Any] = {root: seed}
-    chain_rule = type(root)._chain_rule
+    kind = type(root)
+    chain_rule = kind._chain_rule
+    anomaly = MODE.anomaly
+    # All or nothing: a chain rule that cannot put its own writes back gets a copy of the grads.
+    before = None if kind._chain_rule_puts_back and not anomaly else [node.grad for node in order]
     previous_mode = MODE.grad_enabled
     MODE.grad_enabled = create_graph
     try:
-        if MODE.anomaly:
+        if anomaly:
             for node in order:
                 _checked_chain_rule(chain_rule, node, pending, create_graph)
         else:
             chain_rule(order, pending, create_graph)
+    except BaseException:
+        if before is not None:
+            for node, grad in zip(order, before):
+                node.grad = grad
+        raise
     finally:
         MODE.grad_enabled = previous_mode
 

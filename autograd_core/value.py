@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -260,6 +260,7 @@ class Value(Node):
     __slots__ = ("_in0", "_in1", "_d0", "_d1")
 
     _empty_grad = 0.0
+    _chain_rule_puts_back = True
     # For the graph walk: (input 0, input 1), None where absent (see Node).
     _inputs_of = attrgetter("_in0", "_in1")
 
@@ -299,39 +300,50 @@ class Value(Node):
         return self.local
 
     @staticmethod
-    def _chain_rule(nodes: Iterable[Value], pending: dict, create_graph: bool) -> None:
+    def _chain_rule(nodes: Sequence[Value], pending: dict, create_graph: bool) -> None:
         """For each node in turn: add the gradient gathered for it (``pending``) into its
         ``grad``, and send upstream x local derivative to each input that needs a gradient.
 
         ``nodes`` must come in reverse topological order (a node after everything that uses it).
-        The single loop shared by ``backward()`` and the stepper.
+        The single loop shared by ``backward()`` and the stepper.  All or nothing: if anything
+        raises on the way (a derivative, Ctrl-C), every ``grad`` written is put back as it was.
         """
         pop = pending.pop
         get = pending.get
         empty = _EMPTY
-        for node in nodes:
-            upstream = pop(node, None)
-            if upstream is None:
-                continue
-            current = node.grad
-            node.grad = upstream if current is empty else current + upstream
-            a = node._in0
-            if a is None:
-                continue
-            b = node._in1
-            if create_graph:
-                local = node._local_as_values()
-                d0 = local[0]
-                d1 = local[1] if b is not None else None
-            else:
-                d0 = node._d0
-                d1 = node._d1
-            if a.requires_grad:
-                previous = get(a)
-                pending[a] = upstream * d0 if previous is None else previous + upstream * d0
-            if b is not None and b.requires_grad:
-                previous = get(b)
-                pending[b] = upstream * d1 if previous is None else previous + upstream * d1
+        earlier: list = []  # node, grad, node, grad, ...: the grads that were not empty, to put back on an error
+        keep = earlier.append
+        node = None
+        try:
+            for node in nodes:
+                current = node.grad
+                if current is not empty:
+                    keep(node)
+                    keep(current)
+                upstream = pop(node, None)
+                if upstream is None:
+                    continue
+                node.grad = upstream if current is empty else current + upstream
+                a = node._in0
+                if a is None:
+                    continue
+                b = node._in1
+                if create_graph:
+                    local = node._local_as_values()
+                    d0 = local[0]
+                    d1 = local[1] if b is not None else None
+                else:
+                    d0 = node._d0
+                    d1 = node._d1
+                if a.requires_grad:
+                    previous = get(a)
+                    pending[a] = upstream * d0 if previous is None else previous + upstream * d0
+                if b is not None and b.requires_grad:
+                    previous = get(b)
+                    pending[b] = upstream * d1 if previous is None else previous + upstream * d1
+        except BaseException:
+            _put_back(nodes, node, earlier)
+            raise
 
     def _local_as_values(self) -> tuple:
         """The local derivatives recomputed as graph nodes (for higher-order gradients)."""
@@ -482,6 +494,23 @@ class Value(Node):
 
 
 _EMPTY = Value._empty_grad
+
+
+def _put_back(nodes: Sequence[Value], failed_at: Value | None, earlier: list) -> None:
+    """Undo a chain rule that stopped at ``failed_at``: every node up to it gets back its earlier
+    gradient (empty unless recorded in ``earlier``: node, grad, node, grad, ...).
+
+    A node's earlier gradient is recorded before anything can be written to it, with no point in
+    between where Python delivers a KeyboardInterrupt (no call, no backward jump), so a node
+    missing from ``earlier`` had an empty gradient.
+    """
+    if failed_at is None:
+        return
+    old = dict(zip(earlier[::2], earlier[1::2]))
+    for node in nodes:
+        node.grad = old.get(node, _EMPTY)
+        if node is failed_at:
+            return
 _MICROGRAD_SPELLING = {"add": "+", "mul": "*", "relu": "ReLU", "const": ""}
 _alloc = object.__new__
 
