@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
@@ -140,12 +141,38 @@ def name_scope(name: str) -> Iterator[None]:
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name_scope: expected a non-empty string, got {name!r}")
+    check_name(name, "name_scope")
     previous = MODE.scope
     MODE.scope = name if previous is None else f"{previous}/{name}"
     try:
         yield
     finally:
         MODE.scope = previous
+
+
+def check_name(name: str, where: str) -> str:
+    """Return ``name`` if every character is printable text; refuse control characters (NUL,
+    newline, escape, ...) and lone surrogates at once, saying which and where, rather than as a
+    cryptic error from a diagram or an encoder later.
+
+    >>> check_name("layer 1", "name_scope")
+    'layer 1'
+    >>> check_name("a\\x00b", "Value")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Value: the name 'a\\x00b' contains the control character U+0000 at position 1; ...
+    """
+    if name.isprintable():
+        return name
+    for position, character in enumerate(name):
+        category = unicodedata.category(character)
+        if category in ("Cc", "Cs"):
+            kind = "control character" if category == "Cc" else "lone surrogate"
+            raise ValueError(
+                f"{where}: the name {name!r} contains the {kind} U+{ord(character):04X} at position {position}; "
+                "a name must be printable text"
+            )
+    return name
 
 
 class _GCPause:
