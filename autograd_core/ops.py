@@ -65,6 +65,7 @@ OPS: dict[str, ScalarOp] = {}
 _RESERVED = ("", "const", "leaf")
 _PLACEHOLDERS = {"x", "y", "out", "n"}
 _ARITY: dict[str, int] = {}  # how many inputs each op takes
+_BUILT_IN: set[str] = set()  # the ops autograd_core itself defines (see _seal_built_ins)
 
 
 def define_op(
@@ -75,6 +76,7 @@ def define_op(
     symbol: str | None = None,
     formula: tuple[str, ...] | list[str] | str | None = None,
     has_arg: bool = False,
+    replace: bool = False,
 ) -> Callable[..., Any]:
     """Define a scalar op with 1 or 2 inputs; return the function applying it to Values.
 
@@ -87,6 +89,8 @@ def define_op(
     - ``formula``: the local derivative in words, one template per input, with ``{x}``, ``{y}``,
       ``{out}`` (default ``softplus'({x})``).
     - ``has_arg``: the op takes a constant parameter after its inputs (the exponent of ``x**3``).
+    - ``replace``: define again an op of yours (a notebook cell run twice); without it a name
+      already taken is refused, and a built-in op is never replaced.
 
     The op enters :data:`OPS`, so diagrams, the stepper, gradcheck's per-op check and the
     hypothesis strategies of :mod:`autograd_core.testing` all know it.
@@ -102,10 +106,12 @@ def define_op(
     """
     if not isinstance(name, str) or not name.isidentifier() or name in _RESERVED:
         raise ValueError(f"define_op: the name must be a Python identifier such as 'softplus', got {name!r}")
-    if name in OPS:
+    if name in _BUILT_IN:
+        raise ValueError(f"define_op: {name!r} is a built-in op and cannot be redefined; choose another name")
+    if name in OPS and not replace:
         raise ValueError(
             f"define_op: an op named {name!r} is already defined (every op lives in autograd_core.OPS); "
-            "choose another name"
+            "choose another name, or pass replace=True to define your op again"
         )
     for role, function in (("forward", forward), ("derivative", derivative)):
         if not callable(function):
@@ -161,6 +167,11 @@ def apply_op(name: str, *inputs: Any) -> Any:
         raise TypeError(f"{name}: takes {what}, got {len(inputs)} argument{'s' if len(inputs) != 1 else ''}")
     arg = inputs[-1] if op.has_arg else None
     return value.apply_scalar_op(op, inputs[:count], arg)
+
+
+def _seal_built_ins() -> None:
+    """Mark every op defined so far as built-in: none can be replaced afterwards."""
+    _BUILT_IN.update(OPS)
 
 
 def arity(name: str) -> int:

@@ -27,7 +27,7 @@ from operator import attrgetter
 from typing import Any
 
 from .graph import MODE, SHARED, Node, check_name
-from .ops import OPS, ScalarOp, define_op
+from .ops import OPS, ScalarOp, _seal_built_ins, define_op
 
 Number = int | float
 
@@ -152,6 +152,7 @@ minimum = define_op(
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW, _POWV = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow", "powv"))
 _EXP_OP, _LOG_OP, _TANH, _SIGMOID, _RELU = (OPS[k] for k in ("exp", "log", "tanh", "sigmoid", "relu"))
 _MAXIMUM, _MINIMUM = OPS["maximum"], OPS["minimum"]
+_seal_built_ins()
 
 
 def _check_number(data: Any, where: str) -> float:

@@ -212,3 +212,29 @@ def test_max_with_a_number_and_as_a_drawn_op():
 @given(expressions(ops=("maximum", "minimum", "mul")))
 def test_expressions_with_max_and_min(expression):
     assert_grad_close(expression, *expression.values())
+
+
+def test_replace_redefines_your_own_op_but_never_a_built_in():
+    first = define_op("again_t", lambda x: 2 * x, lambda x, out: (2.0,))
+    assert first(Value(1.0)).data == 2.0
+    with pytest.raises(ValueError, match="already defined.*replace=True"):
+        define_op("again_t", lambda x: 3 * x, lambda x, out: (3.0,))
+    second = define_op("again_t", lambda x: 3 * x, lambda x, out: (3.0,), replace=True)
+    assert second(Value(1.0)).data == 3.0
+    with pytest.raises(ValueError, match="'tanh' is a built-in op"):
+        define_op("tanh", math.tanh, lambda x, out: (1 - out * out,), replace=True)
+
+
+def test_the_custom_op_example_gives_the_hand_derived_gradients():
+    import runpy
+    from pathlib import Path
+
+    example = runpy.run_path(str(Path(__file__).resolve().parents[2] / "examples" / "custom_op.py"))
+    y = example["build"]()
+    y.backward()
+    h, floor = y.parents
+    x, w = h.parents[0].parents
+    # y = max(softplus(x w), floor) with softplus(-1.05) = 0.300 > 0.2: dy/dx = w σ(x w), dy/dw = x σ(x w).
+    slope = plain_sigmoid(0.7 * -1.5)
+    assert y.data == pytest.approx(math.log1p(math.exp(-1.05)), rel=1e-12)
+    assert (x.grad, w.grad, floor.grad) == (pytest.approx(-1.5 * slope), pytest.approx(0.7 * slope), 0.0)
