@@ -35,14 +35,11 @@ def diagrams() -> dict[str, tuple]:
     steps = stepped.backprop()
     steps.step()
     steps.step()
-    custom = example("custom_op")["build"]()
-    custom.backward()
     return {
         "apple": (price, {"title": "Buying apples: 100 × 2 × 1.1 = 220"}),
         "apple-before-backward": (before, {"title": "Forward only: no gradients yet", "show_grad": False}),
         "apple-orange": (nodes["price"], {"title": "Apples and oranges: (100 × 2 + 150 × 3) × 1.1 = 715"}),
         "apple-step-2": (steps, {"title": "Backprop, step 2 of 2: the chain rule at apple × apple_num"}),
-        "custom-op": (custom, {"title": "An op of your own: y = max(softplus(x · w), floor)"}),
     }
 
 
