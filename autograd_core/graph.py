@@ -7,7 +7,8 @@ one contribution per parent (``_vjp``): upstream x local derivative for scalars,
 vector-Jacobian product for arrays.
 
 Everything here walks graphs iteratively, never recursively, so a chain of a million nodes
-works.
+works.  The recording switches (``no_grad``, ``name_scope``, ...) are per thread; the walks
+pause Python's cyclic GC; ``backward`` is all or nothing.
 
 Example:
     >>> from autograd_core import Value

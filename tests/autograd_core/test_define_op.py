@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -238,3 +239,15 @@ def test_the_custom_op_example_gives_the_hand_derived_gradients():
     slope = plain_sigmoid(0.7 * -1.5)
     assert y.data == pytest.approx(math.log1p(math.exp(-1.05)), rel=1e-12)
     assert (x.grad, w.grad, floor.grad) == (pytest.approx(-1.5 * slope), pytest.approx(0.7 * slope), 0.0)
+
+
+def test_an_expression_with_a_custom_op_has_no_numpy_form():
+    from autograd_core.testing import Expression
+
+    e = Expression((0.5,), (("softplus_t", (0,), None),), (1,))
+    assert e(*e.values()).data == pytest.approx(math.log1p(math.exp(0.5)), rel=1e-12)
+    assert e.source == "t0 = softplus_t(x0); out = t0"
+    with pytest.raises(ValueError, match="'softplus_t' .*no NumPy form"):
+        e.with_numpy(np)(0.5)
+    with pytest.raises(ValueError, match="unknown ops \\['nope'\\]"):
+        expressions(ops=("nope",))
