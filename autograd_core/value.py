@@ -593,15 +593,19 @@ def _put_back(nodes: Sequence[Value], failed_at: Value | None, earlier: list) ->
     """Undo a chain rule that stopped at ``failed_at``: every node up to it gets back its earlier
     gradient (empty unless recorded in ``earlier``: node, grad, node, grad, ...).
 
-    A node's earlier gradient is recorded before anything can be written to it, with no point in
-    between where Python delivers a KeyboardInterrupt (no call, no backward jump), so a node
-    missing from ``earlier`` had an empty gradient.
+    A node's earlier gradient is recorded before anything is written to it.  Python delivers a
+    KeyboardInterrupt only at a call or a backward jump: between reading a node's grad and
+    recording it there is neither, so a node missing from ``earlier`` had an empty gradient.  The
+    one call in between is the first of the two appends: if it was interrupted there, the node
+    was recorded without its grad, and nothing was written to it yet.
     """
     if failed_at is None:
         return
+    untouched = earlier.pop() if len(earlier) % 2 else None
     old = dict(zip(earlier[::2], earlier[1::2]))
     for node in nodes:
-        node.grad = old.get(node, _EMPTY)
+        if node is not untouched:
+            node.grad = old.get(node, _EMPTY)
         if node is failed_at:
             return
 _MICROGRAD_SPELLING = {"add": "+", "mul": "*", "relu": "ReLU", "const": ""}

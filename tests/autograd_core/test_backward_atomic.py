@@ -131,3 +131,14 @@ def test_a_tensor_vjp_raising_leaves_grads_alone():
         out.backward()
     np.testing.assert_array_equal(t.grad, [10.0, 20.0])
     assert u.grad is None and boom.grad is None and out.grad is None
+
+
+def test_put_back_when_interrupted_between_recording_a_node_and_its_grad():
+    # The one place in the walk where Ctrl-C can land between recording a node and its grad:
+    # after the node was appended, before its grad was; nothing was written to it yet.
+    from autograd_core.value import _put_back
+
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    a.grad, b.grad, c.grad = 11.0, 7.0, 5.0  # a: written during the walk (was 1.5); b: untouched
+    _put_back([a, b, c], b, [a, 1.5, b])
+    assert (a.grad, b.grad, c.grad) == (1.5, 7.0, 5.0)
