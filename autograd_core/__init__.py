@@ -20,6 +20,7 @@ from .graph import (
     topological_order,
     zero_grad,
 )
+from .ops import define_op
 from .steps import Backprop
 from .tensor import Tensor
 from .tensor_shape import concatenate, stack
@@ -39,6 +40,7 @@ __all__ = [
     "backward",
     "check_model",
     "concatenate",
+    "define_op",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",

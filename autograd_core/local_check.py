@@ -62,7 +62,10 @@ def at_kink(node: Node, distance: float) -> bool:
     if node.op not in KINK_OPS or not node.parents:
         return False
     if isinstance(node, Value):
-        return abs(node.parents[0].data) < distance
+        parents = node.parents
+        if len(parents) == 2:  # maximum / minimum of two inputs: the kink is where they tie
+            return abs(parents[0].data - parents[1].data) < distance
+        return abs(parents[0].data) < distance
     return _near_kink(node, distance) is not None
 
 
@@ -80,9 +83,14 @@ def _check_value_node(
     parents = node.parents
     xs = [p.data for p in parents]
     if at_kink(node, distance):
+        if len(parents) == 2:
+            where = f"its inputs {parents[0].label!r} = {xs[0]:.3g} and {parents[1].label!r} = {xs[1]:.3g} are "
+            where += f"within {distance:.1g} of each other (a tie, its kink)"
+        else:
+            where = f"its input {parents[0].label!r} = {xs[0]:.3g} is within {distance:.1g} of the kink at 0"
         warnings.append(
-            f"{_where(node)}: its input {parents[0].label!r} = {xs[0]:.3g} is within {distance:.1g} of the kink "
-            "at 0; finite differences straddle it (they give about 0.5 there), so this point cannot be checked"
+            f"{_where(node)}: {where}; finite differences straddle it (they give about 0.5 there), "
+            "so this point cannot be checked"
         )
         return
     recorded = node.local

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import MODE, Node
+from .graph import MODE, Node, check_name
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 _alloc = object.__new__
@@ -106,7 +106,7 @@ class Tensor(Node):
         self.data = _as_float_array(data, dtype, "Tensor")
         self.grad = None
         self.op = ""
-        self.name = name
+        self.name = name if name is None else check_name(name, "Tensor")
         self.arg = None
         self.requires_grad = bool(requires_grad)
         self.scope = MODE.scope

@@ -46,6 +46,8 @@ except ImportError as error:  # pragma: no cover - hypothesis is a dev dependenc
 
 from .expr import ARITHMETIC, apply_arithmetic
 from .gradcheck import GradcheckReport, gradcheck
+from .local_check import KINK_OPS
+from .ops import OPS, apply_op, arity
 from .value import Value
 
 __all__ = [
@@ -194,7 +196,7 @@ class Expression:
             text = {
                 "add": f"{a} + {b}", "sub": f"{a} - {b}", "mul": f"{a} * {b}", "div": f"{a} / {b}",
                 "neg": f"-{a}", "pow": f"{a} ** {constant!r}", "powv": f"{a} ** {b}", "addc": f"{constant!r} + {a}",
-            }.get(kind, f"{kind}({a})")
+            }.get(kind, f"{kind}({a}, {b})" if b else f"{kind}({a})")
             names.append(f"t{k}")
             lines.append(f"t{k} = {text}")
         lines.append("out = " + " + ".join(names[i] for i in self.output))
@@ -216,7 +218,15 @@ def _apply(kind: str, a: Any, b: Any, constant: Any, functions: dict[str, Callab
         return apply_arithmetic("neg", a)
     if kind in ARITHMETIC:
         return apply_arithmetic(kind, a, b)
-    return functions[kind](a)
+    if kind in functions:
+        return functions[kind](a)
+    # An op from the registry (defined with define_op): its own forward on numbers, the op on Values.
+    operands = (a,) if b is None else (a, b)
+    if functions is _FLOAT_FUNCTIONS:
+        return OPS[kind].forward(*operands)
+    if functions is _VALUE_FUNCTIONS:
+        return apply_op(kind, *operands)
+    raise ValueError(f"expression: the op {kind!r} (from define_op) has no NumPy form; check it with Values only")
 
 
 _VALUE_FUNCTIONS: dict[str, Callable] = {
@@ -234,6 +244,7 @@ _FLOAT_FUNCTIONS: dict[str, Callable] = {
     "relu": lambda a: max(a, 0.0),
 }
 _EXPONENTS = (2, 3, 0.5, -1, 1.5, -0.5)
+
 
 
 class _Builder:
@@ -291,7 +302,20 @@ class _Builder:
             return self.emit("relu", (i,))
         if op in ("tanh", "sigmoid"):
             return self.emit(op, (i,))
+        if op in OPS:
+            return self.registered(op, i, j)
         raise ValueError(f"expressions: unknown op {op!r}; choose from {', '.join(DEFAULT_OPS)}")
+
+    def registered(self, op: str, i: int, j: int) -> int:
+        """An op defined with ``define_op``: operands squashed into [-1, 1] (with tanh), and for an
+        op with a kink where two inputs tie (maximum, minimum) the second shifted off the tie."""
+        i = self.small(i)
+        if arity(op) == 1:
+            return self.emit(op, (i,))
+        j = self.small(j)
+        if op in KINK_OPS and abs(self.data[i] - self.data[j]) < KINK_MARGIN:
+            j = self.emit("addc", (j,), 2 * KINK_MARGIN if self.data[j] >= self.data[i] else -2 * KINK_MARGIN)
+        return self.emit(op, (i, j))
 
     def finish(self) -> Expression:
         n = len(self.data)
@@ -321,7 +345,8 @@ def expressions(
     min_value: float = -2.0,
     max_value: float = 2.0,
 ) -> st.SearchStrategy[Expression]:
-    """Random scalar graphs over ``ops`` (names from :data:`DEFAULT_OPS`), with fan-out and reuse.
+    """Random scalar graphs over ``ops`` (names from :data:`DEFAULT_OPS`, or ops you defined with
+    :func:`autograd_core.define_op`), with fan-out and reuse.
 
     ``n_inputs``: a number or a strategy (1 to 3 inputs by default), drawn in
     ``[min_value, max_value]``; ``max_steps``: the most ops applied.
@@ -331,6 +356,8 @@ def expressions(
     fractional powers take ``1 + a**2``, ``div`` is ``a / (1 + b**2)``, a ``Value`` exponent is
     ``tanh(b)``, large operands of ``mul``/``exp``/``pow`` are squashed with ``tanh`` and an input
     of ``relu`` within :data:`KINK_MARGIN` of 0 is shifted off it, so no example is thrown away.
+    An op of your own gets its operands in [-1, 1] (squashed with tanh when larger); ``maximum``
+    and ``minimum`` get operands at least :data:`KINK_MARGIN` apart.
 
     >>> from hypothesis import given
     >>> @given(expressions(ops=("mul", "tanh", "log")))
@@ -341,9 +368,15 @@ def expressions(
     ops = tuple(ops)
     if n_inputs is None:
         n_inputs = st.integers(1, 3)
-    unknown = [op for op in ops if op not in DEFAULT_OPS]
+    unknown = [op for op in ops if op not in DEFAULT_OPS and op not in OPS]
     if not ops or unknown:
-        raise ValueError(f"expressions: unknown ops {unknown or '(none given)'}; choose from {', '.join(DEFAULT_OPS)}")
+        raise ValueError(
+            f"expressions: unknown ops {unknown or '(none given)'}; choose from {', '.join(DEFAULT_OPS)} "
+            "or an op defined with autograd_core.define_op"
+        )
+    for op in ops:
+        if op not in DEFAULT_OPS and OPS[op].has_arg:
+            raise ValueError(f"expressions: the op {op!r} takes a constant; expressions draw ops without one")
     return _expressions(ops, n_inputs, max_steps, min_value, max_value)
 
 

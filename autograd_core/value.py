@@ -1,6 +1,7 @@
 """The scalar ``Value``: one number, the operation that produced it, and its gradient.
 
-Every operation is defined once, in :data:`OPS`: its forward computation on floats and its local
+Every operation is defined once, through :func:`autograd_core.ops.define_op` (the door your own
+ops come through too), into :data:`OPS`: its forward computation on floats and its local
 derivatives, written as plain arithmetic on the inputs and the output.  The same formula runs on
 floats during the forward pass (stored on the node as plain numbers) and on ``Value`` nodes when
 ``backward(create_graph=True)`` builds the derivative as a graph of its own.
@@ -21,40 +22,18 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from .graph import MODE, Node
+from .graph import MODE, SHARED, Node, check_name
+from .ops import OPS, ScalarOp, _seal_built_ins, define_op
 
 Number = int | float
 
 
 class DomainError(ValueError):
     """An operation was asked for a value outside its domain (log of 0, 1/0, ...)."""
-
-
-class ScalarOp(NamedTuple):
-    """One scalar operation: how to compute it and how it changes with each input.
-
-    ``forward(*inputs[, arg])`` returns a float; ``derivative(*inputs, out[, arg])`` returns one
-    local derivative d(out)/d(input) per input.  Written with plain arithmetic (and the helper
-    ``_log``), the derivative works on floats during the forward pass and on ``Value`` nodes for
-    ``backward(create_graph=True)``.  ``arg`` is a constant parameter of the node (the exponent
-    of ``x ** 3``), given only to ops with ``has_arg``.
-
-    ``formula`` says each local derivative in words a learner reads, one template per input:
-    ``{x}`` and ``{y}`` stand for the inputs (in order), ``{out}`` for the output and ``{n}`` for
-    ``arg``.  Views fill it in twice, with captions (``1 - tanh(a)²``) and with numbers
-    (``1 - 0.4621²``); no view keeps a formula of its own.
-    """
-
-    name: str
-    symbol: str
-    forward: Callable[..., float]
-    derivative: Callable[..., tuple]
-    has_arg: bool = False
-    formula: tuple[str, ...] = ()
 
 
 # -- helpers that work on floats and on Values ---------------------------------------------------
@@ -88,10 +67,10 @@ def _power_derivative(x: Any, n: float) -> Any:
     """n * x**(n-1); infinite where it blows up (the slope of sqrt at 0) instead of raising."""
     if n == 0:
         return 0.0
+    if _data(x) == 0 and n < 1:  # first order and create_graph alike
+        return math.copysign(math.inf, n)
     if isinstance(x, Value):
         return n * x ** (n - 1)
-    if x == 0 and n < 1:
-        return math.copysign(math.inf, n)
     return n * _power(x, n - 1)
 
 
@@ -116,6 +95,11 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _pick(difference: float) -> tuple[float, float]:
+    """Local derivatives of max(x, y) given x - y (of min given y - x): the larger input gets 1."""
+    return _ONE_ZERO if difference > 0 else _ZERO_ONE if difference < 0 else _HALF_HALF
+
+
 def _pow_value(x: float, e: float) -> float:
     if x <= 0:
         raise ValueError("a Value exponent needs a positive base")
@@ -123,51 +107,74 @@ def _pow_value(x: float, e: float) -> float:
 
 
 _ONE_ONE = (1.0, 1.0)
+_ONE_ZERO = (1.0, 0.0)
+_ZERO_ONE = (0.0, 1.0)
+_HALF_HALF = (0.5, 0.5)
 _ONE_MINUS_ONE = (1.0, -1.0)
 _ONE = (1.0,)
 _ZERO = (0.0,)
 _MINUS_ONE = (-1.0,)
 
-OPS: dict[str, ScalarOp] = {
-    op.name: op
-    for op in (
-        ScalarOp("add", "+", lambda x, y: x + y, lambda x, y, out: _ONE_ONE, formula=("1", "1")),
-        ScalarOp("sub", "−", lambda x, y: x - y, lambda x, y, out: _ONE_MINUS_ONE, formula=("1", "-1")),
-        ScalarOp("mul", "×", lambda x, y: x * y, lambda x, y, out: (y, x), formula=("{y}", "{x}")),
-        ScalarOp("div", "÷", _div, lambda x, y, out: (1.0 / y, -out / y), formula=("1/{y}", "-{x}/{y}²")),
-        ScalarOp("neg", "−", lambda x: -x, lambda x, out: _MINUS_ONE, formula=("-1",)),
-        # x ** n for a number n, kept in the node's ``arg``
-        ScalarOp(
-            "pow", "**", _power, lambda x, out, n: (_power_derivative(x, n),), has_arg=True,
-            formula=("{n} * {x}**({n} - 1)",),
-        ),
-        # x ** e for a Value e (positive base only)
-        ScalarOp(
-            "powv", "**", _pow_value, lambda x, e, out: (e * x ** (e - 1), out * _log(x)),
-            formula=("{y} * {x}**({y} - 1)", "{out} * log({x})"),
-        ),
-        ScalarOp("exp", "exp", _exp, lambda x, out: (out,), formula=("{out}",)),
-        ScalarOp("log", "log", _log_forward, lambda x, out: (1.0 / x,), formula=("1/{x}",)),
-        ScalarOp("tanh", "tanh", math.tanh, lambda x, out: (1.0 - out * out,), formula=("1 - {out}²",)),
-        ScalarOp("sigmoid", "σ", _sigmoid, lambda x, out: (out * (1.0 - out),), formula=("{out} * (1 - {out})",)),
-        # relu'(0) = 0, as in PyTorch.
-        ScalarOp(
-            "relu", "relu", lambda x: x if x > 0 else 0.0, lambda x, out: _ONE if _data(x) > 0 else _ZERO,
-            formula=("1 if {x} > 0 else 0",),
-        ),
-    )
-}
+define_op("add", lambda x, y: x + y, lambda x, y, out: _ONE_ONE, symbol="+", formula=("1", "1"))
+define_op("sub", lambda x, y: x - y, lambda x, y, out: _ONE_MINUS_ONE, symbol="−", formula=("1", "-1"))
+define_op("mul", lambda x, y: x * y, lambda x, y, out: (y, x), symbol="×", formula=("{y}", "{x}"))
+define_op("div", _div, lambda x, y, out: (1.0 / y, -out / y), symbol="÷", formula=("1/{y}", "-{x}/{y}²"))
+define_op("neg", lambda x: -x, lambda x, out: _MINUS_ONE, symbol="−", formula=("-1",))
+# x ** n for a number n, kept in the node's ``arg``
+define_op(
+    "pow", _power, lambda x, out, n: (_power_derivative(x, n),), symbol="**", formula=("{n} * {x}**({n} - 1)",),
+    has_arg=True,
+)
+# x ** e for a Value e (positive base only)
+define_op(
+    "powv", _pow_value, lambda x, e, out: (e * x ** (e - 1), out * _log(x)), symbol="**",
+    formula=("{y} * {x}**({y} - 1)", "{out} * log({x})"),
+)
+define_op("exp", _exp, lambda x, out: (out,), formula=("{out}",))
+define_op("log", _log_forward, lambda x, out: (1.0 / x,), formula=("1/{x}",))
+define_op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), formula=("1 - {out}²",))
+define_op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),), symbol="σ", formula=("{out} * (1 - {out})",))
+# relu'(0) = 0, as in PyTorch.
+define_op(
+    "relu", lambda x: x if x > 0 else 0.0, lambda x, out: _ONE if _data(x) > 0 else _ZERO,
+    formula=("1 if {x} > 0 else 0",),
+)
+# Two-argument max and min.  At a tie the gradient is split evenly (1/2 to each input), as
+# PyTorch's torch.maximum / torch.minimum do.
+maximum = define_op(
+    "maximum", lambda x, y: x if x >= y else y, lambda x, y, out: _pick(_data(x) - _data(y)), symbol="max",
+    formula=("1 if {x} > {y}, ½ if equal, else 0", "1 if {y} > {x}, ½ if equal, else 0"),
+)
+minimum = define_op(
+    "minimum", lambda x, y: x if x <= y else y, lambda x, y, out: _pick(_data(y) - _data(x)), symbol="min",
+    formula=("1 if {x} < {y}, ½ if equal, else 0", "1 if {y} < {x}, ½ if equal, else 0"),
+)
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW, _POWV = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow", "powv"))
 _EXP_OP, _LOG_OP, _TANH, _SIGMOID, _RELU = (OPS[k] for k in ("exp", "log", "tanh", "sigmoid", "relu"))
+_MAXIMUM, _MINIMUM = OPS["maximum"], OPS["minimum"]
+_seal_built_ins()
 
 
 def _check_number(data: Any, where: str) -> float:
-    """Turn an int, float, bool or NumPy scalar into a float; refuse anything else by type."""
-    if isinstance(data, numbers.Real) and not isinstance(data, Node):
-        return float(data)
-    shape = getattr(data, "shape", None)
-    if shape == () and getattr(getattr(data, "dtype", None), "kind", "") in "biuf":
-        return float(data)
+    """Turn an int, float, bool or NumPy scalar into a float; refuse anything else by type
+    (a graph node too: its gradient would be lost), and an int too large for a float."""
+    if isinstance(data, Node):
+        raise TypeError(
+            f"{where}: expected a real number, got a {type(data).__name__} ({data._describe()}); "
+            "its gradient would be lost: use .item() for its number, or make both Tensors (Tensor(value.data))"
+        )
+    try:
+        if isinstance(data, numbers.Real):
+            return float(data)
+        shape = getattr(data, "shape", None)
+        if shape == () and getattr(getattr(data, "dtype", None), "kind", "") in "biuf":
+            return float(data)
+    except OverflowError:
+        digits = str(data)
+        raise ValueError(
+            f"{where}: the number {digits[:12]}... ({len(digits)} digits) is too large for a float "
+            "(at most about 1.8e308)"
+        ) from None
     raise TypeError(
         f"{where}: expected a real number (int, float or NumPy scalar), got {type(data).__name__}: {data!r:.60}"
     )
@@ -176,7 +183,9 @@ def _check_number(data: Any, where: str) -> float:
 def _domain_error(op: str, inputs: tuple[Value, ...], error: Exception, arg: Any = None) -> DomainError:
     shown = ", ".join(f"{v.label}={v.data!r}" if v.name else repr(v.data) for v in inputs)
     if arg is not None:
-        shown += f", exponent {arg!r}"
+        shown += f", exponent {arg!r}" if op == "pow" else f", constant {arg!r}"
+    if isinstance(error, OverflowError):
+        error = "the result or its derivative is too large for a float (overflow)"
     return DomainError(f"{op}: {error} (inputs: {shown})")
 
 
@@ -188,9 +197,9 @@ def _binary(op: ScalarOp, a: Value, b: Any) -> Value:
     y = b.data
     try:
         out = op.forward(x, y)
+        d0, d1 = op.derivative(x, y, out)
     except (ArithmeticError, ValueError) as error:
         raise _domain_error(op.name, (a, b), error) from None
-    d0, d1 = op.derivative(x, y, out)
     return _new(out, op.name, a.requires_grad or b.requires_grad, a, d0, b, d1)
 
 
@@ -209,6 +218,48 @@ def _unary(op: ScalarOp, a: Value, arg: Any = None) -> Value:
     return _new(out, op.name, a.requires_grad, a, d0, arg=arg)
 
 
+def apply_scalar_op(op: ScalarOp, inputs: tuple, arg: Any = None) -> Value:
+    """Apply any op of :data:`OPS` (built-in or defined with ``define_op``) to Values or numbers,
+    checking what the user's functions return (the built-in methods skip these checks)."""
+    nodes = tuple(_as_input(x, op.name, i) for i, x in enumerate(inputs))
+    xs = [node.data for node in nodes]
+    extra = (arg,) if op.has_arg else ()
+    try:
+        out = op.forward(*xs, *extra)
+        local = op.derivative(*xs, out, *extra)
+    except (ArithmeticError, ValueError) as error:
+        raise _domain_error(op.name, nodes, error, arg) from None
+    out = _check_number(out, f"{op.name}: forward returned")
+    local = _as_tuple(local, len(nodes), op.name)
+    local = tuple(_check_number(d, f"{op.name}: derivative {i}") for i, d in enumerate(local))
+    second = nodes[1] if len(nodes) > 1 else None
+    requires_grad = any(node.requires_grad for node in nodes)
+    return _new(out, op.name, requires_grad, nodes[0], local[0], second, local[1] if second else None, arg)
+
+
+def _as_input(x: Any, op: str, index: int) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, Node):
+        raise TypeError(
+            f"{op}: input {index} is a {type(x).__name__} ({x._describe()}); this op takes Values and numbers: "
+            "use .item() for its number (its gradient is then lost), or a Tensor op"
+        )
+    return _constant(_check_number(x, f"{op}: input {index}"))
+
+
+def _as_tuple(local: Any, count: int, op: str) -> tuple:
+    """A derivative's result as one entry per input (a lone value is fine for one input)."""
+    if not isinstance(local, (tuple, list)):
+        local = (local,)
+    if len(local) != count:
+        raise TypeError(
+            f"{op}: the derivative returned {len(local)} value{'s' if len(local) != 1 else ''} for "
+            f"{count} input{'s' if count != 1 else ''}; return one d(out)/d(input) per input, as a tuple"
+        )
+    return tuple(local)
+
+
 def _new(
     data: float, op: str, requires_grad: bool, in0: Value, d0: Any, in1: Value | None = None, d1: Any = None,
     arg: Any = None,
@@ -225,8 +276,12 @@ def _new(
     node.op = op
     node.name = None
     node.arg = arg
-    node.scope = MODE.scope
-    if requires_grad and MODE.grad_enabled:
+    if SHARED.changed:  # some thread is in no_grad, name_scope, ...: read this thread's switches
+        node.scope = MODE.scope
+        requires_grad = requires_grad and MODE.grad_enabled
+    else:
+        node.scope = None
+    if requires_grad:
         node.requires_grad = True
         node._in0 = in0
         node._in1 = in1
@@ -256,14 +311,22 @@ class Value(Node):
     __slots__ = ("_in0", "_in1", "_d0", "_d1")
 
     _empty_grad = 0.0
+    _chain_rule_puts_back = True
     # For the graph walk: (input 0, input 1), None where absent (see Node).
     _inputs_of = attrgetter("_in0", "_in1")
 
-    def __init__(self, data: Number, name: str | None = None, *, requires_grad: bool = True) -> None:
+    def __init__(self, data: Number, name: str | None = None, *_micrograd: Any, requires_grad: bool = True) -> None:
         if isinstance(data, Value):
             raise TypeError(f"Value: expected a real number, got a Value ({data!r}); use it directly or Value(v.data)")
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"Value: name must be a string, got {type(name).__name__}: {name!r}")
+        if _micrograd or isinstance(name, (tuple, list, set)):
+            raise TypeError(
+                "Value(data, children, op) is micrograd's way to add an op; here an op is defined once with "
+                "autograd_core.define_op(name, forward, derivative), which returns the function to call"
+            )
+        if name is not None:
+            if not isinstance(name, str):
+                raise TypeError(f"Value: name must be a string, got {type(name).__name__}: {name!r}")
+            check_name(name, "Value")
         self.data = _check_number(data, "Value")
         self.grad = _EMPTY
         self.op = ""
@@ -295,46 +358,66 @@ class Value(Node):
         return self.local
 
     @staticmethod
-    def _chain_rule(nodes: Iterable[Value], pending: dict, create_graph: bool) -> None:
+    def _chain_rule(nodes: Sequence[Value], pending: dict, create_graph: bool) -> None:
         """For each node in turn: add the gradient gathered for it (``pending``) into its
         ``grad``, and send upstream x local derivative to each input that needs a gradient.
 
         ``nodes`` must come in reverse topological order (a node after everything that uses it).
-        The single loop shared by ``backward()`` and the stepper.
+        The single loop shared by ``backward()`` and the stepper.  All or nothing: if anything
+        raises on the way (a derivative, Ctrl-C), every ``grad`` written is put back as it was.
         """
         pop = pending.pop
         get = pending.get
         empty = _EMPTY
-        for node in nodes:
-            upstream = pop(node, None)
-            if upstream is None:
-                continue
-            current = node.grad
-            node.grad = upstream if current is empty else current + upstream
-            a = node._in0
-            if a is None:
-                continue
-            b = node._in1
-            if create_graph:
-                local = node._local_as_values()
-                d0 = local[0]
-                d1 = local[1] if b is not None else None
-            else:
-                d0 = node._d0
-                d1 = node._d1
-            if a.requires_grad:
-                previous = get(a)
-                pending[a] = upstream * d0 if previous is None else previous + upstream * d0
-            if b is not None and b.requires_grad:
-                previous = get(b)
-                pending[b] = upstream * d1 if previous is None else previous + upstream * d1
+        earlier: list = []  # node, grad, node, grad, ...: the grads that were not empty, to put back on an error
+        keep = earlier.append
+        node = None
+        try:
+            for node in nodes:
+                current = node.grad
+                if current is not empty:
+                    keep(node)
+                    keep(current)
+                upstream = pop(node, None)
+                if upstream is None:
+                    continue
+                node.grad = upstream if current is empty else current + upstream
+                a = node._in0
+                if a is None:
+                    continue
+                b = node._in1
+                if create_graph:
+                    local = node._local_as_values()
+                    d0 = local[0]
+                    d1 = local[1] if b is not None else None
+                else:
+                    d0 = node._d0
+                    d1 = node._d1
+                if a.requires_grad:
+                    previous = get(a)
+                    pending[a] = upstream * d0 if previous is None else previous + upstream * d0
+                if b is not None and b.requires_grad:
+                    previous = get(b)
+                    pending[b] = upstream * d1 if previous is None else previous + upstream * d1
+        except BaseException:
+            _put_back(nodes, node, earlier)
+            raise
 
     def _local_as_values(self) -> tuple:
         """The local derivatives recomputed as graph nodes (for higher-order gradients)."""
         op = OPS[self.op]
-        if op.has_arg:
-            return op.derivative(*self.parents, self, self.arg)
-        return op.derivative(*self.parents, self)
+        parents = self.parents
+        try:
+            if op.has_arg:
+                local = op.derivative(*parents, self, self.arg)
+            else:
+                local = op.derivative(*parents, self)
+        except TypeError as error:
+            raise TypeError(
+                f"{self.op}: its derivative could not run on Values, as backward(create_graph=True) needs ({error}); "
+                "write it with arithmetic and autograd_core.ops.exp/log/tanh/sigmoid instead of math functions"
+            ) from None
+        return local if type(local) is tuple and len(local) == len(parents) else _as_tuple(local, len(parents), self.op)
 
     def _seed(self, grad: Any, create_graph: bool) -> Any:
         if isinstance(grad, Value):
@@ -394,6 +477,18 @@ class Value(Node):
         if self.op == "pow":
             return f"**{self.arg:g}"
         return _MICROGRAD_SPELLING.get(self.op, self.op)
+
+    @property
+    def _backward(self) -> None:
+        """micrograd's per-node closure does not exist here (see the setter)."""
+        raise AttributeError("Value has no _backward: an op's derivative is defined once, with autograd_core.define_op")
+
+    @_backward.setter
+    def _backward(self, function: Any) -> None:
+        raise TypeError(
+            "setting node._backward is micrograd's way to add an op; here an op is defined once with "
+            "autograd_core.define_op(name, forward, derivative), which returns the function to call"
+        )
 
     # -- arithmetic --------------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
@@ -476,8 +571,43 @@ class Value(Node):
         """max(0, x).  Local derivative: 1 where x > 0, else 0."""
         return _unary(_RELU, self)
 
+    def max(self, other: Any) -> Value:
+        """The larger of self and ``other``.  Local derivatives: 1 for the larger input, 0 for
+        the other; at a tie 1/2 each (as PyTorch's ``torch.maximum``).
+
+        >>> a, b = Value(2.0), Value(5.0)
+        >>> m = a.max(b); m.backward(); (m.data, a.grad, b.grad)
+        (5.0, 0.0, 1.0)
+        """
+        return _binary(_MAXIMUM, self, other)
+
+    def min(self, other: Any) -> Value:
+        """The smaller of self and ``other`` (at a tie, 1/2 of the gradient to each)."""
+        return _binary(_MINIMUM, self, other)
+
 
 _EMPTY = Value._empty_grad
+
+
+def _put_back(nodes: Sequence[Value], failed_at: Value | None, earlier: list) -> None:
+    """Undo a chain rule that stopped at ``failed_at``: every node up to it gets back its earlier
+    gradient (empty unless recorded in ``earlier``: node, grad, node, grad, ...).
+
+    A node's earlier gradient is recorded before anything is written to it.  Python delivers a
+    KeyboardInterrupt only at a call or a backward jump: between reading a node's grad and
+    recording it there is neither, so a node missing from ``earlier`` had an empty gradient.  The
+    one call in between is the first of the two appends: if it was interrupted there, the node
+    was recorded without its grad, and nothing was written to it yet.
+    """
+    if failed_at is None:
+        return
+    untouched = earlier.pop() if len(earlier) % 2 else None
+    old = dict(zip(earlier[::2], earlier[1::2]))
+    for node in nodes:
+        if node is not untouched:
+            node.grad = old.get(node, _EMPTY)
+        if node is failed_at:
+            return
 _MICROGRAD_SPELLING = {"add": "+", "mul": "*", "relu": "ReLU", "const": ""}
 _alloc = object.__new__
 
@@ -486,17 +616,29 @@ def _lift(other: Any, op: str, node: Value, reflected: bool = False) -> Value:
     """Wrap a plain number as a constant node: drawn as a small labelled node, no gradient.
 
     ``reflected``: the number stands on the left of the operator (``2 * x``), which the error
-    message for a non-number keeps.
+    message for a non-number keeps.  Another kind of node (a Tensor) is refused: taking its
+    number would silently drop its gradient.
     """
     if isinstance(other, Value):
         return other
+    types = f"{type(other).__name__} and Value" if reflected else f"Value and {type(other).__name__}"
+    if isinstance(other, Node):
+        raise TypeError(
+            f"{op}: cannot combine a Value with a {type(other).__name__} (node {node._describe()}, other operand "
+            f"{other._describe()}): the {type(other).__name__}'s gradient would be lost; use .item() for its "
+            "number, or make both Tensors: Tensor(value.data)"
+        )
     try:
         number = _check_number(other, op)
     except TypeError:
-        types = f"{type(other).__name__} and Value" if reflected else f"Value and {type(other).__name__}"
         raise TypeError(
             f"{op}: unsupported operand types {types} (node {node._describe()}, other operand {other!r:.60})"
         ) from None
+    return _constant(number)
+
+
+def _constant(number: float) -> Value:
+    """A constant node (op ``"const"``): a leaf that needs no gradient."""
     constant = _alloc(Value)
     constant.data = number
     constant.grad = _EMPTY
@@ -504,6 +646,6 @@ def _lift(other: Any, op: str, node: Value, reflected: bool = False) -> Value:
     constant.name = None
     constant.arg = None
     constant.requires_grad = False
-    constant.scope = MODE.scope
+    constant.scope = MODE.scope if SHARED.changed else None
     constant._in0 = constant._in1 = constant._d0 = constant._d1 = None
     return constant
