@@ -133,59 +133,31 @@ def _best_difference(
 
 
 # -- Tensor nodes ---------------------------------------------------------------------------------
-def _replay_table() -> dict[str, Any]:
-    """How to run each Tensor op again on fresh inputs: op name -> f(node, *inputs) -> Tensor."""
-    from .tensor_shape import concatenate, stack, transpose
-    from .tensor_softmax import softmax_cross_entropy
+class _ReplayTable:
+    """How to run each Tensor op again on fresh inputs: op name -> f(node, *inputs) -> Tensor.
 
-    def reduce(method: str) -> Any:
-        return lambda node, a: getattr(a, method)(axis=node.arg, keepdims=node._saved[1])
+    Read from the ops' own definitions (``TENSOR_OPS``, custom ops included), looked up on use
+    (the Tensor modules import this one's package, and ops may be defined later).
+    """
 
-    def unary(method: str) -> Any:
-        return lambda node, a: getattr(a, method)()
+    @staticmethod
+    def _replay(key: object) -> Any:
+        from .tensor_define import TENSOR_OPS
 
-    table: dict[str, Any] = {
-        "add": lambda node, a, b: a + b,
-        "sub": lambda node, a, b: a - b,
-        "mul": lambda node, a, b: a * b,
-        "div": lambda node, a, b: a / b,
-        "neg": lambda node, a: -a,
-        "pow": lambda node, a, b=None: a**node.arg if b is None else a**b,
-        "matmul": lambda node, a, b: a @ b,
-        "sum": reduce("sum"),
-        "mean": reduce("mean"),
-        "max": reduce("max"),
-        "reshape": lambda node, a: a.reshape(node.arg),
-        "transpose": lambda node, a: transpose(a, node._saved),
-        "getitem": lambda node, a: a[node._saved[0]],
-        "concatenate": lambda node, *parts: concatenate(list(parts), axis=node._saved[0]),
-        "stack": lambda node, *parts: stack(list(parts), axis=node._saved),
-        "softmax": lambda node, a: a.softmax(node.arg),
-        "log_softmax": lambda node, a: a.log_softmax(node.arg),
-        "softmax_cross_entropy": lambda node, a, b: softmax_cross_entropy(a, b),
-    }
-    for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs"):
-        table[name] = unary(name)
-    return table
-
-
-class _LazyTable(dict):
-    """The replay table, built on first use (the Tensor modules import this one's package)."""
-
-    def _fill(self) -> None:
-        if not self:
-            self.update(_replay_table())
+        entry = TENSOR_OPS.get(key) if isinstance(key, str) else None
+        return None if entry is None else entry.replay
 
     def __contains__(self, key: object) -> bool:
-        self._fill()
-        return super().__contains__(key)
+        return self._replay(key) is not None
 
     def __getitem__(self, key: str) -> Any:
-        self._fill()
-        return super().__getitem__(key)
+        replay = self._replay(key)
+        if replay is None:
+            raise KeyError(key)
+        return replay
 
 
-_REPLAY = _LazyTable()
+_REPLAY = _ReplayTable()
 
 
 def _near_kink(node: Node, distance: float) -> str | None:
