@@ -22,12 +22,15 @@ from .graph import (
 )
 from .steps import Backprop
 from .tensor import Tensor
+from .tensor_define import TENSOR_OPS, TensorOp, define_tensor_op
+from .tensor_ops import maximum, minimum, where
 from .tensor_shape import concatenate, stack
 from .tensor_softmax import softmax_cross_entropy
 from .value import OPS, DomainError, Value
 
 __all__ = [
     "OPS",
+    "TENSOR_OPS",
     "Backprop",
     "DomainError",
     "GradcheckError",
@@ -35,19 +38,24 @@ __all__ = [
     "GradcheckWarning",
     "Node",
     "Tensor",
+    "TensorOp",
     "Value",
     "backward",
     "check_model",
     "concatenate",
+    "define_tensor_op",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
+    "maximum",
+    "minimum",
     "name_scope",
     "no_grad",
     "numerical_gradient",
     "softmax_cross_entropy",
     "stack",
     "topological_order",
+    "where",
     "zero_grad",
 ]

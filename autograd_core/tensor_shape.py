@@ -63,7 +63,9 @@ def transpose(a: Tensor, axes: Any = None) -> Tensor:
         try:
             axes = tuple(int(i) % ndim if -ndim <= int(i) < ndim else int(i) for i in axes)
         except (TypeError, ValueError, ZeroDivisionError):
-            raise ValueError(f"transpose: axes {axes!r} must be ints (node {a._describe()} of shape {a.shape})") from None
+            raise ValueError(
+                f"transpose: axes {axes!r} must be ints (node {a._describe()} of shape {a.shape})"
+            ) from None
     try:
         out = a.data.transpose(axes)
     except (ValueError, TypeError) as error:
