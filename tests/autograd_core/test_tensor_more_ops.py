@@ -94,7 +94,9 @@ def test_comparisons_give_masks_and_equality_stays_identity():
 
 
 # -- reductions ----------------------------------------------------------------------------------------
-@given(tensors((2, 3, 4), min_gap=1e-2), st.sampled_from([None, 0, 1, -1, (0, 2)]), st.booleans())
+# min_gap 0.1: no ties for min, and no standard deviation near 0, where sqrt's slope (1 / 2 std) is so
+# steep that central differences with eps 1e-6 lose the 1e-5 relative agreement.
+@given(tensors((2, 3, 4), min_gap=0.1), st.sampled_from([None, 0, 1, -1, (0, 2)]), st.booleans())
 def test_min_var_std(x, axis, keepdims):
     assert_grad_close(lambda x: x.min(axis=axis, keepdims=keepdims), x)  # min_gap: no ties
     assert_grad_close(lambda x: x.var(axis=axis, keepdims=keepdims), x)
