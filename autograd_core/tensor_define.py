@@ -115,6 +115,10 @@ def _custom_vjp(node: Tensor, g: Any) -> tuple:
             grad = np.asarray(grad)
             if grad.dtype != parent.data.dtype:
                 grad = grad.astype(parent.data.dtype)
+        if grad.shape != parent.data.shape and _broadcasts_to(parent.data.shape, grad.shape):
+            from .tensor_ops import unbroadcast  # tensor_ops registers through this module
+
+            grad = grad.sum_to(parent.data.shape) if type(grad) is Tensor else unbroadcast(grad, parent.data.shape)
         if grad.shape != parent.data.shape:
             raise ValueError(
                 f"{spec.name}: its vjp gave a gradient of shape {grad.shape} for input {i} {parent.label!r} "
@@ -122,6 +126,13 @@ def _custom_vjp(node: Tensor, g: Any) -> tuple:
             )
         result.append(grad)
     return tuple(result)
+
+
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 def _custom_replay(node: Tensor, *inputs: Tensor) -> Tensor:
@@ -162,7 +173,8 @@ def define_tensor_op(
 
     ``forward(*arrays, **params)`` computes the output from the inputs' ndarrays.
     ``vjp(g, inputs, output, **params)`` returns one gradient per input, each of its input's
-    shape (or ``None``): ``g`` is the gradient of the output, ``inputs`` and ``output`` are
+    shape or of the output's broadcast shape (summed back over the broadcast axes for you), or
+    ``None``: ``g`` is the gradient of the output, ``inputs`` and ``output`` are
     ndarrays in a first-order backward pass.  Write it with operations that work on ndarrays
     and Tensors alike (``*``, ``+``, ``np.exp``, ``.sum(axis=...)``) and
     ``backward(create_graph=True)`` differentiates it again: it is then given Tensors.
