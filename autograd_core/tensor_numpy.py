@@ -93,10 +93,12 @@ def _on_values(func: Callable, args: tuple, kwargs: dict) -> Any:
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     """What ``ufunc(*inputs, **kwargs)`` (or ``ufunc.method(...)``) does when a Tensor is involved."""
+    op = _ufuncs.get(ufunc) if method == "__call__" else None
+    if op is not None and not kwargs:
+        return op(*inputs)  # the common case first: ``array @ tensor``, ``np.exp(t)``
     name = f"np.{ufunc.__name__}"
     if method == "__call__" and ufunc in _VALUE_UFUNCS:
         return _on_values(ufunc, inputs, kwargs)
-    op = _ufuncs.get(ufunc) if method == "__call__" else None
     extra = {k: v for k, v in kwargs.items() if v is not None and not (k == "out" and all(o is None for o in v))}
     if op is not None and not extra:
         return op(*inputs)

@@ -48,8 +48,8 @@ def normalize_axes(axis: Any, ndim: int, op: str, node: Tensor) -> tuple[int, ..
 def _expand(g: Any, node: Tensor) -> Any:
     """The output gradient with the reduced axes put back as length-1 axes (a view)."""
     axes, keepdims = node._saved[:2]
-    if keepdims:
-        return g
+    if keepdims or g.ndim == 0:
+        return g  # a single number broadcasts as it is
     shape = list(node.parents[0].data.shape)
     for axis in axes:
         shape[axis] = 1

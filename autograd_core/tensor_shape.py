@@ -281,6 +281,19 @@ def _is_mask(index: Any) -> bool:
     return isinstance(index, np.ndarray) and index.dtype == bool
 
 
+def _picks_rows_once(index: Any) -> bool:
+    """True for ``x[rows, labels]`` with ``rows`` strictly increasing (``np.arange(batch)``): every
+    entry is picked at most once, so the VJP writes ``g`` back directly instead of ``np.add.at``."""
+    if type(index) is not tuple or len(index) != 2:
+        return False
+    rows, cols = index
+    if type(rows) is not np.ndarray or type(cols) is not np.ndarray or rows.ndim != 1 or rows.shape != cols.shape:
+        return False
+    if rows.dtype.kind not in "iu" or cols.dtype.kind not in "iu":
+        return False
+    return rows.size < 2 or bool((rows[1:] > rows[:-1]).all())
+
+
 @tensor_op("getitem", ("g scattered back",), lambda node, a: a[node._saved[0]])
 def _getitem_vjp(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
@@ -335,7 +348,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         raise IndexError(
             f"getitem: index {index!r:.80} does not fit node {a._describe()} of shape {a.shape}: {error}"
         ) from None
-    unique = _is_basic(index) or _is_mask(index)
+    unique = _is_basic(index) or _is_mask(index) or _picks_rows_once(index)
     return new_node(out, "getitem", (a,), _getitem_vjp, saved=(index, unique), arg=index)
 
 
