@@ -27,7 +27,7 @@ from .graph import Node, topological_order
 from .value import OPS, Value
 
 #: Ops with a kink (a point where the derivative jumps) and where the kink lies for each input.
-KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum")
+KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum", "leaky_relu", "clip")
 
 
 def check_local_derivatives(
@@ -163,19 +163,29 @@ _REPLAY = _ReplayTable()
 def _near_kink(node: Node, distance: float) -> str | None:
     """Why finite differences cannot be trusted at this node (an input at a kink), or None."""
     x = node.parents[0].data
-    if node.op in ("relu", "abs"):
-        close = np.abs(x) < distance
+    kinks = {"relu": (0.0,), "abs": (0.0,), "leaky_relu": (0.0,)}.get(node.op)
+    if node.op == "clip":
+        kinks = tuple(b for b in node.arg if b is not None)
+    if kinks is not None:
+        close = np.zeros(x.shape, dtype=bool)
+        for kink in kinks:
+            close |= np.abs(x - kink) < distance
         if close.any():
             count = int(close.sum())
-            return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of the kink at 0"
-    if node.op == "max" and x.size > 1:
+            return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of a kink"
+    if node.op in ("maximum", "minimum") and len(node.parents) == 2:
+        if (np.abs(x - node.parents[1].data) < distance).any():
+            return f"its two inputs within {distance:.1g} of each other (a tie: the gradient is split there)"
+    if node.op in ("max", "min") and x.size > 1:
         axes = node._saved[0]
         moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
         flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,)) if axes else x.reshape(1, -1)
         if flat.shape[-1] > 1:
-            top = np.sort(flat, axis=-1)[..., -2:]
-            if (np.abs(top[..., 1] - top[..., 0]) < distance).any():
-                return f"two entries within {distance:.1g} of the maximum (a tie: the gradient is split there)"
+            ordered = np.sort(flat, axis=-1)
+            pair = ordered[..., -2:] if node.op == "max" else ordered[..., :2]
+            if (np.abs(pair[..., 1] - pair[..., 0]) < distance).any():
+                which = "maximum" if node.op == "max" else "minimum"
+                return f"two entries within {distance:.1g} of the {which} (a tie: the gradient is split there)"
     return None
 
 

@@ -188,7 +188,7 @@ def define_tensor_op(
     >>> import numpy as np
     >>> from autograd_core import Tensor, define_tensor_op, gradcheck
     >>> cube = define_tensor_op("cube", lambda x: x**3, lambda g, inputs, out: (3 * g * inputs[0] ** 2,))
-    >>> gradcheck(cube, [np.array([1.0, -2.0])]).passed
+    >>> gradcheck(cube, np.array([1.0, -2.0])).passed
     True
     """
     if not isinstance(name, str) or not name.isidentifier():

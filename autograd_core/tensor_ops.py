@@ -211,9 +211,20 @@ def _pow_number_vjp(node: Tensor, g: Any) -> tuple:
         return (g,)
     if n == 0:
         return (g * 0,)
-    # Infinite slope at 0 for 0 < n < 1 (as for sqrt); detect_anomaly() names the node.
+    # Infinite slope at 0 for 0 < n < 1 (as for sqrt); detect_anomaly() names the node.  The
+    # forward step already checked the domain: under create_graph, 0 ** (n - 1) gives inf as in
+    # the first order, not a DomainError.
     with np.errstate(divide="ignore"):
+        if type(x) is Tensor:
+            return (g * (n * _power_unchecked(x, n - 1)),)
         return (g * (n * x ** (n - 1)),)
+
+
+def _power_unchecked(base: Tensor, n: float) -> Tensor:
+    """``base ** n`` for a number ``n``, without the domain checks (inside a VJP)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = base.data**n
+    return new_node(out, "pow", (base,), _pow_number_vjp, arg=n)
 
 
 def _pow_tensor_vjp(node: Tensor, g: Any) -> tuple:

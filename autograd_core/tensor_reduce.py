@@ -91,7 +91,12 @@ def tensor_mean(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     axes = normalize_axes(axis, a.data.ndim, "mean", a)
     if a.data.size == 0:
         raise ValueError(f"mean: node {a._describe()} is empty (shape {a.shape})")
-    out = a.data.mean(axis=axes, keepdims=keepdims)
+    x = a.data
+    count = 1
+    for i in axes:
+        count *= x.shape[i]
+    # What ndarray.mean computes (a sum, then a division by the count), without its Python wrapper.
+    out = np.add.reduce(x, axis=axes, keepdims=keepdims) / count
     return new_node(out, "mean", (a,), _mean_vjp, saved=(axes, keepdims), arg=axis)
 
 

@@ -66,8 +66,8 @@ def test_a_wrong_custom_vjp_is_named_by_gradcheck():
     wrong = define_tensor_op("wrong_softplus", lambda x: np.logaddexp(0.0, x),
                              lambda g, inputs, out: (1.1 * g * (1 - np.exp(-out)),))
     with pytest.raises(GradcheckError, match="wrong_softplus node input 0"):
-        gradcheck(lambda x: wrong(x * 2).tanh(), [np.array([0.3, -1.0])], raise_exception=True)
-    assert gradcheck(lambda x: softplus(x * 2).tanh(), [np.array([0.3, -1.0])]).passed
+        gradcheck(lambda x: wrong(x * 2).tanh(), np.array([0.3, -1.0]), raise_exception=True)
+    assert gradcheck(lambda x: softplus(x * 2).tanh(), np.array([0.3, -1.0])).passed
 
 
 def test_built_in_and_custom_ops_share_one_registry_read_by_the_diagram_words():

@@ -149,3 +149,12 @@ def test_float32_gradient_graphs_stay_float32():
     x.grad = None
     g.sum().backward()
     assert x.grad.dtype == np.float32
+
+
+def test_an_infinite_slope_gives_inf_under_create_graph_as_in_first_order():
+    # d/dx x**0.5 = 0.5 x**-0.5: inf at 0 in both orders (the forward step checked the domain).
+    first = Tensor(0.0, requires_grad=True)
+    (first**0.5).backward()
+    second = Tensor(0.0, requires_grad=True)
+    (second**0.5).backward(create_graph=True)
+    assert np.isinf(first.grad) and np.isinf(second.grad.data)
