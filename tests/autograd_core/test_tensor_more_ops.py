@@ -197,3 +197,30 @@ def test_bad_arguments_name_the_op_and_the_shapes(make, words):
         make(a)
     for word in words:
         assert re.search(word, str(info.value)), (word, str(info.value))
+
+
+@given(arrays((4, 3)), st.lists(st.integers(0, 2), min_size=4, max_size=4), st.booleans())
+def test_gathering_one_entry_per_row_scatters_the_gradient_back(x, labels, repeat_rows):
+    # x[rows, labels] with rows = arange (each entry once: written back directly) or with a row picked
+    # twice (accumulated); the oracle is np.add.at on plain arrays.
+    rows = np.array([0, 1, 1, 3]) if repeat_rows else np.arange(4)
+    labels = np.array(labels)
+    t = leaf(x)
+    u = np.arange(1.0, 5.0)
+    t[rows, labels].backward(u)
+    expected = np.zeros((4, 3))
+    np.add.at(expected, (rows, labels), u)
+    np.testing.assert_array_equal(t.grad, expected)
+
+
+def test_gradcheck_reports_the_new_kinks_as_inconclusive_not_wrong():
+    from autograd_core import GradcheckError, gradcheck
+
+    # At clip's and leaky_relu's kinks central differences average the two one-sided slopes
+    # ((1 + 0) / 2, (1 + 0.1) / 2), which backprop does not give: inconclusive, not blamed on the op.
+    for fn, x in [(lambda x: x.clip(-1.0, 1.0), np.array([1.0, 0.5])), (lambda x: x.leaky_relu(0.1), np.array([0.0]))]:
+        with pytest.raises(GradcheckError, match="INCONCLUSIVE at a kink"):
+            gradcheck(fn, x)
+    # At ties, min and maximum split the gradient evenly: exactly what central differences give.
+    assert gradcheck(lambda x: x.min(axis=0), np.array([[1.0, 2.0], [1.0, 3.0]])).passed
+    assert gradcheck(lambda x: maximum(x, 1.0), np.array([1.0, 2.0])).passed
