@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -56,10 +57,18 @@ def _expand(g: Any, node: Tensor) -> Any:
     return g.reshape(tuple(shape))
 
 
+_FILL_LIMIT = 1 << 14
+
+
 def _spread(g: Any, shape: tuple) -> Any:
-    """``g`` broadcast to ``shape``: a read-only view for arrays, a recorded op for Tensors."""
+    """``g`` broadcast to ``shape``: a recorded op for Tensors; for arrays a read-only view, or a
+    filled array when small (cheaper than ``np.broadcast_to``'s Python wrapper)."""
     if type(g) is Tensor:
         return g.broadcast_to(shape)
+    if prod(shape) <= _FILL_LIMIT:
+        out = np.empty(shape, dtype=g.dtype)
+        out[...] = g
+        return out
     return np.broadcast_to(g, shape)
 
 

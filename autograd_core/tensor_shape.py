@@ -298,6 +298,8 @@ def _picks_rows_once(index: Any) -> bool:
 def _getitem_vjp(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
     index, unique = node._saved
+    if unique is None:
+        unique = _picks_rows_once(index)
     if type(g) is Tensor:
         return (scatter(g, index, x.shape, unique),)
     return (_scatter_array(g, index, x.shape, x.dtype, unique),)
@@ -348,7 +350,10 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         raise IndexError(
             f"getitem: index {index!r:.80} does not fit node {a._describe()} of shape {a.shape}: {error}"
         ) from None
-    unique = _is_basic(index) or _is_mask(index) or _picks_rows_once(index)
+    if type(index) is tuple and len(index) == 2 and type(index[0]) is np.ndarray:
+        unique = None  # the label gather x[rows, labels]: decided by its VJP, only if backward runs
+    else:
+        unique = _is_basic(index) or _is_mask(index)
     return new_node(out, "getitem", (a,), _getitem_vjp, saved=(index, unique), arg=index)
 
 
