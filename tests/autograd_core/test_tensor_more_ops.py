@@ -214,13 +214,16 @@ def test_gathering_one_entry_per_row_scatters_the_gradient_back(x, labels, repea
 
 
 def test_gradcheck_reports_the_new_kinks_as_inconclusive_not_wrong():
-    from autograd_core import GradcheckError, gradcheck
+    from autograd_core import GradcheckError, GradcheckWarning, gradcheck
 
     # At clip's and leaky_relu's kinks central differences average the two one-sided slopes
     # ((1 + 0) / 2, (1 + 0.1) / 2), which backprop does not give: inconclusive, not blamed on the op.
-    for fn, x in [(lambda x: x.clip(-1.0, 1.0), np.array([1.0, 0.5])), (lambda x: x.leaky_relu(0.1), np.array([0.0]))]:
-        with pytest.raises(GradcheckError, match="INCONCLUSIVE at a kink"):
+    for op, fn, x in [("clip", lambda x: x.clip(-1.0, 1.0), np.array([1.0, 0.5])),
+                      ("leaky_relu", lambda x: x.leaky_relu(0.1), np.array([0.0]))]:
+        with pytest.raises(GradcheckError, match="INCONCLUSIVE at a kink"), pytest.warns(GradcheckWarning, match=op):
             gradcheck(fn, x)
     # At ties, min and maximum split the gradient evenly: exactly what central differences give.
-    assert gradcheck(lambda x: x.min(axis=0), np.array([[1.0, 2.0], [1.0, 3.0]])).passed
-    assert gradcheck(lambda x: maximum(x, 1.0), np.array([1.0, 2.0])).passed
+    with pytest.warns(GradcheckWarning, match="min node: two entries"):
+        assert gradcheck(lambda x: x.min(axis=0), np.array([[1.0, 2.0], [1.0, 3.0]])).passed
+    with pytest.warns(GradcheckWarning, match="maximum node: its two inputs"):
+        assert gradcheck(lambda x: maximum(x, 1.0), np.array([1.0, 2.0])).passed
