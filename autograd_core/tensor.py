@@ -23,6 +23,11 @@ Conventions:
   and dtype.  Gradients accumulate across backward calls, out of place: a new array each time.
   A leaf's gradient never shares memory with another node's gradient, so an optimizer may
   update ``p.grad`` in place.
+- ``backward(create_graph=True)`` makes every gradient a Tensor on the graph (the same VJPs, handed
+  a Tensor ``g``), so it can be differentiated again.
+- NumPy functions called on a Tensor record the matching Tensor op or refuse with a TypeError
+  (see :mod:`autograd_core.tensor_numpy`); ``np.asarray(t)`` is refused while ``t`` requires grad
+  and recording is on (``t.data`` / ``t.detach().numpy()`` give the values).
 
 Example:
     >>> import numpy as np
