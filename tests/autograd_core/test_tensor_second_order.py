@@ -161,3 +161,37 @@ def test_an_infinite_slope_gives_inf_under_create_graph_as_in_first_order():
     second = Tensor(0.0, requires_grad=True)
     (second**0.5).backward(create_graph=True)
     assert np.isinf(first.grad) and np.isinf(second.grad.data)
+
+
+def test_double_backprop_through_a_gradient_term():
+    # DeZero step 36: z = (dy/dx)**3 + y with y = x**2; by hand dz/dx = 24 x² + 2x = 100 at x = 2.
+    x = Tensor(2.0, requires_grad=True)
+    y = x**2
+    y.backward(create_graph=True)
+    gx = x.grad
+    x.grad = None
+    z = gx**3 + y
+    z.backward()
+    assert x.grad == pytest.approx(100.0, rel=1e-12)
+
+
+def test_the_full_hessian_of_a_small_network_matches_hips_autograd():
+    rng = np.random.default_rng(5)
+    batch = rng.standard_normal((4, 3))
+    targets = rng.standard_normal((4, 2))
+    w0 = rng.standard_normal((3, 2))
+
+    def hips_loss(w):
+        return anp.mean((anp.tanh(anp.dot(batch, w)) - targets) ** 2)
+
+    expected = autograd.hessian(hips_loss)(w0).reshape(6, 6)
+    rows = []
+    for k in range(6):  # one Hessian-vector product per basis direction
+        W = Tensor(w0.copy(), requires_grad=True)
+        (((batch @ W).tanh() - targets) ** 2).mean().backward(create_graph=True)
+        g = W.grad
+        W.grad = None
+        (g * np.eye(6)[k].reshape(3, 2)).sum().backward()
+        rows.append(W.grad.reshape(6))
+    # Two analytic second derivatives of the same function: they differ by rounding only.
+    np.testing.assert_allclose(np.array(rows), expected, rtol=1e-9, atol=1e-12)
