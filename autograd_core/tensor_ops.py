@@ -237,7 +237,7 @@ def _pow_tensor_vjp(node: Tensor, g: Any) -> tuple:
         # d(x**y)/dy = x**y log x; taken as 0 where x <= 0 (there x**y is defined only for
         # integer y, where it is not differentiable in y).
         positive = a.data > 0
-        log_x = np.log(where(positive, x, 1)) if type(g) is Tensor else np.log(np.where(positive, x, 1))
+        log_x = np.log(np.where(positive, x, 1))  # on a Tensor x: the where and log ops, recorded
         gb = unbroadcast(g * output(node, g) * log_x, b.data.shape)
     return ga, gb
 
@@ -445,12 +445,11 @@ def clip(a: Tensor, low: Any = None, high: Any = None) -> Tensor:
 def _where_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     cond = node._saved
-    zero = g * 0 if type(g) is Tensor else np.zeros((), dtype=g.dtype)
+    zero = np.zeros((), dtype=g.dtype)
+    # np.where on a Tensor g records the where op (NumPy dispatches it to this module's where).
     return (
-        unbroadcast(where(cond, g, zero) if type(g) is Tensor else np.where(cond, g, zero), a.data.shape)
-        if a.requires_grad else None,
-        unbroadcast(where(cond, zero, g) if type(g) is Tensor else np.where(cond, zero, g), b.data.shape)
-        if b.requires_grad else None,
+        unbroadcast(np.where(cond, g, zero), a.data.shape) if a.requires_grad else None,
+        unbroadcast(np.where(cond, zero, g), b.data.shape) if b.requires_grad else None,
     )
 
 
