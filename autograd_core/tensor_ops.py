@@ -524,7 +524,14 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum with broadcasting.  VJP: g to the smaller input; ties split it evenly."""
+    """Elementwise minimum with broadcasting.  VJP: g to the smaller input; ties split it evenly.
+
+    >>> from autograd_core import Tensor, minimum
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> minimum(x, 2.0).sum().backward()
+    >>> x.grad                                # 2 ties with 2: half the gradient
+    array([1. , 0.5, 0. ])
+    """
     return _choose("minimum", a, b, np.minimum)
 
 
