@@ -41,6 +41,7 @@ FUNCTIONS = {
     ).sum(),
     "choosing": lambda x: (
         where(x.data > 0, x * x, x ** 3) + maximum(x * x, 1.0) + (x * x).clip(0.2, 2.0) * x + x.leaky_relu(0.1) * x
+        + x.relu() * x.sigmoid() + abs(x) * x
     ).sum(),
     "broadcast_to": lambda x: (x.sum(axis=0).broadcast_to((2, 4)) ** 2).sum() + x.flatten().expand_dims(0).sum() ** 2,
 }
