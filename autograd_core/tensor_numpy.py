@@ -48,9 +48,9 @@ _VALUE_UFUNCS = {
 _VALUE_FUNCTIONS = {
     np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.allclose, np.isclose, np.array_equal,
     np.array_equiv, np.count_nonzero, np.nonzero, np.result_type, np.zeros_like, np.ones_like, np.empty_like,
-    np.full_like, np.sort, np.round, np.around, np.iscomplexobj, np.isrealobj, np.can_cast, np.min_scalar_type,
-    np.any, np.all, np.array2string, np.array_repr, np.array_str, np.unique, np.searchsorted, np.sign,
-    np.isfinite, np.isnan, np.isinf, np.histogram, np.bincount, np.flatnonzero,
+    np.full_like, np.round, np.around, np.iscomplexobj, np.isrealobj, np.can_cast, np.min_scalar_type,
+    np.any, np.all, np.array2string, np.array_repr, np.array_str, np.searchsorted, np.histogram, np.bincount,
+    np.flatnonzero,
 }
 
 
