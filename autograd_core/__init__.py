@@ -23,12 +23,15 @@ from .graph import (
 from .ops import define_op
 from .steps import Backprop
 from .tensor import Tensor
+from .tensor_define import TENSOR_OPS, TensorOp, define_tensor_op
+from .tensor_ops import maximum, minimum, where
 from .tensor_shape import concatenate, stack
 from .tensor_softmax import softmax_cross_entropy
 from .value import OPS, DomainError, Value
 
 __all__ = [
     "OPS",
+    "TENSOR_OPS",
     "Backprop",
     "DomainError",
     "GradcheckError",
@@ -36,20 +39,25 @@ __all__ = [
     "GradcheckWarning",
     "Node",
     "Tensor",
+    "TensorOp",
     "Value",
     "backward",
     "check_model",
     "concatenate",
     "define_op",
+    "define_tensor_op",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
+    "maximum",
+    "minimum",
     "name_scope",
     "no_grad",
     "numerical_gradient",
     "softmax_cross_entropy",
     "stack",
     "topological_order",
+    "where",
     "zero_grad",
 ]

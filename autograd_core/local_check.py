@@ -27,7 +27,7 @@ from .graph import Node, topological_order
 from .value import OPS, Value
 
 #: Ops with a kink (a point where the derivative jumps) and where the kink lies for each input.
-KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum")
+KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum", "leaky_relu", "clip")
 
 
 def check_local_derivatives(
@@ -141,77 +141,59 @@ def _best_difference(
 
 
 # -- Tensor nodes ---------------------------------------------------------------------------------
-def _replay_table() -> dict[str, Any]:
-    """How to run each Tensor op again on fresh inputs: op name -> f(node, *inputs) -> Tensor."""
-    from .tensor_shape import concatenate, stack, transpose
-    from .tensor_softmax import softmax_cross_entropy
+class _ReplayTable:
+    """How to run each Tensor op again on fresh inputs: op name -> f(node, *inputs) -> Tensor.
 
-    def reduce(method: str) -> Any:
-        return lambda node, a: getattr(a, method)(axis=node.arg, keepdims=node._saved[1])
+    Read from the ops' own definitions (``TENSOR_OPS``, custom ops included), looked up on use
+    (the Tensor modules import this one's package, and ops may be defined later).
+    """
 
-    def unary(method: str) -> Any:
-        return lambda node, a: getattr(a, method)()
+    @staticmethod
+    def _replay(key: object) -> Any:
+        from .tensor_define import TENSOR_OPS
 
-    table: dict[str, Any] = {
-        "add": lambda node, a, b: a + b,
-        "sub": lambda node, a, b: a - b,
-        "mul": lambda node, a, b: a * b,
-        "div": lambda node, a, b: a / b,
-        "neg": lambda node, a: -a,
-        "pow": lambda node, a, b=None: a**node.arg if b is None else a**b,
-        "matmul": lambda node, a, b: a @ b,
-        "sum": reduce("sum"),
-        "mean": reduce("mean"),
-        "max": reduce("max"),
-        "reshape": lambda node, a: a.reshape(node.arg),
-        "transpose": lambda node, a: transpose(a, node._saved),
-        "getitem": lambda node, a: a[node._saved[0]],
-        "concatenate": lambda node, *parts: concatenate(list(parts), axis=node._saved[0]),
-        "stack": lambda node, *parts: stack(list(parts), axis=node._saved),
-        "softmax": lambda node, a: a.softmax(node.arg),
-        "log_softmax": lambda node, a: a.log_softmax(node.arg),
-        "softmax_cross_entropy": lambda node, a, b: softmax_cross_entropy(a, b),
-    }
-    for name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs"):
-        table[name] = unary(name)
-    return table
-
-
-class _LazyTable(dict):
-    """The replay table, built on first use (the Tensor modules import this one's package)."""
-
-    def _fill(self) -> None:
-        if not self:
-            self.update(_replay_table())
+        entry = TENSOR_OPS.get(key) if isinstance(key, str) else None
+        return None if entry is None else entry.replay
 
     def __contains__(self, key: object) -> bool:
-        self._fill()
-        return super().__contains__(key)
+        return self._replay(key) is not None
 
     def __getitem__(self, key: str) -> Any:
-        self._fill()
-        return super().__getitem__(key)
+        replay = self._replay(key)
+        if replay is None:
+            raise KeyError(key)
+        return replay
 
 
-_REPLAY = _LazyTable()
+_REPLAY = _ReplayTable()
 
 
 def _near_kink(node: Node, distance: float) -> str | None:
     """Why finite differences cannot be trusted at this node (an input at a kink), or None."""
     x = node.parents[0].data
-    if node.op in ("relu", "abs"):
-        close = np.abs(x) < distance
+    kinks = {"relu": (0.0,), "abs": (0.0,), "leaky_relu": (0.0,)}.get(node.op)
+    if node.op == "clip":
+        kinks = tuple(b for b in node.arg if b is not None)
+    if kinks is not None:
+        close = np.zeros(x.shape, dtype=bool)
+        for kink in kinks:
+            close |= np.abs(x - kink) < distance
         if close.any():
             count = int(close.sum())
-            return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of the kink at 0"
-    if node.op == "max" and x.size > 1:
+            return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of a kink"
+    if node.op in ("maximum", "minimum") and len(node.parents) == 2:
+        if (np.abs(x - node.parents[1].data) < distance).any():
+            return f"its two inputs within {distance:.1g} of each other (a tie: the gradient is split there)"
+    if node.op in ("max", "min") and x.size > 1:
         axes = node._saved[0]
         moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
         flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,)) if axes else x.reshape(1, -1)
         if flat.shape[-1] > 1:
-            top = np.sort(flat, axis=-1)[..., -2:]
-            if (np.abs(top[..., 1] - top[..., 0]) < distance).any():
-                return f"two entries within {distance:.1g} of the maximum (a tie: the gradient is split there)"
+            ordered = np.sort(flat, axis=-1)
+            pair = ordered[..., -2:] if node.op == "max" else ordered[..., :2]
+            if (np.abs(pair[..., 1] - pair[..., 0]) < distance).any():
+                which = "maximum" if node.op == "max" else "minimum"
+                return f"two entries within {distance:.1g} of the {which} (a tie: the gradient is split there)"
     return None
 
 

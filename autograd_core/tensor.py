@@ -23,6 +23,11 @@ Conventions:
   and dtype.  Gradients accumulate across backward calls, out of place: a new array each time.
   A leaf's gradient never shares memory with another node's gradient, so an optimizer may
   update ``p.grad`` in place.
+- ``backward(create_graph=True)`` makes every gradient a Tensor on the graph (the same VJPs, handed
+  a Tensor ``g``), so it can be differentiated again.
+- NumPy functions called on a Tensor record the matching Tensor op or refuse with a TypeError
+  (see :mod:`autograd_core.tensor_numpy`); ``np.asarray(t)`` is refused while ``t`` requires grad
+  and recording is on (``t.data`` / ``t.detach().numpy()`` give the values).
 
 Example:
     >>> import numpy as np
@@ -95,8 +100,6 @@ class Tensor(Node):
     __slots__ = ("parents", "_vjp", "_saved")
 
     _empty_grad = None
-    # NumPy defers to Tensor's reflected operators: ``array + tensor`` calls Tensor.__radd__.
-    __array_ufunc__ = None
 
     def __init__(
         self, data: Any, requires_grad: bool = False, name: str | None = None, dtype: Any = None
@@ -158,14 +161,31 @@ class Tensor(Node):
     def __len__(self) -> int:
         return len(self.data)
 
+    # -- NumPy interop: a NumPy function records the matching Tensor op or refuses ---------------
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return _numpy.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        return _numpy.array_function(func, types, args, kwargs)
+
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if self.requires_grad and MODE.grad_enabled:
+            raise TypeError(
+                f"cannot turn Tensor {self._describe()} (shape {self.shape}), which requires grad, into a NumPy "
+                "array: the graph would be dropped silently. Use t.detach().numpy() (or t.data) for the values, "
+                "or a Tensor op to keep the gradient"
+            )
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
     def numpy(self) -> np.ndarray:
-        """The forward value (the array itself, not a copy)."""
+        """The forward value (the array itself, not a copy), without history: ``t.data``."""
         return self.data
+
+    def astype(self, dtype: Any) -> Tensor:
+        """The same values in float32 or float64 (recorded: the gradient comes back in the input's dtype)."""
+        return _ops.astype(self, dtype)
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
@@ -195,6 +215,9 @@ class Tensor(Node):
         intermediate node's gradient is kept as computed, which may be a read-only broadcast
         view or an array shared with a neighbour: read it, don't modify it in place.
         """
+        if create_graph:
+            _chain_rule_graph(nodes, pending)
+            return
         pop = pending.pop
         get = pending.get
         for node in nodes:
@@ -234,11 +257,11 @@ class Tensor(Node):
                     c = previous + c
                     pending[parent] = c if type(c) is _ndarray else np.asarray(c)
 
-    def _seed(self, grad: Any, create_graph: bool) -> np.ndarray:
+    def _seed(self, grad: Any, create_graph: bool) -> Any:
         if create_graph:
-            raise NotImplementedError(
-                "backward(create_graph=True) is supported for Value graphs only; Tensor gradients are arrays"
-            )
+            if isinstance(grad, Tensor) and grad.shape == self.shape:
+                return grad
+            return _leaf(self._seed(grad, False), "const", False)
         if grad is None:
             if self.data.size != 1:
                 raise ValueError(
@@ -363,6 +386,14 @@ class Tensor(Node):
     def __ge__(self, other: Any) -> np.ndarray:
         return self.data >= _plain(other)
 
+    def eq(self, other: Any) -> np.ndarray:
+        """Elementwise ``==`` of the values, a boolean mask (not recorded).  ``t == u`` stays identity."""
+        return self.data == _plain(other)
+
+    def ne(self, other: Any) -> np.ndarray:
+        """Elementwise ``!=`` of the values, a boolean mask (not recorded)."""
+        return self.data != _plain(other)
+
     def argmax(self, axis: int | None = None) -> np.ndarray:
         """Index of the maximum (an integer array, not recorded): ``logits.argmax(axis=1)``."""
         return self.data.argmax(axis=axis)
@@ -399,6 +430,30 @@ class Tensor(Node):
     def __abs__(self) -> Tensor:
         return _ops.absolute(self)
 
+    def sin(self) -> Tensor:
+        """Sine.  VJP: g * cos(x)."""
+        return _ops.sin(self)
+
+    def cos(self) -> Tensor:
+        """Cosine.  VJP: -g * sin(x)."""
+        return _ops.cos(self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Tensor:
+        """x where x > 0, else ``slope * x``.  VJP: g where x > 0, else slope * g."""
+        return _ops.leaky_relu(self, slope)
+
+    def clip(self, low: Any = None, high: Any = None) -> Tensor:
+        """Values limited to [low, high].  VJP: g where low <= x <= high, else 0."""
+        return _ops.clip(self, low, high)
+
+    def maximum(self, other: Any) -> Tensor:
+        """Elementwise maximum with broadcasting; ties share the gradient evenly."""
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        """Elementwise minimum with broadcasting; ties share the gradient evenly."""
+        return _ops.minimum(self, other)
+
     # -- reductions ----------------------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Sum over ``axis`` (all axes by default).  VJP: g broadcast back to the input's shape."""
@@ -412,6 +467,18 @@ class Tensor(Node):
         """Maximum over ``axis``.  Ties share the gradient evenly (two equal maxima get g/2 each)."""
         return _reduce.tensor_max(self, axis, keepdims)
 
+    def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        """Minimum over ``axis``.  Ties share the gradient evenly."""
+        return _reduce.tensor_min(self, axis, keepdims)
+
+    def var(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over ``axis`` (``ddof`` as NumPy's).  VJP: 2 (x - mean) g / (n - ddof)."""
+        return _reduce.tensor_var(self, axis, keepdims, ddof)
+
+    def std(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Standard deviation over ``axis``: ``sqrt(var)``."""
+        return _reduce.tensor_var(self, axis, keepdims, ddof).sqrt()
+
     # -- shapes and indexing -------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
         """Same data, new shape (a view): ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
@@ -419,7 +486,47 @@ class Tensor(Node):
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them by default), as ``np.transpose`` (a view)."""
-        return _shape.transpose(self, _shape_arg(axes) if axes else None)
+        return _shape.transpose(self, None if not axes or axes == (None,) else _shape_arg(axes))
+
+    def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """Drop length-1 axes (all of them, or those in ``axis``)."""
+        return _shape.squeeze(self, axis)
+
+    def expand_dims(self, axis: int | tuple[int, ...]) -> Tensor:
+        """Insert length-1 axes at ``axis``, as ``np.expand_dims``."""
+        return _shape.expand_dims(self, axis)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        """Exchange two axes (a view)."""
+        return _shape.swapaxes(self, axis1, axis2)
+
+    def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        """Move axes to new positions, as ``np.moveaxis``."""
+        return _shape.moveaxis(self, source, destination)
+
+    def broadcast_to(self, *shape: Any) -> Tensor:
+        """Broadcast to ``shape``.  VJP: g summed over the broadcast axes (``sum_to``)."""
+        return _shape.broadcast_to(self, _shape_arg(shape))
+
+    def sum_to(self, *shape: Any) -> Tensor:
+        """Sum over the axes that broadcasting to this shape would add or stretch.  VJP: broadcast_to."""
+        return _shape.sum_to(self, _shape_arg(shape))
+
+    def flatten(self) -> Tensor:
+        """The values as one axis (row-major)."""
+        return _shape.reshape(self, (-1,))
+
+    def ravel(self) -> Tensor:
+        """The values as one axis (row-major), as ``flatten``."""
+        return _shape.reshape(self, (-1,))
+
+    def repeat(self, repeats: Any, axis: int | None = None) -> Tensor:
+        """Repeat each entry ``repeats`` times, as ``np.repeat``.  VJP: the copies' gradients summed."""
+        return _shape.repeat(self, repeats, axis)
+
+    def roll(self, shift: Any, axis: Any = None) -> Tensor:
+        """Shift entries cyclically, as ``np.roll``.  VJP: g rolled back."""
+        return _shape.roll(self, shift, axis)
 
     @property
     def T(self) -> Tensor:
@@ -440,6 +547,40 @@ class Tensor(Node):
 
 
 _SHOWN = 8
+
+
+def _chain_rule_graph(nodes: Iterable[Tensor], pending: dict) -> None:
+    """The chain rule for ``backward(create_graph=True)``: the same VJPs, handed a Tensor ``g``.
+
+    Every VJP is written with operations that work on arrays and on Tensors; given a Tensor it
+    reads its inputs and output as the nodes themselves, so its arithmetic records on the graph
+    (recording is on during this pass) and each gradient is a Tensor that can be differentiated
+    again.
+    """
+    pop = pending.pop
+    get = pending.get
+    for node in nodes:
+        upstream = pop(node, None)
+        if upstream is None:
+            continue
+        current = node.grad
+        node.grad = upstream if current is None else upstream + current
+        vjp = node._vjp
+        if vjp is None:
+            continue
+        parents = node.parents
+        contributions = vjp(node, upstream)
+        for i in range(len(parents)):
+            c = contributions[i]
+            if c is None:
+                continue
+            parent = parents[i]
+            if type(c) is not Tensor:
+                c = _leaf(np.asarray(c, dtype=parent.data.dtype), "const", False)
+            elif c.data.dtype != parent.data.dtype:
+                c = c.astype(parent.data.dtype)
+            previous = get(parent)
+            pending[parent] = c if previous is None else previous + c
 
 
 def _plain(value: Any) -> Any:
@@ -529,6 +670,7 @@ def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
 
 
 # The ops, imported last: they build on Tensor and new_node above.
+from . import tensor_numpy as _numpy  # noqa: E402
 from . import tensor_ops as _ops  # noqa: E402
 from . import tensor_reduce as _reduce  # noqa: E402
 from . import tensor_shape as _shape  # noqa: E402

@@ -6,6 +6,12 @@ A VJP ``f(node, g)`` returns one gradient per parent, computing nothing for a pa
 not require a gradient.  Broadcasting is undone by :func:`unbroadcast` (a sum over the axes
 that were broadcast).  VJPs never write into ``g``: it may be shared with other nodes.
 
+Each VJP is registered (``@tensor_op``) with its formula in words and a way to replay the op,
+and is written with operations that work on arrays and on Tensors: in a first-order backward
+pass ``g`` is an array and the VJP reads its inputs' arrays; under
+``backward(create_graph=True)`` ``g`` is a Tensor, the VJP reads the input nodes themselves
+(:func:`operands`) and its arithmetic records a graph of the gradient.
+
 Example:
     >>> import numpy as np
     >>> from autograd_core import Tensor
@@ -23,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .tensor import Tensor, as_tensor, new_node
+from .tensor_define import tensor_op
 from .value import DomainError
 
 _ndarray = np.ndarray
@@ -52,6 +59,19 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
             return g
     stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     return g.sum(axis=stretched, keepdims=True)
+
+
+def operands(node: Tensor, g: Any) -> tuple:
+    """The node's inputs as its VJP reads them: arrays for a first-order pass, the input nodes
+    themselves when ``g`` is a Tensor (``create_graph=True``), so the VJP records a graph."""
+    if type(g) is Tensor:
+        return node.parents
+    return tuple(p.data for p in node.parents)
+
+
+def output(node: Tensor, g: Any) -> Any:
+    """The node's output as its VJP reads it: its array, or the node itself under create_graph."""
+    return node if type(g) is Tensor else node.data
 
 
 def _broadcast_error(op: str, a: Tensor, b: Tensor) -> ValueError:
@@ -85,7 +105,8 @@ def _binary(op: str, ufunc: Any, a: Any, b: Any, vjp: Any) -> Tensor:
 
 
 # -- + - * / ----------------------------------------------------------------------------------
-def _add_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("add", ("g", "g"), lambda node, a, b: a + b)
+def _add_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     return (
         unbroadcast(g, a.data.shape) if a.requires_grad else None,
@@ -98,7 +119,8 @@ def add(a: Any, b: Any) -> Tensor:
     return _binary("add", np.add, a, b, _add_vjp)
 
 
-def _sub_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("sub", ("g", "−g"), lambda node, a, b: a - b)
+def _sub_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     return (
         unbroadcast(g, a.data.shape) if a.requires_grad else None,
@@ -111,11 +133,13 @@ def sub(a: Any, b: Any) -> Tensor:
     return _binary("sub", np.subtract, a, b, _sub_vjp)
 
 
-def _mul_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("mul", ("g ⊙ {b}", "g ⊙ {a}"), lambda node, a, b: a * b)
+def _mul_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
+    x, y = operands(node, g)
     return (
-        unbroadcast(g * b.data, a.data.shape) if a.requires_grad else None,
-        unbroadcast(g * a.data, b.data.shape) if b.requires_grad else None,
+        unbroadcast(g * y, a.data.shape) if a.requires_grad else None,
+        unbroadcast(g * x, b.data.shape) if b.requires_grad else None,
     )
 
 
@@ -124,13 +148,15 @@ def mul(a: Any, b: Any) -> Tensor:
     return _binary("mul", np.multiply, a, b, _mul_vjp)
 
 
-def _div_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("div", ("g / {b}", "−g ⊙ {a} / {b}²"), lambda node, a, b: a / b)
+def _div_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
+    _, y = operands(node, g)
     ga = gb = None
     if a.requires_grad:
-        ga = unbroadcast(g / b.data, a.data.shape)
+        ga = unbroadcast(g / y, a.data.shape)
     if b.requires_grad:
-        gb = unbroadcast(-(g * node.data) / b.data, b.data.shape)
+        gb = unbroadcast(-(g * output(node, g)) / y, b.data.shape)
     return ga, gb
 
 
@@ -145,7 +171,8 @@ def div(a: Any, b: Any) -> Tensor:
     return _binary("div", np.divide, a, b, _div_vjp)
 
 
-def _neg_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("neg", ("−g",), lambda node, a: -a)
+def _neg_vjp(node: Tensor, g: Any) -> tuple:
     return (-g,)
 
 
@@ -154,33 +181,64 @@ def neg(a: Tensor) -> Tensor:
     return new_node(-a.data, "neg", (a,), _neg_vjp)
 
 
+@tensor_op("astype", ("g in the input's dtype",), lambda node, a: a.astype(node.arg))
+def _astype_vjp(node: Tensor, g: Any) -> tuple:
+    return (g.astype(node.parents[0].data.dtype),)
+
+
+def astype(a: Tensor, dtype: Any) -> Tensor:
+    """The values in float32 or float64.  VJP: g converted back to the input's dtype."""
+    wanted = np.dtype(dtype)
+    if wanted not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise TypeError(f"astype: dtype must be float64 or float32, got {wanted} (node {a._describe()})")
+    if wanted == a.data.dtype:
+        return a
+    return new_node(a.data.astype(wanted), "astype", (a,), _astype_vjp, arg=wanted.name)
+
+
 # -- powers ------------------------------------------------------------------------------------
-def _pow_number_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    x = node.parents[0].data
+def _replay_pow(node: Tensor, a: Tensor, b: Tensor | None = None) -> Tensor:
+    return a**node.arg if b is None else a**b
+
+
+@tensor_op("pow", ("g ⊙ {n} {a}^({n}−1)", "g ⊙ {out} log {a}"), _replay_pow)
+def _pow_number_vjp(node: Tensor, g: Any) -> tuple:
+    (x,) = operands(node, g)
     n = node.arg
     if n == 2:
         return (g * (2 * x),)
     if n == 1:
         return (g,)
     if n == 0:
-        return (np.zeros_like(g),)
-    # Infinite slope at 0 for 0 < n < 1 (as for sqrt); detect_anomaly() names the node.
+        return (g * 0,)
+    # Infinite slope at 0 for 0 < n < 1 (as for sqrt); detect_anomaly() names the node.  The
+    # forward step already checked the domain: under create_graph, 0 ** (n - 1) gives inf as in
+    # the first order, not a DomainError.
     with np.errstate(divide="ignore"):
+        if type(x) is Tensor:
+            return (g * (n * _power_unchecked(x, n - 1)),)
         return (g * (n * x ** (n - 1)),)
 
 
-def _pow_tensor_vjp(node: Tensor, g: np.ndarray) -> tuple:
+def _power_unchecked(base: Tensor, n: float) -> Tensor:
+    """``base ** n`` for a number ``n``, without the domain checks (inside a VJP)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = base.data**n
+    return new_node(out, "pow", (base,), _pow_number_vjp, arg=n)
+
+
+def _pow_tensor_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
-    x, y = a.data, b.data
+    x, y = operands(node, g)
     ga = gb = None
     if a.requires_grad:
-        ga = unbroadcast(g * (y * x ** (y - 1)), x.shape)
+        ga = unbroadcast(g * (y * x ** (y - 1)), a.data.shape)
     if b.requires_grad:
         # d(x**y)/dy = x**y log x; taken as 0 where x <= 0 (there x**y is defined only for
         # integer y, where it is not differentiable in y).
-        positive = x > 0
-        log_x = np.log(np.where(positive, x, 1))
-        gb = unbroadcast(g * node.data * log_x, y.shape)
+        positive = a.data > 0
+        log_x = np.log(np.where(positive, x, 1))  # on a Tensor x: the where and log ops, recorded
+        gb = unbroadcast(g * output(node, g) * log_x, b.data.shape)
     return ga, gb
 
 
@@ -215,8 +273,8 @@ def power(base: Any, exponent: Any) -> Tensor:
     except ValueError:
         raise _broadcast_error("pow", base, exponent) from None
     if bad.any():
-        where = np.broadcast_to(x < 0, bad.shape) & bad
-        raise _domain_error("pow", base, where, "negative base with a non-integer exponent")
+        where_bad = np.broadcast_to(x < 0, bad.shape) & bad
+        raise _domain_error("pow", base, where_bad, "negative base with a non-integer exponent")
     bad = (x == 0) & (y < 0)
     if bad.any():
         raise DomainError(f"pow: zero raised to a negative exponent in node {base._describe()} (shape {base.shape})")
@@ -224,8 +282,9 @@ def power(base: Any, exponent: Any) -> Tensor:
 
 
 # -- elementwise functions ---------------------------------------------------------------------
-def _exp_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    return (g * node.data,)
+@tensor_op("exp", ("g ⊙ {out}",), lambda node, a: a.exp())
+def _exp_vjp(node: Tensor, g: Any) -> tuple:
+    return (g * output(node, g),)
 
 
 def exp(a: Tensor) -> Tensor:
@@ -233,8 +292,9 @@ def exp(a: Tensor) -> Tensor:
     return new_node(np.exp(a.data), "exp", (a,), _exp_vjp)
 
 
-def _log_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    return (g / node.parents[0].data,)
+@tensor_op("log", ("g / {a}",), lambda node, a: a.log())
+def _log_vjp(node: Tensor, g: Any) -> tuple:
+    return (g / operands(node, g)[0],)
 
 
 def log(a: Tensor) -> Tensor:
@@ -245,10 +305,11 @@ def log(a: Tensor) -> Tensor:
     return new_node(np.log(x), "log", (a,), _log_vjp)
 
 
-def _sqrt_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("sqrt", ("g / (2 {out})",), lambda node, a: a.sqrt())
+def _sqrt_vjp(node: Tensor, g: Any) -> tuple:
     # Infinite slope at 0, as for the scalar engine; detect_anomaly() names the node.
     with np.errstate(divide="ignore"):
-        return (g * 0.5 / node.data,)
+        return (g * 0.5 / output(node, g),)
 
 
 def sqrt(a: Tensor) -> Tensor:
@@ -259,8 +320,9 @@ def sqrt(a: Tensor) -> Tensor:
     return new_node(np.sqrt(x), "sqrt", (a,), _sqrt_vjp)
 
 
-def _tanh_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    out = node.data
+@tensor_op("tanh", ("g ⊙ (1 − {out}²)",), lambda node, a: a.tanh())
+def _tanh_vjp(node: Tensor, g: Any) -> tuple:
+    out = output(node, g)
     return (g * (1 - out * out),)
 
 
@@ -269,8 +331,9 @@ def tanh(a: Tensor) -> Tensor:
     return new_node(np.tanh(a.data), "tanh", (a,), _tanh_vjp)
 
 
-def _sigmoid_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    out = node.data
+@tensor_op("sigmoid", ("g ⊙ {out} (1 − {out})",), lambda node, a: a.sigmoid())
+def _sigmoid_vjp(node: Tensor, g: Any) -> tuple:
+    out = output(node, g)
     return (g * (out * (1 - out)),)
 
 
@@ -282,7 +345,30 @@ def sigmoid(a: Tensor) -> Tensor:
     return new_node(out.astype(x.dtype, copy=False), "sigmoid", (a,), _sigmoid_vjp)
 
 
-def _relu_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("sin", ("g ⊙ cos {a}",), lambda node, a: a.sin())
+def _sin_vjp(node: Tensor, g: Any) -> tuple:
+    return (g * np.cos(operands(node, g)[0]),)
+
+
+def sin(a: Tensor) -> Tensor:
+    """Sine.  VJP: g * cos(x)."""
+    return new_node(np.sin(a.data), "sin", (a,), _sin_vjp)
+
+
+@tensor_op("cos", ("−g ⊙ sin {a}",), lambda node, a: a.cos())
+def _cos_vjp(node: Tensor, g: Any) -> tuple:
+    return (-(g * np.sin(operands(node, g)[0])),)
+
+
+def cos(a: Tensor) -> Tensor:
+    """Cosine.  VJP: -g * sin(x)."""
+    return new_node(np.cos(a.data), "cos", (a,), _cos_vjp)
+
+
+# Piecewise-linear functions: the VJP multiplies g by a mask (or slope) computed at the forward
+# step; the mask is a constant, so the same VJP serves create_graph (the second derivative is 0).
+@tensor_op("relu", ("g ⊙ [{a} > 0]",), lambda node, a: a.relu())
+def _relu_vjp(node: Tensor, g: Any) -> tuple:
     return (g * node._saved,)
 
 
@@ -293,7 +379,23 @@ def relu(a: Tensor) -> Tensor:
     return new_node(np.maximum(x, 0), "relu", (a,), _relu_vjp, saved=mask)  # maximum: no -0.0 in the output
 
 
-def _abs_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("leaky_relu", ("g ⊙ (1 if {a} > 0 else {n})",), lambda node, a: a.leaky_relu(node.arg))
+def _leaky_relu_vjp(node: Tensor, g: Any) -> tuple:
+    return (g * node._saved,)
+
+
+def leaky_relu(a: Tensor, slope: float = 0.01) -> Tensor:
+    """x where x > 0, else ``slope * x``.  VJP: g * (1 where x > 0, else slope)."""
+    if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
+        raise TypeError(f"leaky_relu: slope must be a number, got {type(slope).__name__} (node {a._describe()})")
+    x = a.data
+    positive = x > 0
+    factor = np.where(positive, 1, slope).astype(x.dtype)
+    return new_node(x * factor, "leaky_relu", (a,), _leaky_relu_vjp, saved=factor, arg=float(slope))
+
+
+@tensor_op("abs", ("g ⊙ sign({a})",), lambda node, a: a.abs())
+def _abs_vjp(node: Tensor, g: Any) -> tuple:
     return (g * np.sign(node.parents[0].data),)
 
 
@@ -302,22 +404,154 @@ def absolute(a: Tensor) -> Tensor:
     return new_node(np.abs(a.data), "abs", (a,), _abs_vjp)
 
 
-# -- matrix product ----------------------------------------------------------------------------
-def _matmul_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("clip", ("g ⊙ [low ≤ {a} ≤ high]",), lambda node, a: a.clip(*node.arg))
+def _clip_vjp(node: Tensor, g: Any) -> tuple:
+    return (g * node._saved,)
+
+
+def clip(a: Tensor, low: Any = None, high: Any = None) -> Tensor:
+    """Values limited to [low, high] (numbers or arrays; None: no limit on that side).
+
+    VJP: g where low <= x <= high, else 0 (the limits are constants, not recorded).
+    """
+    if low is None and high is None:
+        raise ValueError(f"clip: give low, high or both (node {a._describe()})")
+    bounds = []
+    for which, bound in (("low", low), ("high", high)):
+        if isinstance(bound, Tensor):
+            raise TypeError(f"clip: {which} must be a number or an array, not a Tensor (node {a._describe()})")
+        bounds.append(None if bound is None else np.asarray(bound, dtype=a.data.dtype))
+    lo, hi = bounds
+    x = a.data
+    try:
+        out = np.clip(x, lo, hi)
+        inside = np.ones(out.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+    except ValueError:
+        shapes = [None if b is None else b.shape for b in bounds]
+        raise ValueError(
+            f"clip: limits of shapes {shapes} cannot be broadcast to node {a._describe()} of shape {a.shape}"
+        ) from None
+    if out.shape != x.shape:
+        raise ValueError(f"clip: limits would broadcast node {a._describe()} of shape {a.shape} to {out.shape}")
+    return new_node(out, "clip", (a,), _clip_vjp, saved=inside, arg=(low, high))
+
+
+# -- choosing: where, maximum, minimum -----------------------------------------------------------
+@tensor_op("where", ("g where cond", "g where not cond"), lambda node, a, b: where(node._saved, a, b))
+def _where_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
+    cond = node._saved
+    zero = np.zeros((), dtype=g.dtype)
+    # np.where on a Tensor g records the where op (NumPy dispatches it to this module's where).
+    return (
+        unbroadcast(np.where(cond, g, zero), a.data.shape) if a.requires_grad else None,
+        unbroadcast(np.where(cond, zero, g), b.data.shape) if b.requires_grad else None,
+    )
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """``a`` where ``condition`` holds, else ``b`` (broadcasting), as ``np.where``.
+
+    ``condition`` is a boolean array (a mask such as ``x > 0``), never recorded.
+    VJP: g to a where the condition holds, to b elsewhere.
+
+    >>> from autograd_core import Tensor, where
+    >>> x = Tensor([-1.0, 2.0], requires_grad=True)
+    >>> where(x > 0, x, 0.0).data
+    array([0., 2.])
+    """
+    if isinstance(condition, Tensor):
+        condition = condition.data
+    cond = np.asarray(condition)
+    if cond.dtype != bool:
+        raise TypeError(f"where: condition must be a boolean mask (such as x > 0), got an array of dtype {cond.dtype}")
+    if type(a) is not Tensor:
+        a = as_tensor(a, b if isinstance(b, Tensor) else None, "where")
+    if type(b) is not Tensor:
+        b = as_tensor(b, a, "where")
+    try:
+        out = np.where(cond, a.data, b.data)
+    except ValueError:
+        raise ValueError(
+            f"where: condition of shape {cond.shape} and inputs of shapes {a.shape} (node {a._describe()}) and "
+            f"{b.shape} (node {b._describe()}) cannot be broadcast together"
+        ) from None
+    cond = np.broadcast_to(cond, out.shape)
+    return new_node(out, "where", (a, b), _where_vjp, saved=cond)
+
+
+def _choose_vjp(node: Tensor, g: Any) -> tuple:
+    a, b = node.parents
+    share_a = node._saved  # 1 where a wins, 0 where b wins, 1/2 at ties
+    return (
+        unbroadcast(g * share_a, a.data.shape) if a.requires_grad else None,
+        unbroadcast(g * (1 - share_a), b.data.shape) if b.requires_grad else None,
+    )
+
+
+tensor_op("maximum", ("g where {a} ≥ {b} (½ at ties)", "g where {b} ≥ {a} (½ at ties)"),
+          lambda node, a, b: maximum(a, b))(_choose_vjp)
+tensor_op("minimum", ("g where {a} ≤ {b} (½ at ties)", "g where {b} ≤ {a} (½ at ties)"),
+          lambda node, a, b: minimum(a, b))(_choose_vjp)
+
+
+def _choose(op: str, a: Any, b: Any, pick: Any) -> Tensor:
+    if type(a) is not Tensor:
+        a = as_tensor(a, b if isinstance(b, Tensor) else None, op)
+    if type(b) is not Tensor:
+        b = as_tensor(b, a, op)
     x, y = a.data, b.data
+    try:
+        out = pick(x, y)
+    except ValueError:
+        raise _broadcast_error(op, a, b) from None
+    share = np.where(x == y, 0.5, (x > y) if op == "maximum" else (x < y)).astype(out.dtype)
+    return new_node(out, op, (a, b), _choose_vjp, saved=share)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum with broadcasting.  VJP: g to the larger input; ties split it evenly.
+
+    >>> from autograd_core import Tensor, maximum
+    >>> maximum(Tensor([1.0, 5.0]), 2.0).data
+    array([2., 5.])
+    """
+    return _choose("maximum", a, b, np.maximum)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum with broadcasting.  VJP: g to the smaller input; ties split it evenly.
+
+    >>> from autograd_core import Tensor, minimum
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> minimum(x, 2.0).sum().backward()
+    >>> x.grad                                # 2 ties with 2: half the gradient
+    array([1. , 0.5, 0. ])
+    """
+    return _choose("minimum", a, b, np.minimum)
+
+
+# -- matrix product ----------------------------------------------------------------------------
+@tensor_op("matmul", ("g @ {b}ᵀ", "{a}ᵀ @ g"), lambda node, a, b: a @ b)
+def _matmul_vjp(node: Tensor, g: Any) -> tuple:
+    a, b = node.parents
+    x, y = operands(node, g)
     if x.ndim == 2 and y.ndim == 2:
         # The common case: no gradient for an input (a data batch) that does not need one.
         return (g @ y.T if a.requires_grad else None, x.T @ g if b.requires_grad else None)
     return _matmul_vjp_general(x, y, g, a.requires_grad, b.requires_grad)
 
 
-def _matmul_vjp_general(x: np.ndarray, y: np.ndarray, g: np.ndarray, need_x: bool, need_y: bool) -> tuple:
+def _matmul_vjp_general(x: Any, y: Any, g: Any, need_x: bool, need_y: bool) -> tuple:
     """1-D and batched operands: promote vectors to matrices as np.matmul does, then undo."""
     if x.ndim == 1 and y.ndim == 1:
         return (g * y if need_x else None, g * x if need_y else None)
-    x2 = x[None, :] if x.ndim == 1 else x
-    y2 = y[:, None] if y.ndim == 1 else y
+    x2 = x.reshape((1,) + x.shape) if x.ndim == 1 else x
+    y2 = y.reshape(y.shape + (1,)) if y.ndim == 1 else y
     g2 = g
     if x.ndim == 1:
         g2 = np.expand_dims(g2, -2)

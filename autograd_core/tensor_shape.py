@@ -1,9 +1,11 @@
-"""Tensor shape ops: ``reshape``, ``transpose``, indexing, ``concatenate`` and ``stack``.
+"""Tensor shape ops: ``reshape``, ``transpose``, indexing, joining, and the axis moves.
 
 Their forward results are views of the input where NumPy gives one (reshape, transpose, basic
-indexing), and their VJPs put the gradient back where the values came from.  Indexing with
-integer arrays may pick an entry several times: its gradient is the sum of the gradients of
-every pick (``np.add.at``).
+indexing, ``broadcast_to``), and their VJPs put the gradient back where the values came from.
+Indexing with integer arrays may pick an entry several times: its gradient is the sum of the
+gradients of every pick.  Every VJP is itself made of shape ops, so it works on arrays and on
+Tensors (``backward(create_graph=True)``); the VJP of indexing is ``scatter``, whose own VJP is
+indexing again.
 
 Example:
     >>> import numpy as np
@@ -22,10 +24,14 @@ from typing import Any
 import numpy as np
 
 from .tensor import Tensor, as_tensor, new_node
+from .tensor_define import tensor_op
+from .tensor_ops import unbroadcast
+from .tensor_reduce import normalize_axes
 
 
 # -- reshape and transpose ---------------------------------------------------------------------
-def _reshape_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("reshape", ("g reshaped back",), lambda node, a: a.reshape(node.arg))
+def _reshape_vjp(node: Tensor, g: Any) -> tuple:
     return (g.reshape(node.parents[0].data.shape),)
 
 
@@ -41,13 +47,25 @@ def reshape(a: Tensor, shape: tuple) -> Tensor:
     return new_node(out, "reshape", (a,), _reshape_vjp, arg=out.shape)
 
 
-def _transpose_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("transpose", ("g transposed back",), lambda node, a: transpose(a, node._saved))
+def _transpose_vjp(node: Tensor, g: Any) -> tuple:
     axes = node._saved
-    return (g.transpose() if axes is None else g.transpose(np.argsort(axes)),)
+    return (g.transpose() if axes is None else g.transpose(tuple(np.argsort(axes).tolist())),)
 
 
-def transpose(a: Tensor, axes: tuple | None = None) -> Tensor:
-    """Permute axes (reverse them when ``axes`` is None).  VJP: g with the inverse permutation."""
+def transpose(a: Tensor, axes: Any = None) -> Tensor:
+    """Permute axes (reverse them when ``axes`` is None; negative axes count from the end).
+
+    VJP: g with the inverse permutation.
+    """
+    if axes is not None:
+        ndim = a.data.ndim
+        try:
+            axes = tuple(int(i) % ndim if -ndim <= int(i) < ndim else int(i) for i in axes)
+        except (TypeError, ValueError, ZeroDivisionError):
+            raise ValueError(
+                f"transpose: axes {axes!r} must be ints (node {a._describe()} of shape {a.shape})"
+            ) from None
     try:
         out = a.data.transpose(axes)
     except (ValueError, TypeError) as error:
@@ -55,6 +73,195 @@ def transpose(a: Tensor, axes: tuple | None = None) -> Tensor:
             f"transpose: axes {axes} do not fit node {a._describe()} of shape {a.shape}: {error}"
         ) from None
     return new_node(out, "transpose", (a,), _transpose_vjp, saved=axes, arg=axes)
+
+
+@tensor_op("swapaxes", ("g with the axes swapped back",), lambda node, a: a.swapaxes(*node.arg))
+def _swapaxes_vjp(node: Tensor, g: Any) -> tuple:
+    return (g.swapaxes(*node.arg),)
+
+
+def swapaxes(a: Tensor, axis1: int, axis2: int) -> Tensor:
+    """Exchange two axes (a view).  VJP: g with the same two axes exchanged."""
+    first, second = normalize_axes(axis1, a.data.ndim, "swapaxes", a), normalize_axes(axis2, a.data.ndim, "swapaxes", a)
+    pair = (first[0], second[0])
+    return new_node(a.data.swapaxes(*pair), "swapaxes", (a,), _swapaxes_vjp, arg=pair)
+
+
+@tensor_op("moveaxis", ("g with the axes moved back",), lambda node, a: a.moveaxis(*node.arg))
+def _moveaxis_vjp(node: Tensor, g: Any) -> tuple:
+    source, destination = node.arg
+    return (g.moveaxis(destination, source) if type(g) is Tensor else np.moveaxis(g, destination, source),)
+
+
+def moveaxis(a: Tensor, source: Any, destination: Any) -> Tensor:
+    """Move axes to new positions, as ``np.moveaxis`` (a view).  VJP: g with the axes moved back."""
+    ndim = a.data.ndim
+    src = _axis_list(source, ndim, "moveaxis", a)
+    dst = _axis_list(destination, ndim, "moveaxis", a)
+    if len(src) != len(dst):
+        raise ValueError(
+            f"moveaxis: source {source!r} and destination {destination!r} must name as many axes (node {a._describe()})"
+        )
+    return new_node(np.moveaxis(a.data, src, dst), "moveaxis", (a,), _moveaxis_vjp, arg=(src, dst))
+
+
+def _axis_list(axis: Any, ndim: int, op: str, a: Tensor) -> tuple[int, ...]:
+    """Axes in the order given (not sorted), each checked and made non-negative."""
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    result = tuple(normalize_axes(i, ndim, op, a)[0] for i in axes)
+    if len(set(result)) != len(result):
+        raise ValueError(f"{op}: repeated axis in {axis!r} (node {a._describe()})")
+    return result
+
+
+@tensor_op("squeeze", ("g reshaped back",), lambda node, a: a.reshape(node.data.shape))
+def _squeeze_vjp(node: Tensor, g: Any) -> tuple:
+    return (g.reshape(node.parents[0].data.shape),)
+
+
+def squeeze(a: Tensor, axis: Any = None) -> Tensor:
+    """Drop length-1 axes (all, or those in ``axis``).  VJP: g reshaped back."""
+    shape = a.data.shape
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+    else:
+        axes = normalize_axes(axis, a.data.ndim, "squeeze", a)
+        long = [i for i in axes if shape[i] != 1]
+        if long:
+            raise ValueError(
+                f"squeeze: axis {long[0]} of node {a._describe()} (shape {shape}) has length {shape[long[0]]}, not 1"
+            )
+    out = a.data.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
+    return new_node(out, "squeeze", (a,), _squeeze_vjp, arg=axis)
+
+
+@tensor_op("expand_dims", ("g reshaped back",), lambda node, a: a.reshape(node.data.shape))
+def _expand_dims_vjp(node: Tensor, g: Any) -> tuple:
+    return (g.reshape(node.parents[0].data.shape),)
+
+
+def expand_dims(a: Tensor, axis: Any) -> Tensor:
+    """Insert length-1 axes at ``axis`` (positions in the result), as ``np.expand_dims``."""
+    try:
+        out = np.expand_dims(a.data, axis)
+    except (ValueError, TypeError, np.exceptions.AxisError) as error:
+        raise ValueError(
+            f"expand_dims: axis {axis!r} does not fit node {a._describe()} of shape {a.shape}: {error}"
+        ) from None
+    return new_node(out, "expand_dims", (a,), _expand_dims_vjp, arg=axis)
+
+
+# -- broadcasting and its adjoint -------------------------------------------------------------------
+@tensor_op("broadcast_to", ("g summed back to {a}'s shape",), lambda node, a: a.broadcast_to(node.arg))
+def _broadcast_to_vjp(node: Tensor, g: Any) -> tuple:
+    shape = node.parents[0].data.shape
+    return (g.sum_to(shape) if type(g) is Tensor else unbroadcast(g, shape),)
+
+
+def broadcast_to(a: Tensor, shape: tuple) -> Tensor:
+    """``a`` broadcast to ``shape`` (a read-only view).  VJP: g summed over the broadcast axes."""
+    shape = tuple(shape)
+    try:
+        out = np.broadcast_to(a.data, shape)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"broadcast_to: node {a._describe()} of shape {a.shape} cannot be broadcast to {shape}: {error}"
+        ) from None
+    return new_node(out, "broadcast_to", (a,), _broadcast_to_vjp, arg=shape)
+
+
+@tensor_op("sum_to", ("g broadcast back",), lambda node, a: a.sum_to(node.arg))
+def _sum_to_vjp(node: Tensor, g: Any) -> tuple:
+    shape = node.parents[0].data.shape
+    if type(g) is Tensor:
+        return (g.broadcast_to(shape),)
+    return (np.broadcast_to(g, shape),)
+
+
+def sum_to(a: Tensor, shape: tuple) -> Tensor:
+    """Sum ``a`` down to ``shape``: over the axes broadcasting ``shape`` to ``a.shape`` adds or
+    stretches (DeZero's ``sum_to``, the adjoint of ``broadcast_to``).  VJP: g broadcast back.
+
+    >>> from autograd_core import Tensor
+    >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum_to((1, 2)).data
+    array([[4., 6.]])
+    """
+    shape = tuple(shape)
+    try:
+        fits = np.broadcast_shapes(shape, a.data.shape) == a.data.shape
+    except (ValueError, TypeError):
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"sum_to: node {a._describe()} of shape {a.shape} cannot be summed to {shape}: "
+            f"{shape} must broadcast to {a.shape}"
+        )
+    out = unbroadcast(a.data, shape)
+    return new_node(np.array(out, copy=True) if out is a.data else out, "sum_to", (a,), _sum_to_vjp, arg=shape)
+
+
+# -- repeating and rolling ------------------------------------------------------------------------
+@tensor_op("repeat", ("g of the copies summed",), lambda node, a: a.repeat(*node.arg))
+def _repeat_vjp(node: Tensor, g: Any) -> tuple:
+    x = node.parents[0].data
+    repeats, axis = node.arg
+    if axis is None:
+        g = g.reshape(-1)
+        axis = 0
+        length = x.size
+    else:
+        length = x.shape[axis]
+    if isinstance(repeats, int):
+        # Every entry copied ``repeats`` times in a row: split that axis in two and sum the copies.
+        shape = g.shape[:axis] + (length, repeats) + g.shape[axis + 1:]
+        return (g.reshape(shape).sum(axis=axis + 1).reshape(x.shape),)
+    starts = np.concatenate([[0], np.cumsum(repeats)[:-1]])
+    pieces = [g[(slice(None),) * axis + (slice(int(s), int(s) + int(r)),)].sum(axis=axis, keepdims=True)
+              for s, r in zip(starts, repeats)]
+    joined = concatenate(pieces, axis=axis) if type(g) is Tensor else np.concatenate(pieces, axis=axis)
+    return (joined.reshape(x.shape),)
+
+
+def repeat(a: Tensor, repeats: Any, axis: int | None = None) -> Tensor:
+    """Repeat each entry, as ``np.repeat`` (flattened when ``axis`` is None).  VJP: the gradients of
+    each entry's copies summed."""
+    if axis is not None:
+        axis = normalize_axes(axis, a.data.ndim, "repeat", a)[0]
+    counts = np.asarray(repeats)
+    if counts.dtype.kind not in "iu" or (counts < 0).any() or counts.ndim > 1:
+        raise ValueError(f"repeat: repeats must be a non-negative int or a 1-D list of them, got {repeats!r}")
+    try:
+        out = np.repeat(a.data, counts, axis=axis)
+    except ValueError as error:
+        raise ValueError(
+            f"repeat: repeats {repeats!r} do not fit node {a._describe()} of shape {a.shape}: {error}"
+        ) from None
+    kept = int(counts) if counts.ndim == 0 else tuple(int(c) for c in counts)
+    if isinstance(kept, tuple) and len(kept) == 1:
+        kept = kept[0]
+    return new_node(out, "repeat", (a,), _repeat_vjp, arg=(kept, axis))
+
+
+@tensor_op("roll", ("g rolled back",), lambda node, a: a.roll(*node.arg))
+def _roll_vjp(node: Tensor, g: Any) -> tuple:
+    shift, axis = node.arg
+    back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+    return (g.roll(back, axis) if type(g) is Tensor else np.roll(g, back, axis),)
+
+
+def roll(a: Tensor, shift: Any, axis: Any = None) -> Tensor:
+    """Shift entries cyclically along ``axis`` (the flattened array when None), as ``np.roll``.
+
+    VJP: g rolled by ``-shift``.
+    """
+    try:
+        out = np.roll(a.data, shift, axis)
+    except (ValueError, TypeError, np.exceptions.AxisError) as error:
+        raise ValueError(f"roll: shift {shift!r} and axis {axis!r} do not fit node {a._describe()} of shape {a.shape}: "
+                         f"{error}") from None
+    kept_shift = tuple(int(s) for s in shift) if isinstance(shift, (tuple, list)) else int(shift)
+    kept_axis = tuple(int(i) for i in axis) if isinstance(axis, (tuple, list)) else axis
+    return new_node(out, "roll", (a,), _roll_vjp, arg=(kept_shift, kept_axis))
 
 
 # -- indexing ------------------------------------------------------------------------------------
@@ -74,15 +281,52 @@ def _is_mask(index: Any) -> bool:
     return isinstance(index, np.ndarray) and index.dtype == bool
 
 
-def _getitem_vjp(node: Tensor, g: np.ndarray) -> tuple:
+def _picks_rows_once(index: Any) -> bool:
+    """True for ``x[rows, labels]`` with ``rows`` strictly increasing (``np.arange(batch)``): every
+    entry is picked at most once, so the VJP writes ``g`` back directly instead of ``np.add.at``."""
+    if type(index) is not tuple or len(index) != 2:
+        return False
+    rows, cols = index
+    if type(rows) is not np.ndarray or type(cols) is not np.ndarray or rows.ndim != 1 or rows.shape != cols.shape:
+        return False
+    if rows.dtype.kind not in "iu" or cols.dtype.kind not in "iu":
+        return False
+    return rows.size < 2 or bool((rows[1:] > rows[:-1]).all())
+
+
+@tensor_op("getitem", ("g scattered back",), lambda node, a: a[node._saved[0]])
+def _getitem_vjp(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
     index, unique = node._saved
-    grad = np.zeros_like(x)
+    if unique is None:
+        unique = _picks_rows_once(index)
+    if type(g) is Tensor:
+        return (scatter(g, index, x.shape, unique),)
+    return (_scatter_array(g, index, x.shape, x.dtype, unique),)
+
+
+def _scatter_array(g: np.ndarray, index: Any, shape: tuple, dtype: Any, unique: bool) -> np.ndarray:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (entries picked twice accumulate)."""
+    grad = np.zeros(shape, dtype=dtype)
     if unique:
         grad[index] = g
     else:
         np.add.at(grad, index, g)
-    return (grad,)
+    return grad
+
+
+@tensor_op("scatter", ("g picked at the index",), lambda node, a: scatter(a, node._saved[0], node.arg, node._saved[1]))
+def _scatter_vjp(node: Tensor, g: Any) -> tuple:
+    index = node._saved[0]
+    return (g[index],)
+
+
+def scatter(a: Tensor, index: Any, shape: tuple, unique: bool = False) -> Tensor:
+    """Zeros of ``shape`` with ``a`` added at ``index``: the adjoint of ``t[index]`` (what its
+    VJP computes), recorded so a gradient of indexing can be differentiated again.
+    VJP: g picked at the index."""
+    out = _scatter_array(a.data, index, shape, a.data.dtype, unique)
+    return new_node(out, "scatter", (a,), _scatter_vjp, saved=(index, unique), arg=shape)
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
@@ -98,13 +342,18 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         )
     if isinstance(index, list):
         index = np.asarray(index)
+        if index.size == 0:
+            index = index.astype(np.intp)  # t[[]]: NumPy's empty selection, not a float index
     try:
         out = a.data[index]
     except IndexError as error:
         raise IndexError(
             f"getitem: index {index!r:.80} does not fit node {a._describe()} of shape {a.shape}: {error}"
         ) from None
-    unique = _is_basic(index) or _is_mask(index)
+    if type(index) is tuple and len(index) == 2 and type(index[0]) is np.ndarray:
+        unique = None  # the label gather x[rows, labels]: decided by its VJP, only if backward runs
+    else:
+        unique = _is_basic(index) or _is_mask(index)
     return new_node(out, "getitem", (a,), _getitem_vjp, saved=(index, unique), arg=index)
 
 
@@ -120,7 +369,9 @@ def _shapes(parts: tuple[Tensor, ...]) -> str:
     return ", ".join(f"{p.shape} ({p._describe()})" for p in parts)
 
 
-def _concatenate_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("concatenate", ("g cut back into the pieces",),
+           lambda node, *parts: concatenate(list(parts), axis=node._saved[0]))
+def _concatenate_vjp(node: Tensor, g: Any) -> tuple:
     axis, bounds = node._saved
     head = (slice(None),) * axis
     return tuple(
@@ -147,7 +398,8 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     return new_node(out, "concatenate", parts, _concatenate_vjp, saved=(axis, bounds), arg=axis)
 
 
-def _stack_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("stack", ("g sliced back at each position",), lambda node, *parts: stack(list(parts), axis=node._saved))
+def _stack_vjp(node: Tensor, g: Any) -> tuple:
     axis = node._saved
     head = (slice(None),) * axis
     return tuple(g[head + (i,)] if p.requires_grad else None for i, p in enumerate(node.parents))

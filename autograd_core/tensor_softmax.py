@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .tensor import Tensor, _leaf, as_tensor, new_node
+from .tensor_define import tensor_op
 
 
 def _check_axis(a: Tensor, axis: int, op: str) -> int:
@@ -35,8 +36,9 @@ def _check_axis(a: Tensor, axis: int, op: str) -> int:
     return int(axis)
 
 
-def _softmax_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    s = node.data
+@tensor_op("softmax", ("{out} ⊙ (g − Σ g ⊙ {out})",), lambda node, a: a.softmax(node.arg))
+def _softmax_vjp(node: Tensor, g: Any) -> tuple:
+    s = node if type(g) is Tensor else node.data
     gs = g * s
     return (gs - s * gs.sum(axis=node.arg, keepdims=True),)
 
@@ -50,8 +52,13 @@ def softmax(a: Tensor, axis: int = -1) -> Tensor:
     return new_node(e, "softmax", (a,), _softmax_vjp, arg=axis)
 
 
-def _log_softmax_vjp(node: Tensor, g: np.ndarray) -> tuple:
-    return (g - np.exp(node.data) * g.sum(axis=node.arg, keepdims=True),)
+@tensor_op("log_softmax", ("g − softmax ⊙ Σ g",), lambda node, a: a.log_softmax(node.arg))
+def _log_softmax_vjp(node: Tensor, g: Any) -> tuple:
+    if type(g) is Tensor:
+        return (g - node.exp() * g.sum(axis=node.arg, keepdims=True),)
+    # softmax = e / total, from the forward step: no exp to recompute.
+    e, total = node._saved
+    return (g - e * (g.sum(axis=node.arg, keepdims=True) / total),)
 
 
 def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
@@ -59,14 +66,20 @@ def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
     axis = _check_axis(a, axis, "log_softmax")
     x = a.data
     shifted = x - x.max(axis=axis, keepdims=True)
-    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-    return new_node(shifted, "log_softmax", (a,), _log_softmax_vjp, arg=axis)
+    e = np.exp(shifted)
+    total = e.sum(axis=axis, keepdims=True)
+    shifted -= np.log(total)
+    return new_node(shifted, "log_softmax", (a,), _log_softmax_vjp, saved=(e, total), arg=axis)
 
 
 # -- the fused loss ----------------------------------------------------------------------------
-def _sce_vjp(node: Tensor, g: np.ndarray) -> tuple:
+@tensor_op("softmax_cross_entropy", ("g (softmax({a}) − {b}) / batch", "−g log softmax({a}) / batch"),
+           lambda node, a, b: softmax_cross_entropy(a, b))
+def _sce_vjp(node: Tensor, g: Any) -> tuple:
     logits, labels = node.parents
     prob, index, target, batch = node._saved
+    if type(g) is Tensor:
+        return _sce_vjp_graph(node, g)
     scale = g * (1.0 / batch)
     d_logits = d_labels = None
     if logits.requires_grad:
@@ -84,6 +97,29 @@ def _sce_vjp(node: Tensor, g: np.ndarray) -> tuple:
         shifted = x - x.max(axis=-1, keepdims=True)
         log_prob = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
         d_labels = -log_prob * scale
+    return d_logits, d_labels
+
+
+def _sce_vjp_graph(node: Tensor, g: Tensor) -> tuple:
+    """The same gradients, built from Tensor ops so they can be differentiated again."""
+    logits, labels = node.parents
+    _, index, target, batch = node._saved
+    scale = g * (1.0 / batch)
+    d_logits = d_labels = None
+    if logits.requires_grad:
+        prob = logits.softmax(axis=-1)
+        if index is not None:
+            onehot = np.zeros(logits.shape, dtype=logits.dtype)
+            if onehot.ndim == 2:
+                onehot[np.arange(batch), index] = 1
+            else:
+                onehot[index] = 1
+            d_logits = (prob - onehot) * scale
+        else:
+            target_node = labels
+            d_logits = (prob * target_node.sum(axis=-1, keepdims=True) - target_node) * scale
+    if labels.requires_grad:
+        d_labels = -logits.log_softmax(axis=-1) * scale
     return d_logits, d_labels
 
 

@@ -430,15 +430,10 @@ def vjp_text(node: Node, index: int, captions: Captions | None = None) -> str | 
 
 def _vjp_template(node: Node, index: int) -> str | None:
     """The template of an array op's vector-Jacobian product in words: the op definition's own
-    (``formula`` on its VJP), else the diagrams' table of them, until every Tensor op carries it."""
-    formula = getattr(getattr(node, "_vjp", None), "formula", None)
-    if formula:
-        return formula[index] if index < len(formula) else None
-    try:  # the templates' current home; read here only, so they can move to the op definitions
-        from viz.labels import _VJP_WORDS
-    except ImportError:  # pragma: no cover - the engine installed without its diagrams
-        return None
-    return _VJP_WORDS.get((node.op, index))
+    (``formula`` of its entry in ``TENSOR_OPS``, custom ops included)."""
+    from .tensor_define import vjp_formula
+
+    return vjp_formula(node.op, index)
 
 
 # -- step texts ---------------------------------------------------------------------------------

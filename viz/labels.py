@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.tensor_define import vjp_formula
 from autograd_core.value import OPS
 from autograd_core.words import caption as caption_of
 
@@ -63,37 +64,6 @@ _TENSOR_SYMBOLS = {
     "stack": "stack",
     "softmax": "softmax",
     "log_softmax": "log softmax",
-}
-
-# The vector-Jacobian product of a Tensor op, per input, in words: g is the upstream gradient,
-# {a} and {b} the names of the first and second inputs, {out} the output.
-_VJP_WORDS = {
-    ("add", 0): "g",
-    ("add", 1): "g",
-    ("sub", 0): "g",
-    ("sub", 1): "−g",
-    ("mul", 0): "g ⊙ {b}",
-    ("mul", 1): "g ⊙ {a}",
-    ("div", 0): "g / {b}",
-    ("div", 1): "−g ⊙ {a} / {b}²",
-    ("neg", 0): "−g",
-    ("matmul", 0): "g @ {b}ᵀ",
-    ("matmul", 1): "{a}ᵀ @ g",
-    ("exp", 0): "g ⊙ {out}",
-    ("log", 0): "g / {a}",
-    ("sqrt", 0): "g / (2 {out})",
-    ("tanh", 0): "g ⊙ (1 − {out}²)",
-    ("sigmoid", 0): "g ⊙ {out} (1 − {out})",
-    ("relu", 0): "g ⊙ [{a} > 0]",
-    ("abs", 0): "g ⊙ sign({a})",
-    ("sum", 0): "g spread out",
-    ("mean", 0): "g / n spread out",
-    ("max", 0): "g to the max entries",
-    ("reshape", 0): "g reshaped back",
-    ("transpose", 0): "g transposed back",
-    ("getitem", 0): "g scattered back",
-    ("softmax", 0): "{out} ⊙ (g − Σ g ⊙ {out})",
-    ("log_softmax", 0): "g − softmax ⊙ Σ g",
 }
 
 # Short names for the inputs of an unnamed node in the words above.
@@ -168,20 +138,29 @@ def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False, capt
     values = [escape(line) for line in summarize_array(data, shown)]
     lines.extend(_font(v, MUTED) for v in values) if muted else lines.extend(values)
     if grad is not None:
-        grad_lines = summarize_array(np.asarray(grad), shown)
+        grad_lines = summarize_array(np.asarray(getattr(grad, "data", grad)), shown)
         lines.append(_font(escape(f"grad {grad_lines[0]}"), BACKWARD))
         lines.extend(_font(escape(f"     {line}"), BACKWARD) for line in grad_lines[1:])
     return "<br/>".join(lines)
 
 
 def vjp_words(node: Any, index: int) -> str | None:
-    """What an array op sends back to input ``index``, in words (``g @ W1ᵀ``), if known."""
-    template = _VJP_WORDS.get((node.op, index))
+    """What an array op sends back to input ``index``, in words (``g @ W1ᵀ``), if known.
+
+    The words are the op's own (``formula`` in ``autograd_core.tensor_define.TENSOR_OPS``, custom ops
+    included), filled with the inputs' short names.
+    """
+    template = vjp_formula(node.op, index)
     if template is None:
         return None
     parents = node.parents
     names = [_short_name(parents[k], _DEFAULT_NAMES[k]) if k < len(parents) else _DEFAULT_NAMES[k] for k in (0, 1)]
-    return template.format(a=names[0], b=names[1], out=_short_name(node, "out"))
+    arg = getattr(node, "arg", None)
+    try:
+        return template.format(a=names[0], b=names[1], x=names[0], y=names[1], out=_short_name(node, "out"),
+                               n=format_number(arg) if isinstance(arg, (int, float)) else arg)
+    except (KeyError, IndexError, ValueError):
+        return template  # a custom op's words with braces of their own: shown as written
 
 
 def _short_name(node: Any, default: str) -> str:
