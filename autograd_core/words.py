@@ -425,7 +425,12 @@ def vjp_text(node: Node, index: int, captions: Captions | None = None) -> str | 
     words = captions or Captions()
     parents = node.parents
     names = [words.wrapped(parents[k]) if k < len(parents) else "" for k in (0, 1)]
-    return template.format(a=names[0], b=names[1], out=words.wrapped(node))
+    arg = getattr(node, "arg", None)
+    n = format_number(arg) if isinstance(arg, (int, float)) else str(arg)
+    try:
+        return template.format(a=names[0], b=names[1], x=names[0], y=names[1], out=words.wrapped(node), n=n)
+    except (KeyError, IndexError, ValueError):
+        return template  # a custom op's words with braces of their own: shown as written
 
 
 def _vjp_template(node: Node, index: int) -> str | None:
