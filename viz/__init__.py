@@ -17,6 +17,7 @@ True
 from .draw import CollapsedWarning, GraphTooLargeError, draw, is_steps
 from .lecture import lecture
 from .render import GraphvizNotFoundError, RenderError, render
+from .slides import slides
 
 __all__ = [
     "CollapsedWarning",
@@ -27,4 +28,5 @@ __all__ = [
     "is_steps",
     "lecture",
     "render",
+    "slides",
 ]
