@@ -21,7 +21,7 @@ from autograd_core.expr import INPUT_ERRORS, evaluate_command_line, report_input
 
 from .draw import GraphTooLargeError
 from .format import format_number
-from .render import FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render
+from .render import DEFAULT_TIMEOUT, FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render
 
 _FORMAT_CHOICES = ("svg", "png", "pdf", "dot")
 
@@ -50,7 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--title", help="a title above the diagram")
     parser.add_argument("--digits", type=int, default=4, help="significant digits of the numbers (default 4)")
     parser.add_argument(
-        "--max-nodes", type=int, default=RENDER_MAX_NODES, help=f"refuse bigger graphs (default {RENDER_MAX_NODES})"
+        "--max-nodes", type=int, default=RENDER_MAX_NODES,
+        help=f"most boxes to draw; bigger graphs fold name scopes or are refused (default {RENDER_MAX_NODES})",
+    )
+    parser.add_argument("--legend", action="store_true", help="add a colour key")
+    parser.add_argument("--dpi", type=float, help="PNG resolution (default 150)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds dot may run (default {DEFAULT_TIMEOUT:g})"
     )
     parser.set_defaults(func=run_draw)
     _register_steps(subparsers)
@@ -99,8 +105,11 @@ def run_draw(args: argparse.Namespace) -> int:
             digits=digits,
             title=args.title,
             max_nodes=args.max_nodes if args.max_nodes and args.max_nodes > 0 else None,
+            legend=args.legend,
+            timeout=args.timeout,
+            **({"dpi": args.dpi} if args.dpi is not None else {}),
         )
-    except GraphTooLargeError as error:
+    except (GraphTooLargeError, ValueError) as error:
         return report_input_error("draw", error)
     except (GraphvizNotFoundError, RuntimeError, OSError) as error:
         return _fail(error, 1)
