@@ -106,6 +106,8 @@ class Grouping:
 def group_nodes(order: list[Node], collapse: Any, keep_open: str | None = None) -> Grouping:
     """Fold ``order``'s nodes by scope (see the module's docstring).  A folded scope that holds
     ``keep_open`` (a scope path: where a step-by-step backprop is) stays open."""
+    if collapse is None or collapse is False:
+        return Grouping([None] * len(order))
     cache: dict[str | None, str | None] = {}
     group_of: list[str | None] = []
     groups: dict[str, list[int]] = {}

@@ -374,6 +374,13 @@ def _rank_by_level(order: list[Node], grouping: Grouping) -> list[str]:
 def _visible_uses(order: list[Node], index: dict[Node, int], group_of: list[str | None]) -> dict[int, int]:
     """How many times each visible node is an input of a visible node (one edge per use)."""
     uses: dict[int, int] = {}
+    if not any(group_of):  # nothing folded: every edge counts
+        get = uses.get
+        for node in order:
+            for parent in node.parents:
+                p = index[parent]
+                uses[p] = get(p, 0) + 1
+        return uses
     for i, node in enumerate(order):
         if group_of[i] is None:
             for parent in node.parents:
