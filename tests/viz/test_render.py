@@ -168,10 +168,12 @@ def test_docs_script_renders_every_diagram(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "scripts" / "render_docs.py"), str(tmp_path)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    stems = ("apple", "apple-before-backward", "apple-orange", "apple-step-2")
+    stems = ("apple", "apple-before-backward", "apple-orange", "apple-step-2", "mlp-collapsed")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{s}{x}" for s in stems for x in (".png", ".svg"))
     texts = [text for text, _ in svg_texts(tmp_path / "apple-orange.svg")]
     assert {"grad 3.3", "grad 165", "grad 650", "715"} <= set(texts)
+    mlp = [text for text, _ in svg_texts(tmp_path / "mlp-collapsed.svg")]
+    assert {"layer1", "layer2", "layer3", "32 nodes, 12 inputs/weights"} <= set(mlp)
     step = [text for text, _ in svg_texts(tmp_path / "apple-step-2.svg")]
     assert "1.1 × 2 = 2.2" in step and "1.1 × 100 = 110" in step
 
