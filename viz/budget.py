@@ -30,8 +30,9 @@ from .collapse import Grouping, group_nodes
 
 __all__ = ["DRAW_MAX_NODES", "WALK_LIMIT", "GraphTooLargeError", "bounded_order", "choose_collapse"]
 
-#: The most boxes handed to ``dot`` by default: about two seconds of layout.
-DRAW_MAX_NODES = 1500
+#: The most boxes handed to ``dot`` by default: about a second of layout on a quiet machine
+#: (the 982-node MLP of ``bench/viz_render.py``), a few seconds for the worst shapes measured.
+DRAW_MAX_NODES = 1200
 
 #: The most graph nodes a diagram looks at, even to fold them into scope boxes: walking and
 #: grouping them takes about 0.3 s.

@@ -201,11 +201,13 @@ def draw(
     keep_open = (current_step.node.scope or None) if current_step is not None else None
     grouping = group_nodes(order, collapse if collapse is not None else False, keep_open)
     note = None
-    if max_nodes is not None and grouping.drawn_count > max_nodes:
+    if max_nodes is not None and grouping.drawn_count + _copies(order, grouping) > max_nodes:
         scoped = any(node.scope for node in order)
         chosen = choose_collapse(order, max_nodes) if collapse is None else None
         if chosen is None:
-            raise too_large(what, f"{len(order)} nodes", max_nodes, scoped=scoped)
+            copies = _copies(order, grouping)
+            size = f"{len(order)} nodes" + (f" (and {copies} copies of much used nodes)" if copies else "")
+            raise too_large(what, size, max_nodes, scoped=scoped)
         collapse, grouping = chosen
         note = (
             f"{len(order)} nodes, more than max_nodes={max_nodes}: name scopes folded into boxes "
@@ -369,6 +371,12 @@ def _rank_by_level(order: list[Node], grouping: Grouping) -> list[str]:
         elif i in first_use:
             ranks.setdefault(2 * first_use[i] - 2, []).append(f"v{i}")
     return [f"{{rank=same; {'; '.join(ids)}}}" for _, ids in sorted(ranks.items()) if len(ids) > 1]
+
+
+def _copies(order: list[Node], grouping: Grouping) -> int:
+    """How many dashed copies of much used nodes the diagram will have (they count as boxes)."""
+    uses = _visible_uses(order, {node: i for i, node in enumerate(order)}, grouping.group_of)
+    return sum(n - 1 for n in uses.values() if n > FANOUT)
 
 
 def _visible_uses(order: list[Node], index: dict[Node, int], group_of: list[str | None]) -> dict[int, int]:
