@@ -141,9 +141,9 @@ def legend_table() -> str:
     """A colour key, as an HTML-like table: forward value, gradient, local derivative, current node."""
     cells = [
         f"<td>{_font('<b>name</b> value', FORWARD)}</td>",
-        f"<td>{_font('grad', BACKWARD)}  gradient</td>",
-        f"<td>{_font('local', LOCAL)}  local derivative</td>",
-        f"<td>{_font('← g', BACKWARD)}  flows back</td>",
+        f"<td>{_font('grad', BACKWARD)} gradient</td>",
+        f"<td>{_font('local', LOCAL)} local derivative</td>",
+        f"<td>{_font('← g', BACKWARD)} flows back</td>",
         f'<td bgcolor="{CURRENT_FILL}" border="1" color="{CURRENT}">current node</td>',
     ]
     return f'<table border="0" cellspacing="6" cellpadding="2"><tr>{"".join(cells)}</tr></table>'

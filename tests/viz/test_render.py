@@ -246,3 +246,21 @@ def test_png_resolution_and_size_limit(tmp_path: Path) -> None:
         render(price, tmp_path / "x.png", dpi=0)
     with pytest.raises(ValueError, match="dpi and max_px apply to PNG only"):
         render(price, tmp_path / "x.svg", dpi=300)
+
+
+def test_command_line_legend_dpi_and_timeout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    from autograd_core.cli import main
+
+    low, high = tmp_path / "low.png", tmp_path / "high.png"
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(low), "--dpi", "72"]) == 0
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(high), "--dpi", "144", "--legend"]) == 0
+    # Twice the resolution and a colour key above: more than twice as wide, and taller.
+    assert Image.open(high).size[0] > 2 * Image.open(low).size[0] - 8
+    svg = tmp_path / "key.svg"
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(svg), "--legend", "--timeout", "30"]) == 0
+    assert any(text.strip() == "local derivative" for text, _ in svg_texts(svg))
+    capsys.readouterr()
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(svg), "--dpi", "300"]) == 2
+    assert "dpi and max_px apply to PNG only" in capsys.readouterr().err
