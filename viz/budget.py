@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from autograd_core import Node
@@ -49,6 +50,18 @@ def bounded_order(root: Node, limit: int | None) -> list[Node] | None:
     The same iterative depth-first walk as :func:`autograd_core.topological_order` (so the same
     order), stopping early: refusing a huge graph costs no more than ``limit`` steps.
     """
+    # The walk makes no reference cycles; with the collector on, the iterators it allocates set
+    # off full collections that scan the whole (possibly million-node) graph: 0.13 s -> 1.2 s.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _walk(root, limit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _walk(root: Node, limit: int | None) -> list[Node] | None:
     order: list[Node] = []
     seen = {root}
     mark = seen.add
