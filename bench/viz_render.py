@@ -147,7 +147,7 @@ def scale_rows(peer_seconds: dict[int, float]) -> None:
     ours = render_seconds(lambda: draw(fan))
     peer = render_seconds(lambda: plain_style(fan))
     nodes = len(topological_order(fan))
-    print(f"{'x + x + ... + x, 60 uses, every label':<44}{nodes:>7}{ours:>9.2f} s{peer:>7.2f} s{ours / peer:>7.2f}x"
+    print(f"{'x + x + ... + x, 60 uses, every label':<44}{nodes:>7}{ours:>9.2f} s{peer:>7.2f} s{ours / peer:>7.3g}x"
           f"   (<= 2 s: {'met' if ours <= 2 else 'MISSED'})")
     loss = mlp_graph(3)
     nodes = len(topological_order(loss))
@@ -157,9 +157,9 @@ def scale_rows(peer_seconds: dict[int, float]) -> None:
         boxes = draw(loss).node_count
     peer = peer_seconds.get(3) or render_seconds(lambda: plain_style(loss), 1)
     label = f"2-16-16-1 MLP, 3 samples, folded to {boxes} boxes"
-    print(f"{label:<44}{nodes:>7}{ours:>9.2f} s{peer:>7.2f} s{ours / peer:>7.2f}x"
+    print(f"{label:<44}{nodes:>7}{ours:>9.2f} s{peer:>7.2f} s{ours / peer:>7.3g}x"
           f"   (<= 2 s: {'met' if ours <= 2 else 'MISSED'})")
-    print(f"  automatic folding renders the {nodes}-node graph in {ours / peer:.2f}x the peer's time "
+    print(f"  automatic folding renders the {nodes}-node graph in {ours / peer:.3g}x the peer's time "
           "(the peer draws every node, without labels)")
 
 
