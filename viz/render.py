@@ -116,7 +116,11 @@ def render_source(
         resolution = PNG_DPI if dpi is None else dpi
         command.append(f"-Gdpi={resolution:g}")  # sharp on a slide; SVG and PDF scale by themselves
         longest = (MAX_PX if max_px is None else max_px) / resolution
-        command.append(f"-Gsize={longest:.4g},{longest:.4g}")  # the drawing's own size= wins if set
+        width = height = longest
+        own = _GRAPH_SIZE.search(source[:4000])  # -Gsize replaces the drawing's own size: keep the smaller
+        if own is not None:
+            width, height = min(float(own[1]), longest), min(float(own[2]), longest)
+        command.append(f"-Gsize={width:.4g},{height:.4g}")
     try:
         result = subprocess.run(
             command, input=source.encode("utf-8"), capture_output=True, check=False, timeout=timeout
@@ -158,6 +162,8 @@ def fixed_pdf_dates(data: bytes) -> bytes:
 
     return _PDF_DATE.sub(fix, data)
 
+
+_GRAPH_SIZE = re.compile(r'^\tgraph \[[^\n]*\bsize="([\d.]+),([\d.]+)"', re.M)
 
 _SVG_ROOT = re.compile(r"<svg\b([^>]*)>")
 

@@ -264,3 +264,13 @@ def test_command_line_legend_dpi_and_timeout(tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(svg), "--dpi", "300"]) == 2
     assert "dpi and max_px apply to PNG only" in capsys.readouterr().err
+
+
+def test_size_fits_the_drawing_into_a_box_of_inches(tmp_path: Path) -> None:
+    from PIL import Image
+
+    width, height = Image.open(render(apple_graph(), tmp_path / "slide.png", size=(2, 1), dpi=100)).size
+    # 2 x 1 inches at 100 dpi: at most 200 x 100 pixels (Graphviz keeps the aspect ratio).
+    assert width <= 201 and height <= 101 and max(width / 200, height / 100) > 0.95
+    with pytest.raises(ValueError, match=r"size must be \(width, height\) in inches"):
+        viz.draw(apple_graph(), size="big")
