@@ -409,3 +409,28 @@ def zero_grad(root: Node) -> None:
     """
     for node in topological_order(root):
         node.grad = node._empty_grad
+
+
+@contextmanager
+def gradients_set_aside(root: Node) -> Iterator[list[Node]]:
+    """Inside the block, every node ``root`` depends on starts with an empty ``grad``; after it,
+    each node has its own ``grad`` back, whatever the block did (the views that replay a pass,
+    such as slides and lecture pages, use it so they never add onto a user's gradients).
+
+    >>> from autograd_core import Value
+    >>> x = Value(2.0); y = x * x; y.backward()
+    >>> with gradients_set_aside(y):
+    ...     y.backward(); x.grad
+    4.0
+    >>> x.grad
+    4.0
+    """
+    nodes = topological_order(root)
+    saved = [node.grad for node in nodes]
+    try:
+        for node in nodes:
+            node.grad = node._empty_grad
+        yield nodes
+    finally:
+        for node, old in zip(nodes, saved):
+            node.grad = old

@@ -10,6 +10,7 @@ Example:
     >>> loss.backward(); opt.step(); net.zero_grad()
 """
 
+from . import scalar
 from .activations import ReLU, Sigmoid, Tanh
 from .batches import Minibatches
 from .dropout import Dropout
@@ -48,6 +49,7 @@ __all__ = [
     "load_weights",
     "mlp",
     "mse",
+    "scalar",
     "save_weights",
     "softmax_cross_entropy",
 ]

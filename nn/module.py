@@ -6,7 +6,7 @@ attribute path (``"0.W"``, ``"encoder.b"``), in the order the attributes were se
 
 Example:
     >>> import numpy as np
-    >>> from autograd_core import Tensor
+    >>> from autograd_core import Tensor, name_scope
     >>> class Scale(Module):
     ...     def __init__(self):
     ...         super().__init__()
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, name_scope
 
 
 class Module:
@@ -45,7 +45,39 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} defines no forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        scope = self.__dict__.get("_scope_name")
+        if scope is None:  # called by the user, not by a parent: name the tree below first
+            if not self.__dict__.get("_named", False):
+                self.name_scopes()
+            return self.forward(*args, **kwargs)
+        with name_scope(scope):
+            return self.forward(*args, **kwargs)
+
+    def name_scopes(self) -> None:
+        """Name every sub-module's scope and every parameter after its path, as
+        :meth:`named_parameters` does: a ``Sequential``'s first ``Linear`` computes in the scope
+        ``0.Linear`` and its weight is called ``0.W``, so a diagram draws each layer in its own
+        box with distinct names.  Done by the first call; call it again after adding modules.
+
+        >>> import numpy as np
+        >>> from nn import Sequential, Linear, ReLU
+        >>> net = Sequential(Linear(2, 3, seed=0), ReLU(), Linear(3, 1, seed=1))
+        >>> out = net(np.ones((1, 2)))
+        >>> net[2].W.name, net[2].W.scope, out.scope
+        ('2.W', '2.Linear', '2.Linear')
+        """
+        stack: list[tuple[Module, str, str]] = [(self, "", "")]
+        while stack:
+            module, prefix, path = stack.pop()
+            module.__dict__["_named"] = True
+            for attr, value in vars(module).items():
+                if path and isinstance(value, Tensor) and value.requires_grad:
+                    value.name = prefix + attr  # the root's own parameters keep their names
+                    value.scope = path
+            for name, child in module.named_children():
+                local = f"{name}.{type(child).__name__}"
+                child.__dict__["_scope_name"] = local
+                stack.append((child, f"{prefix}{name}.", f"{path}/{local}" if path else local))
 
     # -- structure ------------------------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, Module]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import runpy
 import sys
 from pathlib import Path
+from typing import Any
 
 import viz
 
@@ -43,9 +44,31 @@ def diagrams() -> dict[str, tuple]:
     }
 
 
+def mlp_loss() -> Any:
+    """The lecture workload: a 2-4-4-1 tanh MLP (micrograd's API) on one sample, after backward."""
+    from autograd_core import Value
+    from nn.scalar import MLP
+
+    model = MLP(2, [4, 4, 1], act="tanh", seed=0)
+    loss = (model([Value(2.0, name="x0"), Value(-1.0, name="x1")]) - 1.0) ** 2
+    loss.name = "loss"
+    loss.backward()
+    return loss
+
+
+def scale_diagrams() -> dict[str, tuple]:
+    """File stem -> (what to draw, options): the MLP folded into one box per layer, as a slide."""
+    return {
+        "mlp-collapsed": (
+            mlp_loss(),
+            {"title": "A 2-4-4-1 tanh MLP, one box per layer", "collapse": True, "rankdir": "TB", "legend": True},
+        ),
+    }
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for stem, (graph, options) in diagrams().items():
+    for stem, (graph, options) in {**diagrams(), **scale_diagrams()}.items():
         for suffix in (".svg", ".png"):
             path = viz.render(graph, out / f"{stem}{suffix}", **options)
             print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

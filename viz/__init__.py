@@ -14,9 +14,21 @@ True
 
 # Every submodule is imported here, once, so the functions ``draw``, ``lecture`` and ``render``
 # shadow their modules of the same names for good: ``viz.draw`` is always the function.
-from .draw import GraphTooLargeError, draw, is_steps
+from .draw import CollapsedWarning, GraphTooLargeError, draw, is_steps
 from .lecture import lecture
-from .render import GraphvizNotFoundError, render
+from .render import GraphvizNotFoundError, RenderError, render
+from .slides import slides
 from .worksheet import worksheet
 
-__all__ = ["GraphTooLargeError", "GraphvizNotFoundError", "draw", "is_steps", "lecture", "render", "worksheet"]
+__all__ = [
+    "CollapsedWarning",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
+    "RenderError",
+    "draw",
+    "is_steps",
+    "lecture",
+    "render",
+    "slides",
+    "worksheet",
+]

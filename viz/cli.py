@@ -23,7 +23,7 @@ from autograd_core.expr import INPUT_ERRORS, evaluate_command_line
 from .cli_steps import add_grad_argument, grad_value
 from .draw import GraphTooLargeError, draw
 from .format import format_number
-from .render import FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
+from .render import DEFAULT_TIMEOUT, FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
 
 _FORMAT_CHOICES = ("svg", "png", "pdf", "dot")
 
@@ -55,7 +55,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--title", help="a title above the diagram")
     parser.add_argument("--digits", type=int, default=4, help="significant digits of the numbers (default 4)")
     parser.add_argument(
-        "--max-nodes", type=int, default=RENDER_MAX_NODES, help=f"refuse bigger graphs (default {RENDER_MAX_NODES})"
+        "--max-nodes", type=int, default=RENDER_MAX_NODES,
+        help=f"most boxes to draw; bigger graphs fold name scopes or are refused (default {RENDER_MAX_NODES})",
+    )
+    parser.add_argument("--legend", action="store_true", help="add a colour key")
+    parser.add_argument("--dpi", type=float, help="PNG resolution (default 150)")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help=f"seconds dot may run (default {DEFAULT_TIMEOUT:g})"
     )
     add_grad_argument(parser)
     parser.set_defaults(func=run_draw)
@@ -107,13 +113,18 @@ def run_draw(args: argparse.Namespace) -> int:
         "digits": digits,
         "title": args.title,
         "max_nodes": args.max_nodes if args.max_nodes and args.max_nodes > 0 else None,
+        "legend": args.legend,
     }
+    png = {"dpi": args.dpi} if args.dpi is not None else {}
     try:
         if path is None:
-            data = render_source(draw(output, **options).source, args.format or "svg")
+            fmt = args.format or "svg"
+            if png and fmt != "png":
+                raise ValueError(f"--dpi applies to PNG only, not {fmt.upper()}")
+            data = render_source(draw(output, **options).source, fmt, timeout=args.timeout, **png)
         else:
-            written = render(output, path, **options)
-    except GraphTooLargeError as error:
+            written = render(output, path, timeout=args.timeout, **png, **options)
+    except (GraphTooLargeError, ValueError) as error:
         raise UsageError(str(error)) from error
     except (GraphvizNotFoundError, RuntimeError, OSError) as error:
         return _fail(error, 1)

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -30,10 +31,12 @@ from typing import Any
 import graphviz
 import numpy as np
 
-from autograd_core import Node, topological_order
+from autograd_core import Node
 from autograd_core.words import Captions
 
-from .format import format_number, summarize_array
+from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order, choose_collapse, too_large
+from .collapse import Grouping, check_collapse, group_label, group_nodes
+from .format import clean_text, format_number, summarize_array
 from .labels import (
     BACKWARD,
     CURRENT,
@@ -42,13 +45,15 @@ from .labels import (
     constant_label,
     edge_label,
     is_tensor,
+    legend_table,
     op_symbol,
+    short_op,
     tensor_label,
     value_label,
     vjp_words,
 )
 
-__all__ = ["LARGE_GRAPH", "Diagram", "GraphTooLargeError", "draw", "is_steps"]
+__all__ = ["FANOUT", "LARGE_GRAPH", "CollapsedWarning", "Diagram", "GraphTooLargeError", "draw", "is_steps"]
 
 _RANKDIRS = ("LR", "TB", "RL", "BT")
 # The arrow written before a backward value: it points from the output back to the input.
@@ -60,39 +65,59 @@ _FONT = "Helvetica,Arial,sans-serif"
 #: cost of tidier placement, which only slide-sized graphs need.
 LARGE_GRAPH = 250
 
+#: A node used more than this many times is drawn once, at its first use; every further use reads
+#: it from a small dashed copy beside the op.  Long edges from one node to many ranks are what
+#: makes ``dot`` explode: 60 labelled uses of ``x`` took over 60 s (and 300 uses crashed dot even
+#: without labels); with copies 60 uses take 0.2 s and 300 uses 0.8 s.
+FANOUT = 6
 
-class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes`` allows."""
+#: How long a notebook waits for ``dot`` before showing a message instead of the picture.
+DISPLAY_TIMEOUT = 20.0
+
+
+class CollapsedWarning(UserWarning):
+    """A graph over the node budget was drawn with some name scopes folded into boxes."""
 
 
 class Diagram(graphviz.Digraph):
-    """The ``graphviz.Digraph`` that :func:`draw` returns, knowing how many graph nodes it shows.
+    """The ``graphviz.Digraph`` that :func:`draw` returns, knowing how many boxes it shows.
 
-    Displayed in Jupyter it lays itself out with ``dot`` like any Digraph, except that a graph
-    too big to lay out in reasonable time (more than ``viz.render.RENDER_MAX_NODES``) or a
-    missing ``dot`` shows a sentence of advice instead of hanging or a traceback.
+    Displayed in Jupyter it lays itself out with ``dot`` (with a timeout) and fits the cell's
+    width; a missing ``dot`` or a ``dot`` that fails shows a sentence instead of a traceback.
     """
 
     node_count = 0
+    #: The note when scopes were folded automatically (None otherwise).
+    collapse_note: str | None = None
 
     def copy(self) -> Diagram:
         """A copy, node count included."""
         new = super().copy()
         new.node_count = self.node_count
+        new.collapse_note = self.collapse_note
         return new
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
-        from .render import INSTALL_HINT, RENDER_MAX_NODES
+    def _svg_or_message(self) -> tuple[str | None, str]:
+        from .render import GraphvizNotFoundError, RenderError, fit_width, render_source
 
-        if self.node_count > RENDER_MAX_NODES:
-            return {
-                "text/plain": f"(a graph of {self.node_count} nodes: too big to lay out here, more than "
-                f"{RENDER_MAX_NODES}; draw a smaller part, or write it with viz.render(..., max_nodes=None))"
-            }
         try:
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
-        except graphviz.ExecutableNotFound:
-            return {"text/plain": INSTALL_HINT.format(fmt="SVG")}
+            svg = render_source(self.source, "svg", timeout=DISPLAY_TIMEOUT).decode("utf-8")
+        except (GraphvizNotFoundError, RenderError) as error:
+            return None, str(error)
+        return fit_width(svg), f"(a diagram of {self.node_count} boxes)"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
+        svg, text = self._svg_or_message()
+        if svg is None:
+            return {"text/plain": text}
+        return {"image/svg+xml": svg, "text/html": f'<div style="max-width:100%">{svg}</div>', "text/plain": text}
+
+    def _repr_svg_(self) -> str | None:
+        return self._svg_or_message()[0]
+
+    def _repr_html_(self) -> str | None:
+        svg = self._svg_or_message()[0]
+        return None if svg is None else f'<div style="max-width:100%">{svg}</div>'
 
 
 @dataclass(frozen=True)
@@ -118,8 +143,11 @@ def draw(
     show_local: bool = True,
     digits: int = 4,
     title: str | None = None,
-    max_nodes: int | None = None,
+    max_nodes: int | None = DRAW_MAX_NODES,
     clusters: bool = True,
+    collapse: Any = None,
+    legend: bool = False,
+    size: tuple[float, float] | None = None,
 ) -> Diagram:
     """The diagram of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
@@ -129,8 +157,18 @@ def draw(
 
     Options: ``rankdir`` "LR" (inputs on the left) or "TB" (inputs on top; also "RL", "BT");
     ``show_grad=False`` for a "before backward" slide; ``show_local=False`` hides the local
-    derivatives; ``digits`` significant digits; ``title`` above the diagram; ``max_nodes`` refuses
-    graphs with more nodes (None: no limit); ``clusters=False`` ignores name scopes.
+    derivatives; ``digits`` significant digits; ``title`` above the diagram; ``clusters=False``
+    ignores name scopes; ``legend=True`` adds a colour key; ``size=(width, height)`` in inches
+    shrinks the drawing to fit (a slide: ``(13.3, 7.5)``).
+
+    ``collapse`` folds name scopes into one box each (see :mod:`viz.collapse`): ``True`` every
+    top-level scope, an int folds below that depth, a list names scopes, ``False`` none.  The
+    scope holding a step-by-step backprop's current node stays open.
+
+    ``max_nodes`` is the most boxes handed to Graphviz (None: no limit).  A bigger graph is
+    folded by scope automatically when ``collapse`` is not given (with a ``CollapsedWarning`` and
+    a note under the diagram); if that is not enough it is refused, before any DOT is built,
+    with a ``GraphTooLargeError`` naming its size and what shrinks it.
 
     In Jupyter the returned Digraph displays itself; ``viz.render`` writes it to a file.
 
@@ -147,54 +185,101 @@ def draw(
         raise ValueError(f"draw: digits must be an integer from 1 to 17, got {digits!r}")
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    size_text = _size_text(size)
+    collapse = check_collapse(collapse)
     steps = root_or_steps if is_steps(root_or_steps) else None
     root = steps.root if steps is not None else root_or_steps
     if not isinstance(root, Node):
         raise TypeError(
             f"draw: expected a graph node (Value or Tensor) or a step-by-step backprop, got {type(root).__name__}"
         )
-    order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
-        raise GraphTooLargeError(
-            f"draw: the graph of {root.label!r} has {len(order)} nodes, more than max_nodes={max_nodes}; "
-            "Graphviz would take very long to lay it out. Draw a smaller part (one sample, one neuron), "
-            "group the layers with `with name_scope(...)` so the diagram stays readable, "
-            "or raise max_nodes (None: no limit)."
+    what = clean_text(root.label)
+    walk_limit = None if max_nodes is None else max(WALK_LIMIT, max_nodes)
+    order = bounded_order(root, walk_limit)
+    if order is None:
+        raise too_large(what, f"more than {walk_limit:,} nodes (counting stopped there)", max_nodes, scoped=False)
+    current_step = steps.current_step if steps is not None else None
+    keep_open = (current_step.node.scope or None) if current_step is not None else None
+    grouping = group_nodes(order, collapse if collapse is not None else False, keep_open)
+    note = None
+    if max_nodes is not None and grouping.drawn_count + _copies(order, grouping) > max_nodes:
+        scoped = any(node.scope for node in order)
+        chosen = choose_collapse(order, max_nodes) if collapse is None else None
+        if chosen is None:
+            copies = _copies(order, grouping)
+            size = f"{len(order)} nodes" + (f" (and {copies} copies of much used nodes)" if copies else "")
+            raise too_large(what, size, max_nodes, scoped=scoped)
+        collapse, grouping = chosen
+        note = (
+            f"{len(order)} nodes, more than max_nodes={max_nodes}: name scopes folded into boxes "
+            f"(collapse={collapse!r}); pass collapse=False, max_nodes=None to draw every node"
         )
-    label_attribute = "label" if len(order) <= LARGE_GRAPH else "xlabel"
+        warnings.warn(f"draw: {note}", CollapsedWarning, stacklevel=2)
+    label_attribute = "label" if grouping.drawn_count <= LARGE_GRAPH else "xlabel"
     options = _Options(rankdir, bool(show_grad), bool(show_local), digits, _BACK_ARROW[rankdir], label_attribute)
     graph = Diagram(
         name="chainrule",
-        graph_attr=_graph_attributes(rankdir, title),
+        graph_attr=_graph_attributes(rankdir, title, note, legend, size_text),
         node_attr={"fontname": _FONT, "fontsize": "12"},
         edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
-    graph.node_count = len(order)
-    node_lines, edge_lines, scope_of = _build(order, options, steps)
+    graph.node_count = grouping.drawn_count
+    graph.collapse_note = note
+    node_lines, edge_lines, scope_of = _build(order, options, steps, grouping)
     if clusters and any(scope_of):
         lines = _clustered(node_lines, scope_of)
     else:
         lines = [line for group in node_lines for line in group]
     lines.extend(edge_lines)
+    if clusters and any(scope_of) and not grouping.groups and grouping.drawn_count <= LARGE_GRAPH:
+        lines.extend(_rank_by_level(order, grouping))
     graph.body.extend([f"\t{line}\n" for line in lines])
     return graph
 
 
-def _graph_attributes(rankdir: str, title: str | None) -> dict[str, str]:
+def _size_text(size: Any) -> str | None:
+    if size is None:
+        return None
+    try:
+        width, height = (float(v) for v in size)
+    except (TypeError, ValueError):
+        raise ValueError(f"draw: size must be (width, height) in inches, got {size!r}") from None
+    if not (0 < width < 1000 and 0 < height < 1000):
+        raise ValueError(f"draw: size must be two positive numbers of inches, got {size!r}")
+    return f"{width:g},{height:g}"
+
+
+def _graph_attributes(
+    rankdir: str, title: str | None, note: str | None = None, legend: bool = False, size: str | None = None
+) -> dict[str, str]:
     # newrank: rank the whole graph at once rather than cluster by cluster; with name scopes
     # this makes dot tens of times faster (a 1,000-node MLP in layers: 100 s -> 2 s).
     attributes = {"rankdir": rankdir, "bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45", "newrank": "true"}
+    if size is not None:
+        attributes["size"] = size
+    rows = []
     if title is not None:
-        attributes.update(
-            label=f"<<b>{escape(str(title))}</b>>", labelloc="t", fontsize="18", fontname=_FONT
-        )
+        rows.append(f'<tr><td><font point-size="18"><b>{escape(clean_text(str(title)))}</b></font></td></tr>')
+    if legend:
+        rows.append(f"<tr><td>{legend_table()}</td></tr>")
+    if note is not None:
+        rows.append(f'<tr><td><font point-size="10" color="{MUTED}">{escape(note)}</font></td></tr>')
+    if rows:
+        attributes.update(label=f'<<table border="0" cellspacing="2">{"".join(rows)}</table>>',
+                          labelloc="t", fontname=_FONT)
     return attributes
 
 
-def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[str]], list[str], list[str]]:
-    """DOT lines for each node (its box and its op circle) and for every edge, and each node's
-    scope, in topological order.  Node ids are positions in that order: ``v3`` and ``o3``."""
+def _build(
+    order: list[Node], options: _Options, steps: Any, grouping: Grouping
+) -> tuple[list[list[str]], list[str], list[str]]:
+    """DOT lines for each drawn box (a node with its op circle, a folded scope, a copy of a much
+    used node) and for every edge, and each box's scope.  Node ids are positions in the
+    topological order (``v3`` and ``o3``); folded scopes are ``c0``, ``c1``, ...; copies of a much
+    used node ``g3_2`` (node 3, its use 2)."""
     index = {node: i for i, node in enumerate(order)}
+    group_of = grouping.group_of
+    group_ids = {name: f"c{k}" for k, name in enumerate(grouping.groups)}
     digits = options.digits
     node_lines: list[list[str]] = []
     edge_lines: list[str] = []
@@ -204,7 +289,11 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
     current_node = current.node if current is not None else None
     # Before the first step only the output's gradient is known (seeded with 1): highlight it.
     seeded_root = order[-1] if steps is not None and current is None else None
+    uses = _visible_uses(order, index, group_of)
+    used_so_far: dict[int, int] = {}
     for i, node in enumerate(order):
+        if group_of[i] is not None:
+            continue
         state = steps.state(node) if steps is not None else "done"
         if node is current_node or node is seeded_root:
             state = "current"
@@ -221,6 +310,8 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
         # (``apple*count``), so the diagram and the text under it agree.
         caption = steps.label(node) if steps is not None and hasattr(steps, "label") else captions.label(node)
         label = (tensor_label if tensor else value_label)(node, digits=digits, grad=grad, muted=muted, caption=caption)
+        if uses.get(i, 0) > FANOUT:
+            label += f'<br/><font point-size="9" color="{MUTED}">used {uses[i]}×</font>'
         if state == "current":
             extra = f' fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
         elif muted:
@@ -228,13 +319,135 @@ def _build(order: list[Node], options: _Options, steps: Any) -> tuple[list[list[
         else:
             extra = ' fillcolor="white"'
         lines = [f'v{i} [label=<{label}> shape=box style="rounded,filled"{extra}]']
+        copies: list[str] = []
         if node.parents:
             lines.append(_op_node(i, node, state))
             contributions = current if node is current_node else None
-            edge_lines.extend(_input_edges(i, node, index, options, state, contributions))
+            sources = []
+            for parent in node.parents:
+                p = index[parent]
+                if group_of[p] is not None:
+                    sources.append(group_ids[group_of[p]])
+                    continue
+                k = used_so_far[p] = used_so_far.get(p, 0) + 1
+                if k > 1 and uses[p] > FANOUT:
+                    copy = f"g{p}_{k}"
+                    copies.append(_copy_node(copy, parent, k, uses[p], steps))
+                    sources.append(copy)
+                else:
+                    sources.append(f"v{p}")
+            edge_lines.extend(_input_edges(i, node, sources, options, state, contributions))
             edge_lines.append(f"o{i} -> v{i}" + (f' [color="{MUTED}"]' if muted else ""))
         node_lines.append(lines)
+        for copy in copies:  # beside the op that reads them, in its scope
+            node_lines.append([copy])
+            scope_of.append(node.scope or "")
+    if grouping.groups:
+        _add_groups(order, index, grouping, group_ids, options, steps, node_lines, edge_lines, scope_of)
     return node_lines, edge_lines, scope_of
+
+
+def _rank_by_level(order: list[Node], grouping: Grouping) -> list[str]:
+    """``{rank=same; ...}`` lines that put every node at its depth in the computation.
+
+    An op's depth is one more than its deepest input's; an input (a weight, ``x``) sits just
+    before its earliest use.  So the neurons of a layer line up column by column, a layer's
+    weights sit inside its box, and the next layer starts where this one ends.  Only for small
+    graphs drawn in full: the constraints cost ``dot`` time on big ones."""
+    index = {node: i for i, node in enumerate(order)}
+    level: dict[int, int] = {}
+    for i, node in enumerate(order):
+        if node.parents:
+            level[i] = 1 + max((level[index[p]] for p in node.parents if p.parents), default=0)
+    first_use: dict[int, int] = {}
+    for i, node in enumerate(order):
+        for parent in node.parents:
+            p = index[parent]
+            if not parent.parents:
+                first_use[p] = min(first_use.get(p, level[i]), level[i])
+    ranks: dict[int, list[str]] = {}
+    for i, node in enumerate(order):
+        if node.parents:
+            ranks.setdefault(2 * level[i], []).append(f"v{i}")
+            ranks.setdefault(2 * level[i] - 1, []).append(f"o{i}")
+        elif i in first_use:
+            ranks.setdefault(2 * first_use[i] - 2, []).append(f"v{i}")
+    return [f"{{rank=same; {'; '.join(ids)}}}" for _, ids in sorted(ranks.items()) if len(ids) > 1]
+
+
+def _copies(order: list[Node], grouping: Grouping) -> int:
+    """How many dashed copies of much used nodes the diagram will have (they count as boxes)."""
+    uses = _visible_uses(order, {node: i for i, node in enumerate(order)}, grouping.group_of)
+    return sum(n - 1 for n in uses.values() if n > FANOUT)
+
+
+def _visible_uses(order: list[Node], index: dict[Node, int], group_of: list[str | None]) -> dict[int, int]:
+    """How many times each visible node is an input of a visible node (one edge per use)."""
+    uses: dict[int, int] = {}
+    if not any(group_of):  # nothing folded: every edge counts
+        get = uses.get
+        for node in order:
+            for parent in node.parents:
+                p = index[parent]
+                uses[p] = get(p, 0) + 1
+        return uses
+    for i, node in enumerate(order):
+        if group_of[i] is None:
+            for parent in node.parents:
+                p = index[parent]
+                if group_of[p] is None:
+                    uses[p] = uses.get(p, 0) + 1
+    return uses
+
+
+def _copy_node(node_id: str, node: Node, use: int, uses: int, steps: Any) -> str:
+    """A small dashed copy of a much used node, beside the op that uses it once more."""
+    caption = steps.label(node) if steps is not None and hasattr(steps, "label") else node.label
+    text = escape(clean_text(node.name if node.name is not None else caption))
+    return (f'{node_id} [label=<<i>{text}</i>> tooltip="{text}: use {use} of {uses}" shape=box '
+            f'style="rounded,dashed" color="{MUTED}" fontsize="10" width="0.3" height="0.25" margin="0.04,0.02"]')
+
+
+def _add_groups(
+    order: list[Node], index: dict[Node, int], grouping: Grouping, group_ids: dict[str, str], options: _Options,
+    steps: Any, node_lines: list[list[str]], edge_lines: list[str], scope_of: list[str],
+) -> None:
+    """One box per folded scope, and one edge from each outside node (or other folded scope)
+    that feeds it."""
+    group_of = grouping.group_of
+    root = order[-1]
+    consumed_outside: set[int] = set()
+    entering: dict[str, dict[int, None]] = {name: {} for name in grouping.groups}
+    edges: dict[tuple[str, str], None] = {}
+    for i, node in enumerate(order):
+        target = group_of[i]
+        for parent in node.parents:
+            p = index[parent]
+            source = group_of[p]
+            if source == target:
+                continue
+            if source is not None:
+                consumed_outside.add(p)
+            if target is not None:
+                entering[target][p] = None
+                edges[(group_ids[source] if source is not None else f"v{p}", group_ids[target])] = None
+    for name, members in grouping.groups.items():
+        nodes = [order[m] for m in members]
+        leaving = [order[m] for m in members if m in consumed_outside or order[m] is root]
+        states = {steps.state(n) for n in nodes} if steps is not None else {"done"}
+        muted = states == {"pending"}
+        label = group_label(
+            name.rsplit("/", 1)[-1], nodes, [order[p] for p in entering[name]], leaving, digits=options.digits,
+            show_grad=options.show_grad and not muted, muted=muted,
+        )
+        color = MUTED if muted else "#555555"
+        node_lines.append([
+            f'{group_ids[name]} [label=<{label}> shape=box style="rounded,filled,bold" fillcolor="#eef3fa" '
+            f'color="{color}" tooltip="{escape(clean_text(name))} (folded)"]'
+        ])
+        scope_of.append(name.rsplit("/", 1)[0] if "/" in name else "")
+    for source, target in edges:
+        edge_lines.append(f"{source} -> {target}")
 
 
 def _shown_grad(node: Node, options: _Options, state: str, steps: Any = None) -> Any:
@@ -249,19 +462,25 @@ def _shown_grad(node: Node, options: _Options, state: str, steps: Any = None) ->
 
 
 def _op_node(i: int, node: Node, state: str) -> str:
-    symbol = escape(op_symbol(node))
-    size = "16" if len(symbol) <= 2 else "12"
+    full = op_symbol(node)
+    symbol = escape(short_op(full))
     # ordering=in: inputs stay in argument order (first on top), which matters for − ÷ **.
-    attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02" ordering=in'
+    if len(full) <= 4:
+        size = "16" if len(full) <= 2 else "12"
+        attributes = f'shape=circle fontsize="{size}" width="0.42" margin="0.02" ordering=in'
+    else:  # a word: a small rounded box, not a circle as wide as the word
+        attributes = 'shape=box style=rounded fontsize="11" width="0.3" height="0.3" margin="0.05,0.02" ordering=in'
+    attributes += f' tooltip="{escape(clean_text(node.op or full))}"'
     if state == "current":
-        attributes += f' style=filled fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
+        style = "rounded,filled" if len(full) > 4 else "filled"
+        attributes += f' style="{style}" fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
     elif state == "pending":
         attributes += f' color="{MUTED}" fontcolor="{MUTED}"'
     return f"o{i} [label=<{symbol}> {attributes}]"
 
 
 def _input_edges(
-    i: int, node: Node, index: dict[Node, int], options: _Options, state: str, current: Any
+    i: int, node: Node, sources: list[str], options: _Options, state: str, current: Any
 ) -> list[str]:
     """One edge per input use, labelled with the local derivative and what flows back.
 
@@ -306,7 +525,7 @@ def _input_edges(
             attributes.append(f'color="{BACKWARD}" penwidth="2"')
         elif state == "pending" or constant:
             attributes.append(f'color="{MUTED}"')
-        lines.append(f"v{index[parent]} -> o{i}" + (f" [{' '.join(attributes)}]" if attributes else ""))
+        lines.append(f"{sources[k]} -> o{i}" + (f" [{' '.join(attributes)}]" if attributes else ""))
     return lines
 
 
@@ -340,7 +559,7 @@ def _clustered(node_lines: list[list[str]], scope_of: list[str]) -> list[str]:
             out.append("}")
             continue
         if path:
-            name = path.rsplit("/", 1)[-1]
+            name = clean_text(path.rsplit("/", 1)[-1])
             out.append(
                 f"subgraph cluster_{numbers[path]} {{ label=<<b>{escape(name)}</b>> labeljust=l "
                 f'style="rounded,dashed" color="#7a7a7a" fontname="{_FONT}" fontsize="12"'

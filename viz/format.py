@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
 
-__all__ = ["format_number", "summarize_array", "shape_text", "SMALL_ARRAY"]
+__all__ = ["format_number", "summarize_array", "shape_text", "clean_text", "SMALL_ARRAY"]
 
 #: Arrays with at most this many entries (and at most 2 dimensions) are shown in full.
 SMALL_ARRAY = 12
@@ -80,3 +81,20 @@ def summarize_array(array: Any, digits: int = 4) -> list[str]:
         mean, low, high = flat.mean(), flat.min(), flat.max()
     low_high = f"min {format_number(low, digits)}  max {format_number(high, digits)}"
     return [f"mean {format_number(mean, digits)}", low_high]
+
+
+# Control characters (NUL, newline, ESC, DEL, C1) and lone surrogates: Graphviz rejects or
+# mangles them and they cannot be encoded as UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every control character or lone surrogate written as a visible escape
+    (``\\x00``, ``\\n``, ``\\ud800``), so any node name can be drawn and encoded.
+
+    >>> clean_text("a\\x00b"), clean_text("line\\nbreak"), clean_text("\\ud800"), clean_text("π")
+    ('a\\\\x00b', 'line\\\\nbreak', '\\\\ud800', 'π')
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)

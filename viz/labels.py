@@ -23,7 +23,7 @@ from autograd_core.tensor_define import vjp_formula
 from autograd_core.value import OPS
 from autograd_core.words import caption as caption_of
 
-from .format import format_number, shape_text, summarize_array
+from .format import clean_text, format_number, shape_text, summarize_array
 
 __all__ = [
     "BACKWARD",
@@ -34,8 +34,10 @@ __all__ = [
     "MUTED",
     "edge_label",
     "is_tensor",
+    "legend_table",
     "node_caption",
     "op_symbol",
+    "short_op",
     "tensor_label",
     "value_label",
     "vjp_words",
@@ -87,6 +89,38 @@ def op_symbol(node: Any) -> str:
     return spec.symbol if spec is not None else op
 
 
+#: Op names longer than this are shortened in their op node (the full name is its tooltip).
+_LONG_OP = 10
+
+
+def short_op(name: str) -> str:
+    """An op's name short enough for its node: ``softmax_cross_entropy`` -> ``softmax CE``.
+
+    >>> short_op("softmax_cross_entropy"), short_op("log softmax"), short_op("a_very_long_opname"), short_op("×")
+    ('softmax CE', 'log softmax', 'a VLO', '×')
+    """
+    if len(name) <= _LONG_OP + 1:
+        return name
+    words = [w for w in name.replace("_", " ").split(" ") if w]
+    if len(words) > 1:
+        short = words[0][:_LONG_OP - 2] + " " + "".join(w[0].upper() for w in words[1:])
+        if len(short) <= _LONG_OP + 1:
+            return short
+    return name[: _LONG_OP - 1] + "…"
+
+
+def legend_table() -> str:
+    """A colour key, as an HTML-like table: forward value, gradient, local derivative, current node."""
+    cells = [
+        f"<td>{_font('<b>name</b> value', FORWARD)}</td>",
+        f"<td>{_font('grad', BACKWARD)} gradient</td>",
+        f"<td>{_font('local', LOCAL)} local derivative</td>",
+        f"<td>{_font('← g', BACKWARD)} flows back</td>",
+        f'<td bgcolor="{CURRENT_FILL}" border="1" color="{CURRENT}">current node</td>',
+    ]
+    return f'<table border="0" cellspacing="6" cellpadding="2"><tr>{"".join(cells)}</tr></table>'
+
+
 def _font(text: str, color: str, size: int | None = None) -> str:
     size_attr = f' point-size="{size}"' if size else ""
     return f'<font color="{color}"{size_attr}>{text}</font>'
@@ -101,9 +135,9 @@ def node_caption(node: Any, captions: Any = None) -> str:
 def _title(node: Any, muted: bool, caption: str | None = None) -> str:
     """The node's name in bold, else its caption (as the step text calls it) in italics."""
     if node.name is not None:
-        text = f"<b>{escape(node.name)}</b>"
+        text = f"<b>{escape(clean_text(node.name))}</b>"
     else:
-        text = f"<i>{escape(caption if caption is not None else node_caption(node))}</i>"
+        text = f"<i>{escape(clean_text(caption if caption is not None else node_caption(node)))}</i>"
     return _font(text, MUTED) if muted else text
 
 

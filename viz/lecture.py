@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Node, topological_order
+from autograd_core.graph import gradients_set_aside
 from autograd_core.steps import Backprop, format_number
 
 from .draw import is_steps
@@ -193,15 +194,8 @@ def _walk_from_start(root_or_steps: Any, grad: Any) -> Iterator[Backprop]:
             f"lecture: expected a graph node (Value or Tensor) or root.backprop(), got {type(root_or_steps).__name__}"
         )
     # A fresh pass on a clean graph; every gradient is put back afterwards.
-    nodes = topological_order(root_or_steps)
-    saved = [(node, node.grad) for node in nodes]
-    try:
-        for node in nodes:
-            node.grad = node._empty_grad
+    with gradients_set_aside(root_or_steps):
         yield Backprop(root_or_steps, grad)
-    finally:
-        for node, old in saved:
-            node.grad = old
 
 
 def _frames(steps: Backprop, max_steps: int | None) -> list[Frame]:

@@ -25,7 +25,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from autograd_core import Node, topological_order
+from autograd_core import Node
+from autograd_core.graph import gradients_set_aside
 
 from .draw import draw
 from .labels import BACKWARD
@@ -71,19 +72,12 @@ def worksheet(
     if path.suffix.lower() != ".pdf":
         raise ValueError(f"worksheet: the sheet is a PDF; give a path ending in .pdf, got {str(path)!r}")
     name = title or root.name or "the output"
-    nodes = topological_order(root)
-    saved = [(node, node.grad) for node in nodes]
-    try:
-        for node in nodes:
-            node.grad = node._empty_grad
+    with gradients_set_aside(root) as nodes:
         root.backward(grad)
         seed = "1" if grad is None else f"{grad:g}" if isinstance(grad, (int, float)) else "the seed"
         exercise = draw(root, rankdir=rankdir, show_local=False,
                         title=f"Backprop through {name}: fill in every gradient (the output's is {seed})")
         key = draw(root, rankdir=rankdir, title=f"Backprop through {name}: answer key")
-    finally:
-        for node, old in saved:
-            node.grad = old
     output_id = f"v{len(nodes) - 1}"  # draw names nodes by their place in the topological order
     pages = [render_source(blank_gradients(exercise.source, keep=output_id), "pdf"), render_source(key.source, "pdf")]
     _write_pdf(pages, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -82,8 +83,11 @@ def test_render_refuses_huge_graphs_by_default(tmp_path: Path) -> None:
     y = x
     for _ in range(5000):
         y = y.tanh()
-    with pytest.raises(viz.GraphTooLargeError, match="5001 nodes, more than max_nodes=3000"):
+    from viz.render import RENDER_MAX_NODES as budget
+
+    with pytest.raises(viz.GraphTooLargeError, match=f"5001 nodes, more than max_nodes={budget}"):
         render(y, tmp_path / "chain.svg")
+    assert not (tmp_path / "chain.svg").exists()
 
 
 def test_same_bytes_across_runs_and_processes(tmp_path: Path) -> None:
@@ -164,10 +168,12 @@ def test_docs_script_renders_every_diagram(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "scripts" / "render_docs.py"), str(tmp_path)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    stems = ("apple", "apple-before-backward", "apple-orange", "apple-step-2")
+    stems = ("apple", "apple-before-backward", "apple-orange", "apple-step-2", "mlp-collapsed")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{s}{x}" for s in stems for x in (".png", ".svg"))
     texts = [text for text, _ in svg_texts(tmp_path / "apple-orange.svg")]
     assert {"grad 3.3", "grad 165", "grad 650", "715"} <= set(texts)
+    mlp = [text for text, _ in svg_texts(tmp_path / "mlp-collapsed.svg")]
+    assert {"layer1", "layer2", "layer3", "32 nodes, 12 inputs/weights"} <= set(mlp)
     step = [text for text, _ in svg_texts(tmp_path / "apple-step-2.svg")]
     assert "1.1 × 2 = 2.2" in step and "1.1 × 100 = 110" in step
 
@@ -177,14 +183,94 @@ def test_jupyter_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
     small = viz.draw(apple_graph())
     assert isinstance(small, graphviz.Digraph)
-    svg = small._repr_mimebundle_()["image/svg+xml"]
-    assert ET.fromstring(svg.encode()).tag == f"{SVG}svg"
-    x = Value(0.5, name="x")
-    y = x
-    for _ in range(3500):
-        y = y.tanh()
-    big = viz.draw(y)
-    assert big.copy().node_count == 3501
-    assert "3501 nodes: too big to lay out here" in big._repr_mimebundle_()["text/plain"]
+    bundle = small._repr_mimebundle_()
+    root = ET.fromstring(bundle["image/svg+xml"].encode())
+    assert root.tag == f"{SVG}svg"
+    # Fits the notebook cell: never wider than its container, never stretched past its own size.
+    assert "max-width:100%" in root.get("style") and root.get("width").endswith("pt")
+    assert bundle["text/html"].startswith('<div style="max-width:100%">')
+    assert small.copy().node_count == small.node_count == 5  # apple, apple_num, tax, apple_price, price
     monkeypatch.setenv("PATH", str(tmp_path))
     assert "apt-get install graphviz" in small._repr_mimebundle_()["text/plain"]
+
+
+def fake_dot(folder: Path, body: str) -> None:
+    """A ``dot`` on PATH that runs ``body`` (a shell script) instead of Graphviz."""
+    folder.mkdir(exist_ok=True)
+    script = folder / "dot"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+
+
+def test_dot_that_hangs_is_stopped_and_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_dot(tmp_path / "bin", "exec sleep 30")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(viz.RenderError, match=r"did not finish writing SVG within 0.5 s and was stopped"):
+        render(apple_graph(), tmp_path / "apple.svg", timeout=0.5)
+    assert not (tmp_path / "apple.svg").exists()
+    monkeypatch.setattr(sys.modules["viz.draw"], "DISPLAY_TIMEOUT", 0.5)
+    assert "did not finish" in viz.draw(apple_graph())._repr_mimebundle_()["text/plain"]
+
+
+def test_dot_crash_names_the_signal_and_dot_errors_carry_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_dot(tmp_path / "bin", "kill -SEGV $$")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    crash = r"dot failed to write PNG: it was killed by SIGSEGV \(it printed nothing\)"
+    with pytest.raises(viz.RenderError, match=crash):
+        render(apple_graph(), tmp_path / "apple.png")
+    fake_dot(tmp_path / "bin", "echo 'Error: syntax error in line 3' >&2; exit 1")
+    with pytest.raises(viz.RenderError, match="failed to write PDF: Error: syntax error in line 3"):
+        render(apple_graph(), tmp_path / "apple.pdf")
+
+
+def test_pdf_bytes_are_the_same_across_seconds(tmp_path: Path) -> None:
+    first = render(apple_graph(), tmp_path / "a.pdf").read_bytes()
+    time.sleep(1.1)  # cairo stamps the time of writing, to the second
+    second = render(apple_graph(), tmp_path / "b.pdf").read_bytes()
+    assert first == second and b"/CreationDate (D:2000" in first
+
+
+def test_png_resolution_and_size_limit(tmp_path: Path) -> None:
+    from PIL import Image
+
+    price = apple_graph()
+    low = Image.open(render(price, tmp_path / "low.png", dpi=72)).size
+    high = Image.open(render(price, tmp_path / "high.png", dpi=288)).size
+    # 4x the dots per inch: 4x the pixels each way (within a pixel of rounding and margin).
+    assert abs(high[0] - 4 * low[0]) <= 8 and abs(high[1] - 4 * low[1]) <= 8
+    capped = Image.open(render(price, tmp_path / "capped.png", dpi=288, max_px=300)).size
+    assert max(capped) <= 300 and max(capped) >= 290
+    with pytest.raises(ValueError, match="dpi must be a positive number"):
+        render(price, tmp_path / "x.png", dpi=0)
+    with pytest.raises(ValueError, match="dpi and max_px apply to PNG only"):
+        render(price, tmp_path / "x.svg", dpi=300)
+
+
+def test_command_line_legend_dpi_and_timeout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    from autograd_core.cli import main
+
+    low, high = tmp_path / "low.png", tmp_path / "high.png"
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(low), "--dpi", "72"]) == 0
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(high), "--dpi", "144", "--legend"]) == 0
+    # Twice the resolution and a colour key above: more than twice as wide, and taller.
+    assert Image.open(high).size[0] > 2 * Image.open(low).size[0] - 8
+    svg = tmp_path / "key.svg"
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(svg), "--legend", "--timeout", "30"]) == 0
+    assert any(text.strip() == "local derivative" for text, _ in svg_texts(svg))
+    capsys.readouterr()
+    assert main(["draw", "y = x * w", "x=2", "w=0.5", "-o", str(svg), "--dpi", "300"]) == 2
+    assert "dpi and max_px apply to PNG only" in capsys.readouterr().err
+
+
+def test_size_fits_the_drawing_into_a_box_of_inches(tmp_path: Path) -> None:
+    from PIL import Image
+
+    width, height = Image.open(render(apple_graph(), tmp_path / "slide.png", size=(2, 1), dpi=100)).size
+    # 2 x 1 inches at 100 dpi: at most 200 x 100 pixels (Graphviz keeps the aspect ratio).
+    assert width <= 201 and height <= 101 and max(width / 200, height / 100) > 0.95
+    with pytest.raises(ValueError, match=r"size must be \(width, height\) in inches"):
+        viz.draw(apple_graph(), size="big")
