@@ -77,6 +77,7 @@ def test_collapse_depth_list_and_the_current_step_stays_open() -> None:
     only2 = draw(loss, collapse=["layer2"]).source
     assert list(boxes(only2)) == ["layer2"] and "<b>w0</b>" in only2
     _, _, fresh = mlp_loss()
+    fresh.zero_grad()  # mlp_loss ran backward(): step a pass of its own
     steps = fresh.backprop()
     for _ in range(4):  # loss, sub, then layer3's add chain: the current node is in layer3
         steps.step()
