@@ -51,17 +51,23 @@ def _offsets(kernel: tuple, stride: tuple, out: tuple) -> list[tuple[slice, slic
 
 def _max_pool_vjp(node: Tensor, g: np.ndarray) -> tuple:
     x = node.parents[0].data
-    winner, kernel, stride = node._saved
-    dx = np.zeros_like(x)  # the input's layout (order "K")
+    winner, kernel, stride, swap = node._saved
+    # Work in the layout the forward pass used (see max_pool2d), each array C-contiguous.
+    g = np.ascontiguousarray(g.transpose(1, 0, 2, 3) if swap else g)
+    shape = (x.shape[1], x.shape[0], *x.shape[2:]) if swap else x.shape
+    out_h, out_w = g.shape[2], g.shape[3]
+    tiled = stride == kernel and shape[2] == kernel[0] * out_h and shape[3] == kernel[1] * out_w
+    # Side-by-side windows covering the whole input write every entry once: no zeros needed.
+    dx = np.empty(shape, dtype=g.dtype) if tiled else np.zeros(shape, dtype=g.dtype)
     overlap = stride[0] < kernel[0] or stride[1] < kernel[1]
-    for k, (rows, cols) in enumerate(_offsets(kernel, stride, g.shape[2:])):
+    for k, (rows, cols) in enumerate(_offsets(kernel, stride, (out_h, out_w))):
         hit = winner == k
         target = dx[:, :, rows, cols]
         if overlap:
             target += np.where(hit, g, 0)
         else:
             np.multiply(g, hit, out=target)
-    return (dx,)
+    return (dx.transpose(1, 0, 2, 3) if swap else dx,)
 
 
 def max_pool2d(x: Any, kernel_size: Pair, stride: Pair | None = None) -> Tensor:
@@ -87,18 +93,29 @@ def max_pool2d(x: Any, kernel_size: Pair, stride: Pair | None = None) -> Tensor:
                 f"in input of shape {x.shape}"
             )
     data = x.data
+    # Compute in the input's memory order: a Conv2d output is a channels-first array seen as
+    # (N, C, H, W); its (C, N, H, W) transpose is C-contiguous, and slices of it are read fast.
+    swap = not data.flags.c_contiguous and data.transpose(1, 0, 2, 3).flags.c_contiguous
+    data = data.transpose(1, 0, 2, 3) if swap else np.ascontiguousarray(data)
     out_hw = (output_size(data.shape[2], kernel[0], stride[0], 0), output_size(data.shape[3], kernel[1], stride[1], 0))
     offsets = _offsets(kernel, stride, out_hw)
     rows, cols = offsets[0]
     out = data[:, :, rows, cols].copy()
-    winner = np.zeros(out.shape, dtype=np.uint8 if len(offsets) < 256 else np.intp)
+    index_type = np.uint8 if len(offsets) < 256 else np.intp
+    winner = np.zeros(out.shape, dtype=index_type)
     for k in range(1, len(offsets)):
         rows, cols = offsets[k]
         candidate = data[:, :, rows, cols]
-        better = candidate > out
-        np.copyto(winner, k, where=better)
+        # winner = k where the candidate is strictly larger (the first maximum wins ties), as
+        # arithmetic: much faster than a masked assignment.
+        step = np.subtract(index_type(k), winner)
+        step *= candidate > out
+        winner += step
         np.maximum(out, candidate, out=out)
-    return new_node(out, "max_pool2d", (x,), _max_pool_vjp, saved=(winner, kernel, stride), arg=(kernel, stride))
+    if swap:
+        out = out.transpose(1, 0, 2, 3)
+    saved = (winner, kernel, stride, swap)
+    return new_node(out, "max_pool2d", (x,), _max_pool_vjp, saved=saved, arg=(kernel, stride))
 
 
 class MaxPool2d(Module):
