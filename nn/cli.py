@@ -8,6 +8,7 @@ finished epoch are saved and plotted.
 Example:
     $ chainrule train                              # 784-256-10, Adam, cosine decay, 20 epochs
     $ chainrule train --hidden 100 --optimizer sgd --lr 0.1 --epochs 5 --dtype float64
+    $ chainrule train --model cnn                  # SimpleConvNet with BatchNorm (recipe in nn.recipes)
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import sys
 import time
 
 import numpy as np
+
+from .recipes import CNN_RECIPE, MODELS, build_model, fill_defaults
 
 DEFAULTS = {
     "hidden": "256",
@@ -39,21 +42,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train",
         help="train a neural network on Fashion-MNIST with progress, curves and saved weights",
         description=(
-            "Train a multi-layer perceptron on Fashion-MNIST (or MNIST from --data) with chainrule's "
-            "backprop. Prints per-epoch train/test loss and accuracy, writes curves.png and weights.npz "
-            "(and history.csv) into --out. Ctrl-C stops cleanly, keeping the weights of the last finished epoch."
+            "Train a multi-layer perceptron (or, with --model cnn, a convolutional network) on Fashion-MNIST "
+            "(or MNIST from --data) with chainrule's backprop. Prints per-epoch train/test loss and accuracy, "
+            "writes curves.png and weights.npz (and history.csv) into --out. "
+            "Ctrl-C stops cleanly, keeping the weights of the last finished epoch."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     d = DEFAULTS
-    parser.add_argument("--hidden", default=d["hidden"], help="hidden layer sizes, comma-separated (e.g. 512,256)")
+    parser.add_argument("--model", default="mlp", choices=MODELS,
+                        help="mlp: multi-layer perceptron; cnn: the textbook's SimpleConvNet with BatchNorm. "
+                        "--hidden, --epochs and --lr default to the model's recipe (nn/recipes.py)")
+    parser.add_argument("--hidden", default=argparse.SUPPRESS,
+                        help=f"hidden layer sizes, comma-separated (e.g. 512,256) (default: {d['hidden']}; cnn: 100)")
     parser.add_argument("--activation", default="relu", choices=("relu", "sigmoid", "tanh"), help="hidden activation")
     parser.add_argument("--optimizer", default=d["optimizer"], choices=("sgd", "momentum", "adagrad", "adam"),
                         help="update rule")
-    parser.add_argument("--lr", type=float, default=d["lr"], help="(initial) learning rate")
+    parser.add_argument("--lr", type=float, default=argparse.SUPPRESS,
+                        help=f"(initial) learning rate (default: {d['lr']:g}; cnn: {CNN_RECIPE['lr']:g})")
     parser.add_argument("--schedule", default=d["schedule"], choices=("constant", "cosine"),
                         help="learning-rate schedule over the whole run")
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="passes over the training set")
+    parser.add_argument("--epochs", type=int, default=argparse.SUPPRESS,
+                        help=f"passes over the training set (default: {d['epochs']}; cnn: {CNN_RECIPE['epochs']})")
     parser.add_argument("--batch-size", type=int, default=d["batch_size"], help="images per gradient step")
     parser.add_argument("--dropout", type=float, default=d["dropout"], help="dropout after each hidden layer")
     parser.add_argument("--seed", type=int, default=d["seed"], help="seed of the initial weights and the shuffles")
@@ -84,7 +94,6 @@ def run_train(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
 
     from .mnist import load_mnist
-    from .multilayer import mlp
     from .optimizers import SGD, AdaGrad, Adam, Momentum
     from .plot import plot_history
     from .training import fit
@@ -92,6 +101,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
+        fill_defaults(args)
         hidden = _hidden_sizes(args.hidden)
         for name in ("epochs", "batch_size", "threads"):
             if getattr(args, name) < 1:
@@ -103,16 +113,14 @@ def run_train(args: argparse.Namespace) -> int:
         x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
         if args.limit is not None:
             x_train, t_train = x_train[: args.limit], t_train[: args.limit]
-        sizes = [x_train.shape[1], *hidden, 10]
-        model = mlp(sizes, activation=args.activation, dropout=args.dropout, dtype=dtype, seed=args.seed)
+        model, x_train, x_test, shape = build_model(args, x_train, x_test, hidden, dtype)
         optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
         optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)
     except (ValueError, FileNotFoundError) as exc:
         print(f"chainrule train: {exc}", file=sys.stderr)
         return 2
-    shape = "-".join(map(str, sizes))
     print(
-        f"training {shape} {args.activation} MLP ({dtype}) on {len(x_train)} images: {args.optimizer} "
+        f"training {shape} ({dtype}) on {len(x_train)} images: {args.optimizer} "
         f"lr {args.lr:g} ({args.schedule}), batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}",
         flush=True,
     )
@@ -135,7 +143,7 @@ def run_train(args: argparse.Namespace) -> int:
     with open(os.path.join(args.out, "history.csv"), "w") as f:
         f.write(history.to_csv())
     last = history.epochs[-1]
-    title = f"{shape} {args.activation} MLP, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
+    title = f"{shape}, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
     plot_history(history, curves_path, title=title)
     print(
         f"test accuracy {100 * (last.test_acc or 0.0):.2f}% after {last.epoch} epoch(s) in {elapsed:.1f} s "
