@@ -32,7 +32,8 @@ RECIPES: dict[str, dict[str, Any]] = {
 
 
 def fill_defaults(args: argparse.Namespace) -> None:
-    """Give every recipe flag left out (absent or ``None``) the value of ``args.model``'s recipe."""
+    """Give every recipe flag left out (absent or ``None``) the value of ``args.model``'s recipe, and
+    refuse the flags the model cannot use (a ValueError naming the flag)."""
     model = getattr(args, "model", "mlp")
     if model not in RECIPES:
         raise ValueError(f"--model must be one of {', '.join(MODELS)}, got {model!r}")
@@ -40,6 +41,14 @@ def fill_defaults(args: argparse.Namespace) -> None:
     for flag, value in RECIPES[model].items():
         if getattr(args, flag, None) is None:
             setattr(args, flag, value)
+    if model == "cnn":  # checked here, before any data is loaded
+        sizes = [part for part in str(args.hidden).split(",") if part.strip()]
+        if len(sizes) != 1:
+            raise ValueError(f"--hidden: the cnn model has one hidden affine layer, one size (got {args.hidden!r})")
+        if getattr(args, "activation", "relu") != "relu":
+            raise ValueError(f"--activation: the cnn model uses relu, got {args.activation!r}")
+        if getattr(args, "dropout", 0.0):
+            raise ValueError(f"--dropout: the cnn model has no dropout, got {args.dropout!r}")
 
 
 def build_model(
@@ -61,12 +70,6 @@ def build_model(
         return model, x_train, x_test, f"{'-'.join(map(str, sizes))} {args.activation} MLP"
     from .convnet import convnet
 
-    if len(hidden) != 1:
-        raise ValueError(f"--hidden: the cnn model has one hidden affine layer, give one size (got {len(hidden)})")
-    if args.activation != "relu":
-        raise ValueError(f"--activation: the cnn model uses relu, got {args.activation!r}")
-    if args.dropout:
-        raise ValueError(f"--dropout: the cnn model has no dropout (BatchNorm regularises it), got {args.dropout!r}")
     side = int(round(np.sqrt(x_train.shape[1])))
     if side * side != x_train.shape[1]:
         raise ValueError(f"--model cnn: images of {x_train.shape[1]} values are not square")
