@@ -59,23 +59,35 @@ def _axes(x: Tensor, features: int, op: str) -> tuple[tuple[int, ...], tuple[int
     return axes, shape
 
 
+def _per_feature_sum(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """Sum over every axis but the feature axis; a channels-first image array (a Conv2d output)
+    is summed as contiguous rows."""
+    if a.ndim == 4 and not a.flags.c_contiguous:
+        physical = a.transpose(1, 0, 2, 3)
+        if physical.flags.c_contiguous:
+            return physical.reshape(physical.shape[0], -1).sum(axis=1)
+    return a.sum(axis=axes)
+
+
 def _batch_norm_vjp(node: Tensor, g: np.ndarray) -> tuple:
     x, gamma, beta = node.parents
     xhat, scale, axes, training = node._saved
-    dx = dgamma = dbeta = None
-    if gamma.requires_grad:
-        dgamma = (g * xhat).sum(axis=axes)
-    if beta.requires_grad:
-        dbeta = g.sum(axis=axes)
+    dx = None
+    g_xhat = _per_feature_sum(g * xhat, axes)  # dgamma
+    g_sum = _per_feature_sum(g, axes)  # dbeta
     if x.requires_grad:
         # scale = gamma / sqrt(var + eps), in the per-feature shape.
         if training:
-            mean_g = g.mean(axis=axes, keepdims=True)
-            mean_gx = (g * xhat).mean(axis=axes, keepdims=True)
-            dx = scale * (g - mean_g - xhat * mean_gx)
+            count = g.size // g_sum.size
+            shape = scale.shape
+            # dx = scale * (g - mean(g) - xhat * mean(g * xhat)), built in one array.
+            dx = xhat * (g_xhat.reshape(shape) * (-1.0 / count)).astype(g.dtype, copy=False)
+            dx += g
+            dx -= (g_sum.reshape(shape) * (1.0 / count)).astype(g.dtype, copy=False)
+            dx *= scale
         else:
             dx = g * scale
-    return dx, dgamma, dbeta
+    return dx, g_xhat if gamma.requires_grad else None, g_sum if beta.requires_grad else None
 
 
 def batch_norm(
@@ -112,9 +124,9 @@ def batch_norm(
                 f"batch_norm: training needs more than one value per feature to normalise, got input of shape "
                 f"{x.shape}; use eval() for single examples"
             )
-        mean = data.mean(axis=axes, keepdims=True)
+        mean = (_per_feature_sum(data, axes) * (1.0 / count)).astype(dtype, copy=False).reshape(shape)
         centered = data - mean
-        var = (centered * centered).mean(axis=axes, keepdims=True)
+        var = (_per_feature_sum(centered * centered, axes) * (1.0 / count)).astype(dtype, copy=False).reshape(shape)
         running_mean *= 1.0 - momentum
         running_mean += momentum * mean.reshape(features)
         running_var *= 1.0 - momentum
@@ -125,7 +137,8 @@ def batch_norm(
     inv_std = (1.0 / np.sqrt(var + eps)).astype(dtype, copy=False)
     xhat = centered
     xhat *= inv_std
-    out = xhat * gamma.data.reshape(shape) + beta.data.reshape(shape)
+    out = xhat * gamma.data.reshape(shape)
+    out += beta.data.reshape(shape)
     scale = gamma.data.reshape(shape) * inv_std
     saved = (xhat, scale, axes, bool(training))
     mode = "train" if training else "eval"
