@@ -226,3 +226,19 @@ def test_flatten_and_its_gradient():
     weights = np.arange(24.0).reshape(2, 12)
     (y * weights).sum().backward()
     np.testing.assert_array_equal(x.grad, weights.reshape(2, 3, 2, 2))  # d(sum(y*w))/dx = w, reshaped
+
+
+def test_check_model_passes_on_a_small_float64_convnet_with_batchnorm():
+    """chainrule's own gradient checker, parameter by parameter and op by op (conv2d, batch_norm,
+    max_pool2d, reshape each checked alone), on a network built by ``convnet``."""
+    from autograd_core.gradcheck import check_model
+    from nn import convnet, softmax_cross_entropy
+
+    rng = np.random.default_rng(7)
+    model = convnet((2, 8, 7), filters=3, kernel_size=3, padding=1, hidden=5, classes=3, batchnorm=True,
+                    dtype=np.float64, seed=0)
+    x, t = rng.standard_normal((4, 2, 8, 7)), np.array([0, 2, 1, 2])
+    report = check_model(model, x, t, loss=softmax_cross_entropy)
+    assert report.passed, report.summary()
+    assert [r.name for r in report.rows][:2] == ["0.W", "0.b"]
+    assert all(r.mean_abs_error < 1e-7 for r in report.rows)
