@@ -171,6 +171,8 @@ def test_conv2d_errors_name_the_op_and_shapes():
         Conv2d(0, 1, 3)
     with pytest.raises(ValueError, match=r"conv2d: bias must be a Tensor of shape \(4,\)"):
         conv2d(np.zeros((1, 3, 8, 8)), layer.W, Tensor(np.zeros(3)))
+    with pytest.raises(TypeError, match=r"conv2d: input .* is float32 but the weight is float64"):
+        layer(Tensor(np.zeros((1, 3, 8, 8), dtype=np.float32), requires_grad=True))
 
 
 # -- max pooling -------------------------------------------------------------------------------
