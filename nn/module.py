@@ -101,13 +101,13 @@ class Module:
             p.grad = None
 
     def train(self, mode: bool = True) -> Module:
-        """Training mode (dropout active) for this module and its sub-modules; returns self."""
+        """Training mode (dropout active, BatchNorm on batch statistics) for this module and its children."""
         for m in self.modules():
             m.training = bool(mode)
         return self
 
     def eval(self) -> Module:
-        """Evaluation mode (dropout off); returns self."""
+        """Evaluation mode (dropout off, BatchNorm on its running statistics); returns self."""
         return self.train(False)
 
     # -- weights --------------------------------------------------------------------------------
