@@ -8,7 +8,7 @@ finished epoch are saved and plotted.
 Example:
     $ chainrule train                              # 784-256-10, Adam, cosine decay, 20 epochs
     $ chainrule train --hidden 100 --optimizer sgd --lr 0.1 --epochs 5 --dtype float64
-    $ chainrule train --model cnn                  # SimpleConvNet with BatchNorm (recipe in nn.recipes)
+    $ chainrule train --model cnn                  # SimpleConvNet, BatchNorm on its hidden layer (nn.recipes)
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     d = DEFAULTS
     parser.add_argument("--model", default="mlp", choices=MODELS,
-                        help="mlp: multi-layer perceptron; cnn: the textbook's SimpleConvNet with BatchNorm. "
+                        help="mlp: multi-layer perceptron; cnn: the textbook's SimpleConvNet "
+                        "(BatchNorm on its hidden layer). "
                         "--hidden, --epochs and --lr default to the model's recipe (nn/recipes.py)")
     parser.add_argument("--hidden", default=argparse.SUPPRESS,
                         help=f"hidden layer sizes, comma-separated (e.g. 512,256) (default: {d['hidden']}; cnn: 100)")

