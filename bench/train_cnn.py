@@ -89,7 +89,7 @@ def plot(ours: list[dict], peer: list[dict], path: str, note: str) -> None:
                         fontsize=8)
     ax.axhline(GOAL_ACC, color="grey", lw=0.8, ls=":")
     ax.axvline(GOAL_SECONDS, color="grey", lw=0.8, ls=":")
-    ax.text(GOAL_SECONDS, GOAL_ACC, " goal: 91.0% in 4 min", color="grey", fontsize=8, va="top")
+    ax.text(GOAL_SECONDS, GOAL_ACC, "goal: 91.0% in 4 min ", color="grey", fontsize=8, va="top", ha="right")
     ax.set(xlabel="elapsed seconds (training + test pass after each epoch; numbers: epochs)",
            ylabel="test accuracy (%)", title=f"SimpleConvNet on Fashion-MNIST\n{note}")
     ax.grid(alpha=0.3)
