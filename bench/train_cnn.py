@@ -9,10 +9,10 @@ in the same run: test accuracy per epoch and the time it took.
   epochs on the same data, one BLAS thread, timed the same way (training plus the test pass).
 
 Goal: chainrule >= 91.0% test accuracy in under 4 minutes on 2 cores.  Writes the curves (test
-accuracy against elapsed time, both runs) to ``--plot`` (default ``docs/cnn-curve.png``) and
-prints the ratio of the time per epoch last.
+accuracy against elapsed time, both runs) to ``--plot`` (default ``out/cnn-curve.png``; the README's
+picture is ``docs/cnn-curve.png``) and prints the ratio of the time per epoch last.
 
-Run: ``.venv/bin/python bench/train_cnn.py [--peer-epochs N] [--plot PATH]``.
+Run: ``.venv/bin/python bench/train_cnn.py [--peer-epochs N] [--plot docs/cnn-curve.png]``.
 """
 
 from __future__ import annotations
@@ -101,13 +101,15 @@ def plot(ours: list[dict], peer: list[dict], path: str, note: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--peer-epochs", type=int, default=2, help="epochs of the hand-written peer (default 2)")
-    parser.add_argument("--plot", default=os.path.join("docs", "cnn-curve.png"), help="where to write the curves")
+    parser.add_argument("--plot", default=os.path.join("out", "cnn-curve.png"),
+                        help="where to write the curves (the README's picture: --plot docs/cnn-curve.png)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as out:
         started, cpu_started = time.perf_counter(), time.process_time()
         ours = run_chainrule(out)
         total, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peer = run_peer(args.peer_epochs)
+    os.makedirs(os.path.dirname(args.plot) or ".", exist_ok=True)
     load = os.getloadavg()[1]
     note = (f"{os.cpu_count()} cores, load average {load:.1f} during the run; chainrule: {total:.0f} s wall, "
             f"{cpu:.0f} s CPU")
