@@ -2,7 +2,7 @@
 in the same run: test accuracy per epoch and the time it took.
 
 - chainrule: the command itself (``chainrule train --model cnn``, its recipe from ``nn/recipes.py``:
-  SimpleConvNet with BatchNorm, Adam with cosine decay), run in this process; its ``history.csv``
+  SimpleConvNet with a BatchNorm on its hidden layer, Adam with cosine decay), run in this process; its ``history.csv``
   gives the per-epoch curve.
 - peer: the book's SimpleConvNet written by hand with NumPy im2col layers (``bench/cnn_step.py``),
   the book's recipe (weights 0.01 * N(0, 1), Adam 1e-3, batch 100, float32), ``--peer-epochs``
