@@ -51,3 +51,15 @@ def test_train_model_cnn_refuses_flags_it_cannot_use(capsys):
     assert "--activation: the cnn model uses relu" in capsys.readouterr().err
     assert main(["train", "--model", "cnn", "--dropout", "0.5", "--limit", "10"]) == 2
     assert "--dropout: the cnn model has no dropout" in capsys.readouterr().err
+
+
+def test_convnet_places_batchnorm_where_asked_and_refuses_the_rest():
+    kinds = {option: [type(m).__name__ for m in convnet(batchnorm=option, seed=0).layers]
+             for option in (False, True, "conv", "hidden")}
+    assert kinds["hidden"] == ["Conv2d", "ReLU", "MaxPool2d", "Flatten", "Linear", "BatchNorm", "ReLU", "Linear"]
+    assert kinds["conv"][:2] == ["Conv2d", "BatchNorm"] and kinds["conv"].count("BatchNorm") == 1
+    assert kinds[True].count("BatchNorm") == 2 and "BatchNorm" not in kinds[False]
+    with pytest.raises(ValueError, match=r"convnet: batchnorm must be False, True, 'conv' or 'hidden', got 'both'"):
+        convnet(batchnorm="both")
+    with pytest.raises(ValueError, match=r"convnet: a 5x5 kernel .* leaves 0x0 positions on 4x4 images"):
+        convnet((1, 4, 4))
