@@ -13,13 +13,18 @@ Example:
 from . import scalar
 from .activations import ReLU, Sigmoid, Tanh
 from .batches import Minibatches
+from .batchnorm import BatchNorm
+from .conv import Conv2d
+from .convnet import convnet
 from .dropout import Dropout
+from .flatten import Flatten
 from .linear import Affine, Linear
 from .losses import mse, softmax_cross_entropy
 from .mnist import load_mnist
 from .module import Module
 from .multilayer import mlp
 from .optimizers import SGD, AdaGrad, Adam, Momentum, Optimizer
+from .pool import MaxPool2d
 from .sequential import Sequential
 from .training import EpochStats, History, evaluate, fit
 from .two_layer_net import TwoLayerNet
@@ -33,8 +38,12 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "Affine",
+    "BatchNorm",
+    "Conv2d",
     "Dropout",
+    "Flatten",
     "Linear",
+    "MaxPool2d",
     "Minibatches",
     "Module",
     "Momentum",
@@ -43,6 +52,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Tanh",
+    "convnet",
     "evaluate",
     "fit",
     "load_mnist",

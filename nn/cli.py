@@ -8,6 +8,7 @@ finished epoch are saved and plotted.
 Example:
     $ chainrule train                              # 784-256-10, Adam, cosine decay, 20 epochs
     $ chainrule train --hidden 100 --optimizer sgd --lr 0.1 --epochs 5 --dtype float64
+    $ chainrule train --model cnn                  # SimpleConvNet, BatchNorm on its hidden layer (nn.recipes)
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import time
 import numpy as np
 
 from autograd_core.cli import UsageError
+
+from .recipes import CNN_RECIPE, MODELS, build_model, cnn_parameter_count, fill_defaults
 
 DEFAULTS = {
     "hidden": "256",
@@ -52,21 +55,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train",
         help="train a neural network on Fashion-MNIST with progress, curves and saved weights",
         description=(
-            "Train a multi-layer perceptron on Fashion-MNIST (or MNIST from --data) with chainrule's "
-            "backprop. Prints per-epoch train/test loss and accuracy, writes curves.png and weights.npz "
-            "(and history.csv) into --out. Ctrl-C stops cleanly, keeping the weights of the last finished epoch."
+            "Train a multi-layer perceptron (or, with --model cnn, a convolutional network) on Fashion-MNIST "
+            "(or MNIST from --data) with chainrule's backprop. Prints per-epoch train/test loss and accuracy, "
+            "writes curves.png and weights.npz (and history.csv) into --out. "
+            "Ctrl-C stops cleanly, keeping the weights of the last finished epoch."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     d = DEFAULTS
-    parser.add_argument("--hidden", default=d["hidden"], help="hidden layer sizes, comma-separated (e.g. 512,256)")
+    parser.add_argument("--model", default="mlp", choices=MODELS,
+                        help="mlp: multi-layer perceptron; cnn: the textbook's SimpleConvNet "
+                        "(BatchNorm on its hidden layer). "
+                        "--hidden, --epochs and --lr default to the model's recipe (nn/recipes.py)")
+    parser.add_argument("--hidden", default=argparse.SUPPRESS,
+                        help=f"hidden layer sizes, comma-separated (e.g. 512,256) (default: {d['hidden']}; cnn: 100)")
     parser.add_argument("--activation", default="relu", choices=("relu", "sigmoid", "tanh"), help="hidden activation")
     parser.add_argument("--optimizer", default=d["optimizer"], choices=("sgd", "momentum", "adagrad", "adam"),
                         help="update rule")
-    parser.add_argument("--lr", type=float, default=d["lr"], help="(initial) learning rate")
+    parser.add_argument("--lr", type=float, default=argparse.SUPPRESS,
+                        help=f"(initial) learning rate (default: {d['lr']:g}; cnn: {CNN_RECIPE['lr']:g})")
     parser.add_argument("--schedule", default=d["schedule"], choices=("constant", "cosine"),
                         help="learning-rate schedule over the whole run")
-    parser.add_argument("--epochs", type=int, default=d["epochs"], help="passes over the training set")
+    parser.add_argument("--epochs", type=int, default=argparse.SUPPRESS,
+                        help=f"passes over the training set (default: {d['epochs']}; cnn: {CNN_RECIPE['epochs']})")
     parser.add_argument("--batch-size", type=int, default=d["batch_size"], help="images per gradient step")
     parser.add_argument("--dropout", type=float, default=d["dropout"], help="dropout after each hidden layer")
     parser.add_argument("--seed", type=int, default=d["seed"], help="seed of the initial weights and the shuffles")
@@ -136,6 +147,10 @@ def validate(args: argparse.Namespace) -> list[int]:
     returns the hidden layer sizes.  A bad flag raises :class:`UsageError` naming it."""
     from .mnist import find_data_dir
 
+    try:
+        fill_defaults(args)  # the model's recipe for the flags left out; flags it cannot use refused
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     hidden = _hidden_sizes(args.hidden)
     for name in ("epochs", "batch_size", "threads", "limit", "max_params"):
         _at_least(args, name, 1)
@@ -143,7 +158,7 @@ def validate(args: argparse.Namespace) -> list[int]:
     _finite_in(args, "lr", 0.0, math.inf, low_allowed=False)
     _finite_in(args, "dropout", 0.0, 1.0, low_allowed=True)
     sizes = [INPUT_SIZE, *hidden, CLASSES]
-    count = _parameter_count(sizes)
+    count = _parameter_count(sizes) if args.model == "mlp" else cnn_parameter_count(hidden[0])
     if count > args.max_params:
         memory = count * ARRAYS_PER_PARAMETER * np.dtype(args.dtype).itemsize
         raise UsageError(
@@ -163,7 +178,6 @@ def run_train(args: argparse.Namespace) -> int:
     from threadpoolctl import threadpool_limits
 
     from .mnist import load_mnist
-    from .multilayer import mlp
     from .optimizers import SGD, AdaGrad, Adam, Momentum
     from .plot import plot_history
     from .training import fit
@@ -179,13 +193,14 @@ def run_train(args: argparse.Namespace) -> int:
     x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
     if args.limit is not None:
         x_train, t_train = x_train[: args.limit], t_train[: args.limit]
-    sizes = [x_train.shape[1], *hidden, 10]
-    model = mlp(sizes, activation=args.activation, dropout=args.dropout, dtype=dtype, seed=args.seed)
+    try:
+        model, x_train, x_test, shape = build_model(args, x_train, x_test, hidden, dtype)
+    except ValueError as exc:  # data that the model cannot read (images that are not square)
+        raise UsageError(str(exc)) from None
     optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
     optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)
-    shape = "-".join(map(str, sizes))
     print(
-        f"training {shape} {args.activation} MLP ({dtype}) on {len(x_train)} images: {args.optimizer} "
+        f"training {shape} ({dtype}) on {len(x_train)} images: {args.optimizer} "
         f"lr {args.lr:g} ({args.schedule}), batch {args.batch_size}, {args.epochs} epochs, seed {args.seed}",
         flush=True,
     )
@@ -212,7 +227,7 @@ def run_train(args: argparse.Namespace) -> int:
     with open(os.path.join(args.out, "history.csv"), "w") as f:
         f.write(history.to_csv())
     last = history.epochs[-1]
-    title = f"{shape} {args.activation} MLP, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
+    title = f"{shape}, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
     plot_history(history, curves_path, title=title)
     print(
         f"test accuracy {100 * (last.test_acc or 0.0):.2f}% after {last.epoch} epoch(s) in {elapsed:.1f} s "

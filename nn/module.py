@@ -2,7 +2,9 @@
 
 A parameter is any ``Tensor`` attribute with ``requires_grad=True``; a sub-module is any
 ``Module`` attribute, or a ``Module`` inside a list or tuple attribute.  Names follow the
-attribute path (``"0.W"``, ``"encoder.b"``), in the order the attributes were set.
+attribute path (``"0.W"``, ``"encoder.b"``), in the order the attributes were set.  A *buffer*
+is state that is not trained but belongs to the weights (BatchNorm's running statistics): a
+``Tensor`` attribute named in the class's ``buffer_names``; ``state_dict`` includes it.
 
 Example:
     >>> import numpy as np
@@ -37,6 +39,8 @@ class Module:
     """
 
     training: bool = True
+    # Attributes holding Tensors saved and loaded with the parameters but not trained.
+    buffer_names: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self.training = True
@@ -105,6 +109,13 @@ class Module:
         for name, child in self.named_children():
             yield from child._walk_parameters(f"{prefix}{name}.")
 
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """Every buffer (see ``buffer_names``) with its dotted name, sub-modules' included."""
+        for attr in self.buffer_names:
+            yield prefix + attr, getattr(self, attr)
+        for name, child in self.named_children():
+            yield from child.named_buffers(f"{prefix}{name}.")
+
     def parameters(self) -> list[Tensor]:
         """Every parameter, in the order of :meth:`named_parameters`."""
         return [p for _, p in self.named_parameters()]
@@ -122,19 +133,20 @@ class Module:
             p.grad = None
 
     def train(self, mode: bool = True) -> Module:
-        """Training mode (dropout active) for this module and its sub-modules; returns self."""
+        """Training mode (dropout active, BatchNorm on batch statistics) for this module and its children."""
         for m in self.modules():
             m.training = bool(mode)
         return self
 
     def eval(self) -> Module:
-        """Evaluation mode (dropout off); returns self."""
+        """Evaluation mode (dropout off, BatchNorm on its running statistics); returns self."""
         return self.train(False)
 
     # -- weights --------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's array, by name (what :func:`nn.save` writes)."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """A copy of every parameter's and buffer's array, by name (what :func:`nn.save` writes)."""
+        named = [*self.named_parameters(), *self.named_buffers()]
+        return {name: p.data.copy() for name, p in named}
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> None:
         """Copy arrays into the parameters, in place (dtype kept).
@@ -149,7 +161,7 @@ class Module:
         ...
         ValueError: load_state_dict (Linear): array 'W' has shape (2, 3), the model expects (2, 2)
         """
-        params = dict(self.named_parameters())
+        params = dict([*self.named_parameters(), *self.named_buffers()])
         problems = []
         missing = [name for name in params if name not in state]
         if missing:

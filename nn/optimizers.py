@@ -16,6 +16,13 @@ The update rules (``g`` the gradient, ``t`` the step count from 1):
 - Adam:     ``m = b1*m + (1-b1)*g;  v = b2*v + (1-b2)*g*g;
   p -= lr * (m / (1-b1**t)) / (sqrt(v / (1-b2**t)) + eps)``
 
+Weight decay (``weight_decay=λ``, every optimizer; 0 by default) is the textbook's L2 penalty
+``λ/2 * sum(W**2)`` added to the loss, applied through its gradient: ``g = g + λ * W`` before
+the update rule above.  It applies to *weights* only, the parameters of two or more dimensions
+(Linear's ``W``, Conv2d's kernels); biases and BatchNorm's ``gamma``/``beta`` (one dimension) are
+not decayed, as in the textbook's networks, where only ``W1, W2, ...`` enter the penalty.  (For
+Adam this is L2 regularisation, not AdamW's decoupled decay.)
+
 Example:
     >>> import numpy as np
     >>> params, grads = {"w": np.array([1.0, 2.0])}, {"w": np.array([0.5, -1.0])}
@@ -38,9 +45,11 @@ class Optimizer:
     Subclasses define ``_apply(key, p, g)``, changing the array ``p`` in place.
     """
 
-    def __init__(self, params: Iterable[Any] | None = None, lr: float = 0.01) -> None:
+    def __init__(self, params: Iterable[Any] | None = None, lr: float = 0.01, weight_decay: float = 0.0) -> None:
         if not lr > 0:
             raise ValueError(f"{type(self).__name__}: learning rate must be positive, got {lr!r}")
+        if not 0.0 <= weight_decay < float("inf"):
+            raise ValueError(f"{type(self).__name__}: weight_decay must be a finite number >= 0, got {weight_decay!r}")
         self.params: list[Any] = [] if params is None else list(params)
         for i, p in enumerate(self.params):
             if not hasattr(p, "data") or not hasattr(p, "grad"):
@@ -49,15 +58,19 @@ class Optimizer:
                     "(with .data and .grad); for dicts of arrays use .update(params, grads)"
                 )
         self.lr = float(lr)
+        self.weight_decay = float(weight_decay)
         self.state: dict[Hashable, dict[str, Any]] = {}
 
     def _apply(self, key: Hashable, p: np.ndarray, g: np.ndarray) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _check(self, key: Hashable, p: np.ndarray, g: Any) -> np.ndarray:
+        """The gradient to apply: checked against the parameter, plus ``λ * p`` for a decayed weight."""
         g = np.asarray(g)
         if g.shape != p.shape:
             raise ValueError(f"{type(self).__name__}: gradient of {key!r} has shape {g.shape}, parameter {p.shape}")
+        if self.weight_decay and p.ndim >= 2:
+            g = g + self.weight_decay * p  # a new array: the caller's gradient is left as it was
         return g
 
     def step(self) -> None:
@@ -89,7 +102,8 @@ class Optimizer:
             self._apply(("dict", key), p, self._check(key, p, grads[key]))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(lr={self.lr:g}, {len(self.params)} parameters)"
+        decay = f", weight_decay={self.weight_decay:g}" if self.weight_decay else ""
+        return f"{type(self).__name__}(lr={self.lr:g}{decay}, {len(self.params)} parameters)"
 
 
 class SGD(Optimizer):
@@ -101,8 +115,8 @@ class SGD(Optimizer):
     array([-0.2])
     """
 
-    def __init__(self, params: Iterable[Any] | None = None, lr: float = 0.01) -> None:
-        super().__init__(params, lr)
+    def __init__(self, params: Iterable[Any] | None = None, lr: float = 0.01, weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr, weight_decay)
 
     def _apply(self, key: Hashable, p: np.ndarray, g: np.ndarray) -> None:
         p -= self.lr * g
@@ -118,8 +132,10 @@ class Momentum(Optimizer):
     array([-2.5])
     """
 
-    def __init__(self, params: Iterable[Any] | None = None, lr: float = 0.01, momentum: float = 0.9) -> None:
-        super().__init__(params, lr)
+    def __init__(
+        self, params: Iterable[Any] | None = None, lr: float = 0.01, momentum: float = 0.9, weight_decay: float = 0.0
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
         self.momentum = float(momentum)
 
     def _apply(self, key: Hashable, p: np.ndarray, g: np.ndarray) -> None:
@@ -141,8 +157,10 @@ class AdaGrad(Optimizer):
     array([-0.1])
     """
 
-    def __init__(self, params: Iterable[Any] | None = None, lr: float = 0.01, eps: float = 1e-7) -> None:
-        super().__init__(params, lr)
+    def __init__(
+        self, params: Iterable[Any] | None = None, lr: float = 0.01, eps: float = 1e-7, weight_decay: float = 0.0
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
         self.eps = float(eps)
 
     def _apply(self, key: Hashable, p: np.ndarray, g: np.ndarray) -> None:
@@ -170,8 +188,9 @@ class Adam(Optimizer):
         beta1: float = 0.9,
         beta2: float = 0.999,
         eps: float = 1e-8,
+        weight_decay: float = 0.0,
     ) -> None:
-        super().__init__(params, lr)
+        super().__init__(params, lr, weight_decay)
         if not (0.0 <= beta1 < 1.0 and 0.0 <= beta2 < 1.0):
             raise ValueError(f"Adam: beta1 and beta2 must lie in [0, 1), got {beta1!r} and {beta2!r}")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
