@@ -63,3 +63,18 @@ def test_convnet_places_batchnorm_where_asked_and_refuses_the_rest():
         convnet(batchnorm="both")
     with pytest.raises(ValueError, match=r"convnet: a 5x5 kernel .* leaves 0x0 positions on 4x4 images"):
         convnet((1, 4, 4))
+
+
+@pytest.mark.parametrize("hidden", [1, 100, 257])
+def test_cnn_size_checked_before_reading_data_counts_the_real_network(hidden):
+    from nn.recipes import cnn_parameter_count
+
+    model = convnet((1, 28, 28), hidden=hidden, batchnorm="hidden", seed=0)
+    assert cnn_parameter_count(hidden) == sum(p.data.size for p in model.parameters())
+
+
+def test_train_model_cnn_refuses_a_network_over_max_params(tmp_path, capsys):
+    status = main(["train", "--model", "cnn", "--hidden", "5000", "--max-params", "1000000",
+                   "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and len(err) == 1 and "--max-params" in err[0] and "21,6" in err[0]
