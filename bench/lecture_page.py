@@ -15,7 +15,6 @@ Run: ``make bench`` or ``.venv/bin/python bench/lecture_page.py``.
 from __future__ import annotations
 
 import html
-import random
 import shutil
 import sys
 import tempfile
@@ -23,7 +22,8 @@ import time
 from pathlib import Path
 
 import viz
-from autograd_core import Backprop, Value, name_scope, topological_order
+from autograd_core import Backprop, Value, topological_order
+from nn.scalar import MLP
 from viz.draw import draw
 from viz.render import render_source
 
@@ -32,17 +32,10 @@ GOAL_SECONDS = 3.0
 
 
 def mlp(seed: int = 0) -> Value:
-    """The output of a 2-4-4-1 tanh MLP on one input, every neuron in its scope."""
-    rng = random.Random(seed)
-    x = [Value(2.0, name="x0"), Value(-1.0, name="x1")]
-    for layer, (fan_in, fan_out) in enumerate(zip([2, 4, 4], [4, 4, 1]), start=1):
-        outputs = []
-        for j in range(fan_out):
-            with name_scope(f"layer{layer}"), name_scope(f"neuron{j}"):
-                w = [Value(rng.uniform(-1, 1), name=f"w{i}") for i in range(fan_in)]
-                outputs.append(sum((wi * xi for wi, xi in zip(w, x)), Value(0.0, name="b")).tanh())
-        x = outputs
-    return x[0]
+    """micrograd's 2-4-4-1 MLP with tanh hidden layers (``nn.scalar``) on one input: every neuron in
+    its scope (layer1/neuron0, ...), the network lectures use."""
+    model = MLP(2, [4, 4, 1], act="tanh", seed=seed)
+    return model([Value(2.0, name="x0"), Value(-1.0, name="x1")])
 
 
 def page_per_step(root: Value, path: Path) -> Path:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import html
 import json
 import os
-import random
 import re
 
 import numpy as np
 import pytest
 
 import viz
-from autograd_core import Tensor, Value, name_scope, topological_order
+from autograd_core import Tensor, Value, topological_order
 from autograd_core.cli import main
+from nn.scalar import MLP
 from viz.lecture import Lecture, frames
 
 
@@ -26,17 +26,10 @@ def apple_graph():
 
 
 def mlp_graph(seed: int = 0) -> Value:
-    """A 2-4-4-1 tanh MLP on one input, every neuron in its scope (layer1/neuron0, ...)."""
-    rng = random.Random(seed)
-    x = [Value(2.0, name="x0"), Value(-1.0, name="x1")]
-    for layer, (fan_in, fan_out) in enumerate(zip([2, 4, 4], [4, 4, 1]), start=1):
-        outputs = []
-        for j in range(fan_out):
-            with name_scope(f"layer{layer}"), name_scope(f"neuron{j}"):
-                w = [Value(rng.uniform(-1, 1), name=f"w{i}") for i in range(fan_in)]
-                outputs.append(sum((wi * xi for wi, xi in zip(w, x)), Value(0.0, name="b")).tanh())
-        x = outputs
-    return x[0]
+    """micrograd's 2-4-4-1 MLP with tanh hidden layers (``nn.scalar``) on one input: every neuron in
+    its scope (layer1/neuron0, ...), the network lectures use."""
+    model = MLP(2, [4, 4, 1], act="tanh", seed=seed)
+    return model([Value(2.0, name="x0"), Value(-1.0, name="x1")])
 
 
 def page_data(page: str) -> dict:

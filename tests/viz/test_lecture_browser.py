@@ -7,13 +7,13 @@ One browser serves the whole module (launching it is the slow part)."""
 from __future__ import annotations
 
 import html
-import random
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 import viz
-from autograd_core import Value, name_scope, topological_order
+from autograd_core import Value, topological_order
+from nn.scalar import MLP
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -61,17 +61,10 @@ def orange_graph():
 
 
 def mlp_graph(seed: int = 0) -> Value:
-    """A 2-4-4-1 tanh MLP on one input, every neuron in its scope (layer1/neuron0, ...)."""
-    rng = random.Random(seed)
-    x = [Value(2.0, name="x0"), Value(-1.0, name="x1")]
-    for layer, (fan_in, fan_out) in enumerate(zip([2, 4, 4], [4, 4, 1]), start=1):
-        outputs = []
-        for j in range(fan_out):
-            with name_scope(f"layer{layer}"), name_scope(f"neuron{j}"):
-                w = [Value(rng.uniform(-1, 1), name=f"w{i}") for i in range(fan_in)]
-                outputs.append(sum((wi * xi for wi, xi in zip(w, x)), Value(0.0, name="b")).tanh())
-        x = outputs
-    return x[0]
+    """micrograd's 2-4-4-1 MLP with tanh hidden layers (``nn.scalar``) on one input: every neuron in
+    its scope (layer1/neuron0, ...), the network lectures use."""
+    model = MLP(2, [4, 4, 1], act="tanh", seed=seed)
+    return model([Value(2.0, name="x0"), Value(-1.0, name="x1")])
 
 
 # Every frame from the current one to the last, as the reader sees it after pressing Next: the
