@@ -358,7 +358,12 @@ def _rank_by_level(order: list[Node], grouping: Grouping) -> list[str]:
     level: dict[int, int] = {}
     for i, node in enumerate(order):
         if node.parents:
-            level[i] = 1 + max((level[index[p]] for p in node.parents if p.parents), default=0)
+            # One level more where the computation enters another top-level scope (layer1 ->
+            # layer2): the next layer's weights then get a column of their own, the two layer
+            # boxes share no rank, and dot can put them side by side instead of in a staircase.
+            level[i] = 1 + max(
+                (level[index[p]] + (_top_scope(p) != _top_scope(node)) for p in node.parents if p.parents), default=0
+            )
     first_use: dict[int, int] = {}
     for i, node in enumerate(order):
         for parent in node.parents:
@@ -372,7 +377,17 @@ def _rank_by_level(order: list[Node], grouping: Grouping) -> list[str]:
             ranks.setdefault(2 * level[i] - 1, []).append(f"o{i}")
         elif i in first_use:
             ranks.setdefault(2 * first_use[i] - 2, []).append(f"v{i}")
-    return [f"{{rank=same; {'; '.join(ids)}}}" for _, ids in sorted(ranks.items()) if len(ids) > 1]
+    columns = [ids for _, ids in sorted(ranks.items())]
+    lines = [f"{{rank=same; {'; '.join(ids)}}}" for ids in columns if len(ids) > 1]
+    # Keep the columns in this order, one apart: without it dot may fold a layer's weights into the
+    # column of the previous layer's outputs, and the layer boxes climb down in a staircase.
+    lines.extend(f"{a[0]} -> {b[0]} [style=invis weight=0]" for a, b in zip(columns, columns[1:]))
+    return lines
+
+
+def _top_scope(node: Node) -> str | None:
+    """The outermost name scope of a node (``layer1`` for ``layer1/neuron0``), or None."""
+    return node.scope.split("/", 1)[0] if node.scope else None
 
 
 def _copies(order: list[Node], grouping: Grouping) -> int:
