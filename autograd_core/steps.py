@@ -46,14 +46,12 @@ Example (the textbook's apple shopping):
 
 from __future__ import annotations
 
-import gc
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from . import words
-from .graph import MODE, Node, _checked_chain_rule, topological_order
+from .graph import MODE, Node, _checked_chain_rule, gc_paused, topological_order
 from .words import Captions, format_number
 
 __all__ = ["Backprop", "Contribution", "GradientAccumulationWarning", "Step", "Text", "format_number"]
@@ -266,7 +264,7 @@ class Backprop:
         self.root = root
         self.seed = seed
         self._chain_rule = type(root)._chain_rule
-        with _paused_gc():
+        with gc_paused:
             self._prepare(root)
         self._done: set[Node] = set()
         self._history: list[Step] = []
@@ -375,14 +373,16 @@ class Backprop:
         node = self._ops[k]
         finished = self._finishes.get(k, ())
         pending = self.pending
-        upstream = pending[node]
+        # None when no gradient reached the node (an op's VJP sent None for it): like backward(),
+        # the step then changes nothing there.
+        upstream = pending.get(node)
         final = (node, *finished) if finished else (node,)
         get = pending.get
         # What this step changes, to undo it exactly: its own node, its inputs, nothing else.
         undo_grads = tuple([n.grad for n in final])
         touched = dict.fromkeys((*final, *node.parents))
         undo_pending = tuple([get(n, _MISSING) for n in touched])
-        contributions = self._contributions(node, upstream)
+        contributions = self._contributions(node, upstream) if upstream is not None else ()
         try:
             self._run_chain_rule(final)
         except BaseException:
@@ -423,7 +423,7 @@ class Backprop:
     def run(self) -> StepList:
         """Take every remaining step; returns them (the REPL shows them one after another)."""
         taken = StepList()
-        with _paused_gc():
+        with gc_paused:
             step = self.step
             for _ in range(len(self._ops) - len(self._history)):
                 taken.append(step())
@@ -598,23 +598,6 @@ class Backprop:
                 shown_before, shown_after = gathered, after
             out.append(Contribution(index, parent, d, c, shown_before, shown_after, node, captions))
         return tuple(out)
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a block that allocates a lot on a big graph.
-
-    Preparing a pass and taking its steps create objects that all live on (the order, the
-    history) and none in reference cycles; meanwhile the collector would rescan the whole graph
-    again and again (on a 10^6-node chain, 4x the time of the work itself).
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _holds_gradient(node: Node) -> bool:

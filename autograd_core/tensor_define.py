@@ -124,6 +124,8 @@ def _custom_vjp(node: Tensor, g: Any) -> tuple:
                 f"{spec.name}: its vjp gave a gradient of shape {grad.shape} for input {i} {parent.label!r} "
                 f"of shape {parent.data.shape}; they must be equal"
             )
+        if type(grad) is not Tensor and any(other is not None and np.shares_memory(grad, other) for other in result):
+            grad = grad.copy()  # one array for two inputs: each leaf's .grad must be its own
         result.append(grad)
     return tuple(result)
 

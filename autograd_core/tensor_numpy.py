@@ -97,9 +97,12 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
     if op is not None and not kwargs:
         return op(*inputs)  # the common case first: ``array @ tensor``, ``np.exp(t)``
     name = f"np.{ufunc.__name__}"
+    extra = {k: v for k, v in kwargs.items() if v is not None and not (k == "out" and all(o is None for o in v))}
+    if "out" in extra and _records(extra["out"]):
+        # Writing into a Tensor on a graph would change what its VJPs read: wrong gradients later.
+        raise _refuse(f"{name}(..., out=)", "cannot write into a Tensor that is recorded on a graph")
     if method == "__call__" and ufunc in _VALUE_UFUNCS:
         return _on_values(ufunc, inputs, kwargs)
-    extra = {k: v for k, v in kwargs.items() if v is not None and not (k == "out" and all(o is None for o in v))}
     if op is not None and not extra:
         return op(*inputs)
     if not _records((inputs, kwargs)):
@@ -199,7 +202,12 @@ def _fill() -> None:
         no("clip", out)
         low = rest.pop("min", a_min)
         high = rest.pop("max", a_max)
-        return ops.clip(lift(a, "clip"), _plain(low), _plain(high))
+        if isinstance(low, Tensor) or isinstance(high, Tensor):
+            # Bounds that are Tensors keep their gradient: clip is max(a, low) then min(., high).
+            result = lift(a, "clip")
+            result = result if low is None else ops.maximum(result, low)
+            return result if high is None else ops.minimum(result, high)
+        return ops.clip(lift(a, "clip"), low, high)
 
     def np_where(condition: Any, x: Any = None, y: Any = None) -> Any:
         if x is None and y is None:

@@ -282,7 +282,8 @@ def _is_mask(index: Any) -> bool:
 
 
 def _picks_rows_once(index: Any) -> bool:
-    """True for ``x[rows, labels]`` with ``rows`` strictly increasing (``np.arange(batch)``): every
+    """True for ``x[rows, labels]`` with ``rows`` non-negative and strictly increasing
+    (``np.arange(batch)``): every
     entry is picked at most once, so the VJP writes ``g`` back directly instead of ``np.add.at``."""
     if type(index) is not tuple or len(index) != 2:
         return False
@@ -291,7 +292,8 @@ def _picks_rows_once(index: Any) -> bool:
         return False
     if rows.dtype.kind not in "iu" or cols.dtype.kind not in "iu":
         return False
-    return rows.size < 2 or bool((rows[1:] > rows[:-1]).all())
+    # Non-negative as well as increasing: rows [-1, 2] of a 3-row array are the same row twice.
+    return rows.size < 2 or bool(rows[0] >= 0 and (rows[1:] > rows[:-1]).all())
 
 
 @tensor_op("getitem", ("g scattered back",), lambda node, a: a[node._saved[0]])

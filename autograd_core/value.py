@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
@@ -407,6 +408,7 @@ class Value(Node):
         """The local derivatives recomputed as graph nodes (for higher-order gradients)."""
         op = OPS[self.op]
         parents = self.parents
+        _DERIVING.active = True  # float(Value) now refuses: math.exp(x) would cut the graph silently
         try:
             if op.has_arg:
                 local = op.derivative(*parents, self, self.arg)
@@ -417,6 +419,8 @@ class Value(Node):
                 f"{self.op}: its derivative could not run on Values, as backward(create_graph=True) needs ({error}); "
                 "write it with arithmetic and autograd_core.ops.exp/log/tanh/sigmoid instead of math functions"
             ) from None
+        finally:
+            _DERIVING.active = False
         return local if type(local) is tuple and len(local) == len(parents) else _as_tuple(local, len(parents), self.op)
 
     def _seed(self, grad: Any, create_graph: bool) -> Any:
@@ -460,6 +464,8 @@ class Value(Node):
         return self.data
 
     def __float__(self) -> float:
+        if _DERIVING.active:
+            raise TypeError(f"float() of a Value ({self._describe()}) inside a derivative cuts the graph")
         return float(self.data)
 
     def detach(self) -> Value:
@@ -587,6 +593,15 @@ class Value(Node):
 
 
 _EMPTY = Value._empty_grad
+
+
+class _Deriving(threading.local):
+    """Per thread: True while a derivative is recomputed on Values for create_graph."""
+
+    active = False
+
+
+_DERIVING = _Deriving()
 
 
 def _put_back(nodes: Sequence[Value], failed_at: Value | None, earlier: list) -> None:

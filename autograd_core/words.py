@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .graph import Node
+from .graph import Node, gc_paused
 from .value import OPS
 
 __all__ = [
@@ -202,14 +202,10 @@ class Captions:
         """Caption the whole graph once, inputs first, so role names are numbered (``sum``,
         ``sum2``, ...) in the same order for every view of the graph.  Done on the first caption
         asked for: a pass that is only run, never shown, pays nothing for it."""
-        import gc
-
         root, self._root = self._root, None
         if root is None:
             return
-        collecting = gc.isenabled()
-        gc.disable()  # many small objects that all live on: see autograd_core.steps._paused_gc
-        try:
+        with gc_paused:  # many small objects that all live on: no collection needed meanwhile
             text = self._text
             own = self._own
             for node in self._nodes if self._nodes is not None else _all_nodes(root):
@@ -222,9 +218,6 @@ class Captions:
                         else:
                             text[parent] = own(parent)
                 text[node] = own(node)
-        finally:
-            if collecting:
-                gc.enable()
         self._nodes = None
 
     def label(self, node: Node) -> str:
@@ -463,6 +456,8 @@ def step_lines(step: Any, captions: Captions) -> list[str]:
     call = captions.call(node)
     head = f"step {step.number}/{step.total}  {label}" + ("" if call == label else f" = {call}")
     grad_name = captions.grad_name(node)
+    if step.upstream is None:  # an op's VJP sent nothing here: backward() skips the node too
+        return [head, f"  no gradient reached {label}: nothing to send back, .grad unchanged"]
     lines = _header(head, grad_name, step.upstream)
     scalar = [c for c in step.contributions if c.local is not None]
     lines.extend(_scalar_lines(scalar, step.upstream, captions))

@@ -41,6 +41,7 @@ import numpy as np
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor, new_node
 
+from .conv import require_first_order
 from .module import Module
 
 
@@ -70,6 +71,7 @@ def _per_feature_sum(a: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 
 
 def _batch_norm_vjp(node: Tensor, g: np.ndarray) -> tuple:
+    require_first_order("batch_norm", g)
     x, gamma, beta = node.parents
     xhat, scale, axes, training = node._saved
     dx = None

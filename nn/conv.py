@@ -84,7 +84,18 @@ def _check_input(op: str, x: Tensor, weight_shape: tuple, kernel: tuple, stride:
 
 
 # -- the op --------------------------------------------------------------------------------------
+def require_first_order(op: str, g: object) -> None:
+    """Refuse ``backward(create_graph=True)`` through a fused layer op, whose VJP computes on plain
+    arrays (for speed) and so cannot record the gradient as a graph of its own."""
+    if isinstance(g, Tensor):
+        raise NotImplementedError(
+            f"{op}: backward(create_graph=True) is not supported through this fused layer op (its VJP is "
+            "first order only); build the layer from Tensor ops to differentiate it twice"
+        )
+
+
 def _conv2d_vjp(node: Tensor, g: np.ndarray) -> tuple:
+    require_first_order("conv2d", g)
     parents = node.parents
     x, w = parents[0], parents[1]
     cols, x_shape, stride, padding = node._saved

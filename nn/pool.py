@@ -35,7 +35,7 @@ import numpy as np
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor, new_node
 
-from .conv import Pair, output_size, pair
+from .conv import Pair, output_size, pair, require_first_order
 from .module import Module
 
 
@@ -50,6 +50,7 @@ def _offsets(kernel: tuple, stride: tuple, out: tuple) -> list[tuple[slice, slic
 
 
 def _max_pool_vjp(node: Tensor, g: np.ndarray) -> tuple:
+    require_first_order("max_pool2d", g)
     x = node.parents[0].data
     winner, kernel, stride, swap = node._saved
     # Work in the layout the forward pass used (see max_pool2d), each array C-contiguous.

@@ -22,10 +22,10 @@ Example:
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from autograd_core import Node
+from autograd_core.graph import gc_paused
 
 from .collapse import Grouping, group_nodes
 
@@ -52,13 +52,8 @@ def bounded_order(root: Node, limit: int | None) -> list[Node] | None:
     """
     # The walk makes no reference cycles; with the collector on, the iterators it allocates set
     # off full collections that scan the whole (possibly million-node) graph: 0.13 s -> 1.2 s.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused:
         return _walk(root, limit)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _walk(root: Node, limit: int | None) -> list[Node] | None:

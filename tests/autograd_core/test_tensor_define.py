@@ -136,3 +136,24 @@ def test_every_built_in_op_is_registered_with_words_and_a_replay():
         assert len(entry.formula) >= len(set(map(id, node.parents))) or node.op in ("concatenate", "stack"), node.op
         replayed = entry.replay(node, *node.parents)
         np.testing.assert_allclose(replayed.data, node.data, rtol=1e-12, err_msg=node.op)
+
+
+def test_a_vjp_that_sends_nothing_to_an_input_is_stepped_like_backward():
+    # backward() skips a node no gradient reached; the stepper must too, not fail on it.
+    only_first = define_tensor_op("only_first_input", lambda x, y: x + 0 * y, lambda g, inputs, out: (g, None))
+    p, q = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    r = only_first(p, q * 2).sum()
+    steps = r.backprop()
+    texts = [str(s) for s in steps.run()]
+    assert "no gradient reached" in texts[-1]
+    np.testing.assert_array_equal(p.grad, [1.0, 1.0])
+    assert q.grad is None
+
+
+def test_one_array_returned_for_two_inputs_gives_each_leaf_its_own_gradient():
+    both = define_tensor_op("add_both_inputs", lambda x, y: x + y, lambda g, inputs, out: (g * 1.0,) * 2)
+    p, q = Tensor([1.0, 2.0], requires_grad=True), Tensor([3.0, 4.0], requires_grad=True)
+    both(p, q).sum().backward()
+    assert p.grad is not q.grad and not np.shares_memory(p.grad, q.grad)
+    p.grad *= 10  # an optimizer updating in place must not touch q's gradient
+    np.testing.assert_array_equal(q.grad, [1.0, 1.0])

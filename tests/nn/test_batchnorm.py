@@ -137,3 +137,19 @@ def test_float32_is_kept_and_errors_name_the_layer():
     gamma, beta = Tensor(np.ones(1), requires_grad=True), Tensor(np.zeros(1), requires_grad=True)
     out = batch_norm(np.array([[1.0], [3.0]]), gamma, beta, np.zeros(1), np.ones(1), eps=1e-5)
     np.testing.assert_allclose(out.data.ravel(), [-1 / np.sqrt(1 + 1e-5), 1 / np.sqrt(1 + 1e-5)], rtol=1e-12)
+
+
+@pytest.mark.parametrize("layer", ["conv", "pool", "batchnorm"])
+def test_fused_layer_ops_refuse_second_order_instead_of_wrong_numbers(layer):
+    from nn import BatchNorm, Conv2d, MaxPool2d
+
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((2, 3, 6, 6)), requires_grad=True)
+    module = {"conv": Conv2d(3, 2, 3, dtype=np.float64, seed=0), "pool": MaxPool2d(2),
+              "batchnorm": BatchNorm(3)}[layer]
+    if layer == "batchnorm":
+        module.eval()
+    y = module(x)
+    with pytest.raises(NotImplementedError, match="create_graph=True"):
+        (y * y).sum().backward(create_graph=True)
+    assert x.grad is None  # all or nothing: nothing half-written
