@@ -3,9 +3,9 @@
 ``steps.answer(node, value)`` returns a :class:`Verdict`; ``steps.quiz()`` walks the whole pass
 asking for every gradient before it becomes final.  Answers may be arithmetic (``1.1*2``), read
 with the project's safe formula parser (never ``eval``).  An answer counts as right when it
-agrees with the gradient to 3 significant digits (relative tolerance 1e-3, absolute 1e-9 near
-zero): a learner who rounds ``0.78645`` to ``0.7864`` or ``0.786`` is right, one who writes ``0.78``
-is not.  A wrong answer gets a hint that does not give the answer at once: first the upstream
+agrees with the gradient to 3 significant digits (within half a unit of the third digit;
+absolute 1e-9 for a zero gradient): a learner who rounds ``0.78645`` to ``0.7864`` or ``0.786``,
+or ``0.31737`` to ``0.317``, is right; one who writes ``0.78`` is not.  A wrong answer gets a hint that does not give the answer at once: first the upstream
 gradients and local derivatives as formulas, then their numbers, then the products.
 
 >>> from autograd_core import Value
@@ -21,7 +21,6 @@ False
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +31,9 @@ from .words import format_number, local_parts, vjp_text
 
 __all__ = ["REL_TOL", "Score", "Verdict", "check", "read_number", "run_quiz"]
 
-#: Relative tolerance of an answer: 3 significant digits.
+#: Significant digits an answer must get right (rounded or cut: half a unit of the last one).
+DIGITS = 3
+#: Relative tolerance of an answer, at the least (the digits rule is wider for most numbers).
 REL_TOL = 1e-3
 #: Absolute tolerance, for gradients that are zero.
 ABS_TOL = 1e-9
@@ -125,12 +126,22 @@ def pass_gradients(steps: Any) -> dict[Node, Any]:
 
 
 def _agrees(value: Any, expected: Any) -> bool:
-    try:
-        import numpy as np
+    """True where ``value`` is ``expected`` rounded to :data:`DIGITS` significant digits or closer:
+    within half a unit of the last digit kept (0.317 for 0.31737; 0.786 for 0.78645)."""
+    import numpy as np
 
-        return bool(np.allclose(value, expected, rtol=REL_TOL, atol=ABS_TOL))
+    try:
+        v = np.asarray(value, dtype=float)
+        e = np.asarray(expected, dtype=float)
+        np.broadcast_shapes(v.shape, e.shape)
     except (TypeError, ValueError):
-        return math.isclose(float(value), float(expected), rel_tol=REL_TOL, abs_tol=ABS_TOL)
+        return False
+    magnitude = np.floor(np.log10(np.abs(e), out=np.zeros_like(e), where=np.isfinite(e) & (e != 0)))
+    half_digit = 0.5 * 10.0 ** (magnitude - (DIGITS - 1)) * (1 + 1e-9)
+    tolerance = np.where(np.isfinite(e) & (e != 0), np.maximum(half_digit, REL_TOL * np.abs(e)), ABS_TOL)
+    with np.errstate(invalid="ignore"):
+        close = (np.abs(v - e) <= tolerance) | (v == e)  # v == e: the same infinity
+    return bool(close.all())
 
 
 def check(steps: Any, node: Node, value: Any) -> Verdict:

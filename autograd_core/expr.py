@@ -660,7 +660,10 @@ def _compile(root: ast.expr, source: str) -> list[tuple[Any, ...]]:
             value = node.value
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise _refuse(node, source, f"the constant {value!r}")
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an int with hundreds of digits
+                number = math.inf
             if not math.isfinite(number):
                 raise _refuse(node, source, f"the constant {value!r} (not a finite number)")
             out.append(("num", number))

@@ -100,7 +100,7 @@ def too_large(what: str, size: str, max_nodes: int, *, scoped: bool) -> GraphToo
         "draw a smaller part (one sample, one neuron, a sub-expression)",
         "group the graph with `with name_scope(...)` and pass collapse=True" if not scoped
         else "fold more scopes (collapse=True folds every top-level scope)",
-        "or raise max_nodes (None: no limit; dot may then take minutes)",
+        "or raise max_nodes (--max-nodes on the command line; None in Python: no limit, dot may then take minutes)",
     ]
     return GraphTooLargeError(
         f"draw: the graph of {what!r} has {size}, more than max_nodes={max_nodes}; Graphviz would take very "

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib.metadata import entry_points
 from importlib.util import find_spec
@@ -85,6 +86,8 @@ def run_draw(args: argparse.Namespace) -> int:
     try:
         if not 1 <= args.digits <= 17:
             raise ValueError(f"--digits must be from 1 to 17, got {args.digits}")
+        if args.max_nodes < 1:
+            raise ValueError(f"--max-nodes must be at least 1, got {args.max_nodes}")
         grad = grad_value(args)
         line = evaluate_command_line(args.formula, args.values)
         program, nodes = line.program, line.nodes
@@ -112,7 +115,7 @@ def run_draw(args: argparse.Namespace) -> int:
         "show_local": not args.no_local,
         "digits": digits,
         "title": args.title,
-        "max_nodes": args.max_nodes if args.max_nodes and args.max_nodes > 0 else None,
+        "max_nodes": args.max_nodes,
         "legend": args.legend,
     }
     png = {"dpi": args.dpi} if args.dpi is not None else {}
@@ -142,19 +145,36 @@ def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path 
     if output == "-":
         return None
     if output is None:
-        return Path(f"{output_name}.{fmt or 'svg'}")
+        return _writable(Path(f"{output_name}.{fmt or 'svg'}"))
     path = Path(output)
+    if path.is_dir():
+        raise ValueError(f"-o {output}: is a folder; give a file name such as {path / (output_name + '.svg')}")
     suffix = path.suffix.lower()
     if suffix in FORMATS:
         if fmt is not None and FORMATS[suffix] != fmt:
             raise ValueError(f"-o {output} asks for {FORMATS[suffix].upper()} but --format says {fmt.upper()}")
-        return path
+        return _writable(path)
     if fmt is None:
         if suffix:
             known = ", ".join(FORMATS)
             raise ValueError(f"-o {output}: unknown suffix {path.suffix!r}; use one of {known} or --format")
         fmt = "svg"
-    return path.with_name(path.name + f".{fmt}")
+    return _writable(path.with_name(path.name + f".{fmt}"))
+
+
+def _writable(path: Path) -> Path:
+    """``path``, once its folder is known to be one that exists or can be made (checked before any
+    work, so a typo costs nothing): the nearest existing parent must be a folder we can write in."""
+    if path.is_dir():
+        raise ValueError(f"-o {path}: is a folder, not a file")
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ValueError(f"-o {path}: cannot be written, {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK) or parent.is_relative_to("/proc") or parent.is_relative_to("/sys"):
+        raise ValueError(f"-o {path}: cannot write in {parent}")
+    return path
 
 
 def _write_stdout(data: bytes) -> None:

@@ -29,7 +29,7 @@ from html import escape
 from typing import Any
 
 from .draw import draw
-from .labels import BACKWARD, LOCAL
+from .labels import BACKWARD, CURRENT, CURRENT_FILL, LOCAL
 from .render import render_source
 
 __all__ = ["ID_PREFIX", "LaidOut", "layout"]
@@ -65,11 +65,15 @@ def layout(finished_steps: Any, *, rankdir: str = "LR", reserve: dict[tuple[int,
     from autograd_core import topological_order
 
     source = draw(finished_steps, rankdir=rankdir).source
+    # The finished pass's last node is drawn as current; the page marks the current node per frame
+    # itself, so the one layout must carry no highlight of its own.
+    source = source.replace(_CURRENT_STYLE, ' fillcolor="white"')
     if reserve:
         source = _reserve_room(source, topological_order(finished_steps.root), reserve)
     return _annotate(render_source(source, "svg").decode("utf-8"), finished_steps.root)
 
 
+_CURRENT_STYLE = f' fillcolor="{CURRENT_FILL}" color="{CURRENT}" penwidth="2.5"'
 _INPUT_EDGE = re.compile(r"\s*(?:v(\d+)|g(\d+)_\d+) -> o(\d+)\b")
 
 

@@ -103,3 +103,17 @@ def test_quiz_in_the_repl_reads_input_and_prints(monkeypatch, capsys):
     assert "right: dx = 6.5" in out and "not yet: dy is not 12" in out and "right: dy = 13" in out
     assert (score.asked, score.right, score.first_try) == (2, 2, 1)
     assert x.grad == pytest.approx(6.5) and y.grad == pytest.approx(13)
+
+
+def test_an_answer_rounded_to_three_significant_digits_is_right_and_two_are_not():
+    import math
+
+    from autograd_core import Value
+
+    w, x, b = Value(-2.0, name="w"), Value(0.5, name="x"), Value(0.3, name="b")
+    y = (w * x + b).tanh()
+    steps = y.backprop()
+    exact = (1 - math.tanh(-0.7) ** 2) * 0.5  # dy/dw by hand: 0.31737...
+    assert steps.answer(w, float(f"{exact:.3g}")).correct  # 0.317: cut at the third digit
+    assert steps.answer(w, float(f"{exact:.4g}")).correct
+    assert not steps.answer(w, float(f"{exact:.2g}")).correct  # 0.32

@@ -187,7 +187,7 @@ def test_dash_output_follows_format(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("arguments", "first_line"),
-    [([], b"y0 = x * x"), (["-o", "-", "--format", "dot", "--max-nodes", "0"], b"digraph chainrule {")],
+    [([], b"y0 = x * x"), (["-o", "-", "--format", "dot", "--max-nodes", "100000"], b"digraph chainrule {")],
     ids=["steps", "draw -o -"],
 )
 def test_a_reader_that_stops_early_gets_no_traceback(arguments: list[str], first_line: bytes, tmp_path: Path) -> None:
@@ -222,3 +222,24 @@ def test_a_missing_dot_is_one_line_with_the_install_hint(command: str, tmp_path:
     assert result.returncode == 1 and b"Traceback" not in result.stderr
     assert len(errors) == 1 and errors[0].startswith(f"chainrule {command}: error: ")
     assert "apt-get install graphviz" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("under_a_file/z.png", "is a file, not a folder"),
+        (".", "is a folder"),
+        ("/proc/z.png", "cannot write in /proc"),
+    ],
+)
+def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, target, words):
+    (tmp_path / "under_a_file").write_text("a file, not a folder")
+    path = target if target.startswith("/") else str(tmp_path / target)
+    status, out, err = run(["draw", "z = x * y", "x=1", "y=2", "-o", path], capsys)
+    assert status == 2 and words in err and len(err.strip().splitlines()) == 1
+    assert "dz/dx" not in out  # refused before the gradients were computed
+
+
+def test_max_nodes_must_be_positive(capsys):
+    status, _, err = run(["draw", "y = x * x", "x=1", "--max-nodes", "0"], capsys)
+    assert status == 2 and "--max-nodes must be at least 1" in err

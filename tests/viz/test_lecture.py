@@ -271,3 +271,14 @@ def test_top_to_bottom_pages_point_what_flows_back_upwards(tmp_path):
     price, *_ = apple_graph()
     data = page_data(viz.lecture(price, tmp_path / "apple.htm", rankdir="TB").read_text())
     assert sorted(text for _, _, text in data["edges"]) == ["↑ 1.1", "↑ 110", "↑ 2.2", "↑ 200"]
+
+
+def test_the_one_layout_carries_no_highlight_of_its_own(tmp_path):
+    # The page marks the current node per frame; a colour baked into the SVG (the finished pass's
+    # last node) would show a pending op as current on every frame.
+    from viz.labels import CURRENT, CURRENT_FILL
+
+    price, *_ = apple_graph()
+    page = viz.lecture(price, tmp_path / "apple.html").read_text()
+    svg = page[page.index("<svg"): page.index("</svg>")]
+    assert CURRENT_FILL.lower() not in svg.lower() and CURRENT.lower() not in svg.lower()
