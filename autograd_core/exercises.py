@@ -5,8 +5,9 @@ asking for every gradient before it becomes final.  Answers may be arithmetic (`
 with the project's safe formula parser (never ``eval``).  An answer counts as right when it
 agrees with the gradient to 3 significant digits (within half a unit of the third digit;
 absolute 1e-9 for a zero gradient): a learner who rounds ``0.78645`` to ``0.7864`` or ``0.786``,
-or ``0.31737`` to ``0.317``, is right; one who writes ``0.78`` is not.  A wrong answer gets a hint that does not give the answer at once: first the upstream
-gradients and local derivatives as formulas, then their numbers, then the products.
+or ``0.31737`` to ``0.317``, is right; one who writes ``0.78`` is not.  A wrong answer gets a
+hint that does not give the answer at once: first the upstream gradients and local derivatives
+as formulas, then their numbers, then the products.
 
 >>> from autograd_core import Value
 >>> x, y = Value(10, name="x"), Value(5, name="y")
@@ -72,7 +73,7 @@ class Score:
     right: int = 0
     first_try: int = 0
 
-    def __repr__(self) -> str:
+    def __str__(self) -> str:
         return f"score: {self.right}/{self.asked} right, {self.first_try} at the first try"
 
 
@@ -222,7 +223,7 @@ def run_quiz(steps: Any, *, ask: Callable[[str], str] | None = None, show: Calla
         steps._finish_lone_input()
     except (EOFError, KeyboardInterrupt):
         show("\n(quiz stopped)")
-    show(repr(score))
+    show(str(score))
     return score
 
 

@@ -88,7 +88,7 @@ def test_quiz_asks_every_gradient_before_showing_it_and_scores():
     assert text.index("step 1/4") > text.index("right: dtax = 650")
     assert steps.done and leaves["orange_num"].grad == pytest.approx(165)
     assert score.asked == 8 and score.right == 7 and score.first_try == 6
-    assert "the answer: dorange_num = 165" in text and repr(score) in text
+    assert "the answer: dorange_num = 165" in text and str(score) in text
 
 
 def test_quiz_in_the_repl_reads_input_and_prints(monkeypatch, capsys):
