@@ -142,6 +142,16 @@ def _check_output_folder(out: str) -> None:
         raise UsageError(f"--out {out}: cannot write in {probe_in} ({exc.strerror or exc})") from None
 
 
+def _bytes_text(count: int) -> str:
+    return f"{count / 1e9:.1f} GB" if count >= 1e9 else f"{count / 1e6:.1f} MB"
+
+
+def _network_text(model: str, sizes: list[int]) -> str:
+    if model == "cnn":
+        return f"SimpleConvNet with a hidden layer of {sizes[1]}"
+    return f"{'-'.join(map(str, sizes))} network"
+
+
 def validate(args: argparse.Namespace) -> list[int]:
     """Check every flag of ``chainrule train`` and the output folder before any data is read;
     returns the hidden layer sizes.  A bad flag raises :class:`UsageError` naming it."""
@@ -162,8 +172,8 @@ def validate(args: argparse.Namespace) -> list[int]:
     if count > args.max_params:
         memory = count * ARRAYS_PER_PARAMETER * np.dtype(args.dtype).itemsize
         raise UsageError(
-            f"--hidden {args.hidden}: a {'-'.join(map(str, sizes))} network has {count:,} parameters "
-            f"(about {memory / 1e9:.1f} GB while training), more than --max-params {args.max_params:,}"
+            f"--hidden {args.hidden}: a {_network_text(args.model, sizes)} has {count:,} parameters "
+            f"(about {_bytes_text(memory)} while training), more than --max-params {args.max_params:,}"
         )
     _check_output_folder(args.out)
     try:
