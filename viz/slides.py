@@ -37,6 +37,10 @@ MAX_FRAMES = 400
 
 _SUFFIXES = (".pdf", ".gif")
 
+#: The page size of a deck unless ``size=`` says otherwise: a 16:9 slide, in inches (Beamer's and
+#: PowerPoint's wide format); a diagram is only ever scaled down to fit it.
+SLIDE_INCHES = (13.33, 7.5)
+
 
 def slides(
     root_or_steps: Any, path: str | os.PathLike[str], *, title: str | None = None, frame_seconds: float = 1.5,
@@ -45,6 +49,7 @@ def slides(
     """Write the forward pass and every backprop step of ``root_or_steps`` to ``path``: a PDF
     with one page per frame, or an animated GIF when the path ends in ``.gif``.
 
+    Pages are a 16:9 slide (:data:`SLIDE_INCHES`; pass ``size=(w, h)`` in inches for another).
     ``root_or_steps`` is an output node (its backprop is stepped from the start) or a
     step-by-step backprop (``root.backprop()``; it is left at the step it was at, and every
     ``grad`` as it was).  ``options`` are :func:`viz.draw`'s (``collapse``, ``rankdir``, ...);
@@ -52,6 +57,7 @@ def slides(
     frame's duration and ``dpi`` its resolution; ``timeout`` is per frame.
     """
     path = Path(path)
+    options.setdefault("size", SLIDE_INCHES)  # a 16:9 slide; a big graph is scaled down to it
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
         raise ValueError(f"slides: {str(path)!r} must end in .pdf (pages) or .gif (an animation)")
