@@ -42,6 +42,7 @@ from autograd_core import Node, topological_order
 from autograd_core.graph import gradients_set_aside
 from autograd_core.steps import Backprop, format_number
 
+from .collapse import check_collapse, group_of_scope
 from .draw import is_steps
 from .format import format_number as diagram_number
 from .format import summarize_array
@@ -106,6 +107,7 @@ def lecture(
     rankdir: str = "LR",
     max_steps: int | None = MAX_STEPS,
     grad: Any = None,
+    collapse: Any = None,
 ) -> Lecture:
     """Write the lecture page of a graph's backprop to ``path`` (one HTML file).
 
@@ -114,6 +116,11 @@ def lecture(
     (``root.backprop()``; it is walked from its start and put back where it was).  ``title``
     heads the page (default: the output's name); ``rankdir`` is the diagram's direction ("LR":
     inputs on the left); ``max_steps`` refuses bigger graphs (None: no limit).
+
+    ``collapse`` folds name scopes as :func:`viz.draw` does (``True`` every top-level scope, an
+    int folds below that depth, a list names scopes): the whole graph is still laid out once, but
+    a folded scope is shown as one box with its name and node count, and opens while the step is
+    in it (the current node or one of its inputs is inside), folding again when the step leaves.
 
     Returns a :class:`Lecture`: the path, which also shows the page inline in Jupyter.
 
@@ -130,6 +137,10 @@ def lecture(
         raise ValueError(f"lecture: the page is HTML; give a path ending in .html, got {str(path)!r}")
     if rankdir not in _BACK_ARROW:
         raise ValueError(f"lecture: rankdir must be one of {', '.join(_BACK_ARROW)}, got {rankdir!r}")
+    try:
+        collapse = check_collapse(collapse)
+    except ValueError as error:
+        raise ValueError(str(error).replace("draw:", "lecture:", 1)) from None
     with _walk_from_start(root_or_steps, grad) as steps:
         slides = _frames(steps, max_steps)
         # The walk is finished: every node has its final gradient, every edge its finished text.
@@ -142,7 +153,7 @@ def lecture(
             if edge in finished and "\n" not in text
         }
         try:
-            diagram = layout(steps, rankdir=rankdir, reserve=reserve)
+            diagram = layout(steps, rankdir=rankdir, reserve=reserve, collapse=collapse)
         except GraphvizNotFoundError:
             raise GraphvizNotFoundError(NO_DOT) from None
         edges = [
@@ -150,7 +161,9 @@ def lecture(
             for edge_id, (i, k) in sorted(diagram.edges.items(), key=lambda item: item[1])
             if not _is_constant(order[i].parents[k])
         ]
-        text = page(slides, diagram, _node_table(order), edges, title=title or _default_title(steps.root))
+        scopes, table = _node_table(order)
+        folds = _scope_folds(scopes, diagram.folds, collapse)
+        text = page(slides, diagram, (scopes, table), edges, title=title or _default_title(steps.root), folds=folds)
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
@@ -299,6 +312,19 @@ def _node_table(order: list[Node]) -> tuple[list[str], list[list[Any]]]:
         scope = getattr(node, "scope", None) or ""
         table.append([scopes.setdefault(scope, len(scopes)), [position[p] for p in node.parents]])
     return list(scopes), table
+
+
+def _scope_folds(scopes: list[str], folds: Any, collapse: Any) -> dict[str, Any] | None:
+    """What the page folds: the folded scopes, and for every scope of the node table the index of
+    the fold it is in (-1: none).  None when nothing folds (the page is as without ``collapse``)."""
+    if not folds:
+        return None
+    index = {fold.scope: n for n, fold in enumerate(folds)}
+    of = []
+    for scope in scopes:
+        group = group_of_scope(scope, collapse)
+        of.append(index.get(group, -1) if group is not None else -1)
+    return {"folds": [fold.scope for fold in folds], "fold": of}
 
 
 def _finished_flows(steps: Backprop, order: list[Node], rankdir: str) -> dict[tuple[int, int], str]:

@@ -69,10 +69,11 @@ def asset(name: str) -> str:
 
 
 def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]]], edges: list[list[Any]],
-         *, title: str) -> str:
+         *, title: str, folds: dict[str, Any] | None = None) -> str:
     """The HTML of a lecture page: ``slides`` (:class:`viz.lecture.Frame`) played on ``diagram``
     (:class:`viz.lecture_svg.LaidOut`); ``nodes`` are the scopes and each node's scope and inputs,
-    ``edges`` each input edge's id, node and finished text.
+    ``edges`` each input edge's id, node and finished text; ``folds`` (optional) the folded
+    scopes (``folds``) and each scope's fold index (``fold``, -1: none).
 
     >>> from viz.lecture import Frame
     >>> from viz.lecture_svg import LaidOut
@@ -98,7 +99,16 @@ def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]
             record["d"] = " ".join(f"{new}{i}" for i, (old, new) in enumerate(zip(previous, f.states)) if old != new)
         previous = f.states
         records.append(record)
-    data = {"scopes": scopes, "nodes": table, "edges": edges, "frames": records}
+    data: dict[str, Any] = {"scopes": scopes, "nodes": table, "edges": edges, "frames": records}
+    css = asset("lecture.css")
+    if folds:
+        data.update(folds)
+        # a folded scope (the svg has the class shut-n): its parts hidden, its summary box shown
+        css += "\n" + "\n".join(
+            f"#diagram svg.shut-{n} .in-f{n} {{ visibility: hidden; }} "
+            f"#diagram svg.shut-{n} #{ID_PREFIX}f{n} {{ visibility: visible; }}"
+            for n in range(len(folds["folds"]))
+        )
     # "<" never reaches the HTML parser inside the script element (no "</script>" surprises).
     data_text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     sections = []
@@ -117,7 +127,7 @@ def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]
         backward=BACKWARD,
         local=LOCAL,
         muted=MUTED,
-        css=asset("lecture.css"),
+        css=css,
         svg=diagram.svg,
         sections="\n".join(sections),
         data=data_text,

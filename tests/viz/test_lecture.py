@@ -282,3 +282,58 @@ def test_the_one_layout_carries_no_highlight_of_its_own(tmp_path):
     page = viz.lecture(price, tmp_path / "apple.html").read_text()
     svg = page[page.index("<svg"): page.index("</svg>")]
     assert CURRENT_FILL.lower() not in svg.lower() and CURRENT.lower() not in svg.lower()
+
+
+def test_collapsed_page_marks_the_scopes_that_fold(tmp_path):
+    loss = mlp_graph()
+    order = topological_order(loss)
+    plain = viz.lecture(loss, tmp_path / "plain.html").read_text()
+    page = viz.lecture(loss, tmp_path / "folded.html", collapse=True).read_text()
+    data = page_data(page)
+    # every top-level scope folds; each scope of the node table says which fold it is in
+    assert data["folds"] == ["layer1", "layer2", "layer3"]
+    assert len(data["fold"]) == len(data["scopes"])
+    for scope, fold in zip(data["scopes"], data["fold"]):
+        assert fold == (data["folds"].index(scope.split("/")[0]) if scope else -1)
+    # still one layout of the whole graph: every box keeps its id, and one summary box per fold
+    # (its name, its node count) is drawn over its layer's cluster
+    assert page.count("<svg") == 1
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and all(f"g-v{i}" in ids for i in range(len(order)))
+    for n, name in enumerate(data["folds"]):
+        count = sum(1 for node in order if (node.scope or "").split("/")[0] == name)
+        box = re.search(rf'<g id="g-f{n}" class="fold">.*?</g>', page, re.S)
+        assert box is not None and f">{name}</text>" in box.group(0) and f">{count} nodes, folded<" in box.group(0)
+        # the parts inside the layer are marked, and the page has the rule that hides them
+        assert page.count(f"in-f{n}") > count
+        assert f"#diagram svg.shut-{n} .in-f{n} {{ visibility: hidden; }}" in page
+    assert sum(data["fold"][data["nodes"][i][0]] == 0 for i in range(len(order))) == 32  # layer1's nodes
+    # the frames are the same records as without collapse: the fold state comes from the current node
+    assert [f["states"] for f in data["frames"]] == [f["states"] for f in page_data(plain)["frames"]]
+    # a few KB more than the plain page, not a list of hidden nodes per frame
+    assert len(page) - len(plain) < 40 * len(order) + 2_000
+    # without collapse nothing folds, exactly as before
+    assert "folds" not in page_data(plain) and 'class="fold"' not in plain and "in-f0" not in plain
+
+
+def test_collapse_by_depth_or_by_name(tmp_path):
+    loss = mlp_graph()
+    data = page_data(viz.lecture(loss, tmp_path / "neurons.html", collapse=1).read_text())
+    assert data["folds"][:2] == ["layer1/neuron0", "layer1/neuron1"] and len(data["folds"]) == 9
+    data = page_data(viz.lecture(loss, tmp_path / "layer2.html", collapse=["layer2"]).read_text())
+    assert data["folds"] == ["layer2"]
+    assert [s for s, f in zip(data["scopes"], data["fold"]) if f == 0] == [s for s in data["scopes"]
+                                                                           if s.startswith("layer2/")]
+    # False folds nothing
+    assert "folds" not in page_data(viz.lecture(loss, tmp_path / "open.html", collapse=False).read_text())
+
+
+@pytest.mark.parametrize("collapse", [-1, 1.5, [1], ["layer1", ""], {"layer1": 1}])
+def test_invalid_collapse_is_refused_as_draw_refuses_it(tmp_path, collapse):
+    loss = mlp_graph()
+    with pytest.raises(ValueError) as drawn:
+        viz.draw(loss, collapse=collapse)
+    with pytest.raises(ValueError, match="^lecture: collapse") as refused:
+        viz.lecture(loss, tmp_path / "mlp.html", collapse=collapse)
+    assert str(refused.value) == str(drawn.value).replace("draw:", "lecture:", 1)
+    assert not (tmp_path / "mlp.html").exists()

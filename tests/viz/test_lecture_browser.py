@@ -235,3 +235,70 @@ def test_two_lectures_inline_in_one_notebook_play_on_their_own(tab, tmp_path):
     assert frames[1].inner_text("#counter") == f"step 0 / {steps}"
     assert "step 1/4" in frames[0].inner_text("section.frame:not([hidden]) pre")
     assert tab.errors == []
+
+
+# Is an element drawn?  Not if it, or a group around it, has display none, visibility hidden or opacity 0.
+SHOWN = """(id) => { let e = document.getElementById(id);
+  if (getComputedStyle(e).visibility === 'hidden') { return false; }
+  for (; e && e.tagName.toLowerCase() !== 'svg'; e = e.parentElement) {
+    const style = getComputedStyle(e);
+    if (style.display === 'none' || style.opacity === '0') { return false; }
+  }
+  return true; }"""
+# The current node's box: on screen?  its smallest visible text's height (as in WALK)
+CURRENT = """() => { const area = document.getElementById('diagram').getBoundingClientRect();
+  const box = document.querySelector('#diagram .node.s-current[id^="g-v"]');
+  const r = box.getBoundingClientRect();
+  const heights = Array.from(box.querySelectorAll('text'))
+    .filter(t => getComputedStyle(t).visibility !== 'hidden').map(t => t.getBoundingClientRect().height);
+  return {id: box.id, text: Math.min(...heights), inside: r.left >= area.left - 1 && r.right <= area.right + 1
+    && r.top >= area.top - 1 && r.bottom <= area.bottom + 1}; }"""
+
+
+def test_collapsed_layers_open_while_the_step_is_in_them(tab, tmp_path):
+    loss = mlp_graph()
+    order = topological_order(loss)
+    path = viz.lecture(loss, tmp_path / "folded.html", collapse=True)
+    layer = {i: (node.scope or "").split("/")[0] for i, node in enumerate(order)}
+    # frame k (from 2 on) is at the k-th operation from the end; the first whose node and inputs are in a layer
+    walk = list(reversed([i for i, node in enumerate(order) if node.parents]))
+    position = {node: i for i, node in enumerate(order)}
+
+    def frame_in(name):
+        return next(k + 2 for k, i in enumerate(walk)
+                    if layer[i] == name and all(layer[position[p]] == name for p in order[i].parents))
+
+    boxes = {"layer1": "g-f0", "layer2": "g-f1", "layer3": "g-f2"}
+    members = {name: [f"g-v{i}" for i in layer if layer[i] == name] for name in boxes}
+
+    def shown(ids):
+        return [tab.evaluate(SHOWN, element) for element in ids]
+
+    for here, away in (("layer2", "layer1"), ("layer1", "layer2")):
+        k = frame_in(here)
+        tab.goto(f"{path.resolve().as_uri()}#{k}")
+        assert tab.get_attribute("body", "data-frame") == str(k)
+        current = tab.evaluate(CURRENT)
+        assert layer[int(current["id"][3:])] == here
+        assert current["inside"] and current["text"] >= READABLE, current
+        # the layer the step is in is open: its nodes drawn, no summary box over them
+        assert all(shown(members[here])) and not any(shown([boxes[here]]))
+        # the layer it is not in is folded: none of its nodes, its summary box with its name
+        assert not any(shown(members[away])), f"frame {k}: {away}'s nodes are drawn"
+        assert shown([boxes[away]]) == [True]
+        assert tab.text_content(f"#{boxes[away]} .fold-name") == away
+        assert tab.evaluate(f"document.querySelector('#{boxes[away]} .fold-name').getBoundingClientRect().height") > 0
+        if here == "layer2":
+            tab.screenshot(path=str(tmp_path / "folded-layer2.png"))
+            # the overview shows the folded layers folded too
+            tab.keyboard.press("o")
+            assert not any(shown(members["layer1"])) and shown([boxes["layer1"], boxes["layer3"]]) == [True, True]
+            tab.screenshot(path=str(tmp_path / "folded-layer2-overview.png"))
+            tab.keyboard.press("o")
+    # the forward pass: every layer folded, the whole network as three boxes
+    tab.goto(f"{path.resolve().as_uri()}#0")
+    assert tab.get_attribute("body", "data-frame") == "0"
+    assert shown(list(boxes.values())) == [True, True, True]
+    assert not any(shown([f"g-v{i}" for i in layer if layer[i]]))
+    assert (tmp_path / "folded-layer2.png").stat().st_size > 10_000
+    assert tab.errors == []

@@ -126,9 +126,24 @@
     nodes[i].parents.forEach(function (p) { addScope(nodes[p].scope, near); });
     return near;
   }
+  // Folded scopes (collapse=): a scope is open while the current node or one of its inputs is
+  // in it, folded (the svg has the class shut-n: its parts hidden, its summary box shown) otherwise.
+  var folds = data.folds || [];
+  var foldOf = data.fold || [];
+  function fold(i) { var n = foldOf[data.nodes[i][0]]; return n === undefined ? -1 : n; }
+  function applyFolds(frame) {
+    if (!folds.length) { return; }
+    var open = {};
+    if (!frame.f && frame.c >= 0) {
+      open[fold(frame.c)] = true;
+      nodes[frame.c].parents.forEach(function (p) { open[fold(p)] = true; });
+    }
+    for (var n = 0; n < folds.length; n++) { svg.classList.toggle("shut-" + n, !open[n]); }
+  }
   var rewritten = [];
   function apply(frame) {
     svg.classList.toggle("forward", !!frame.f);
+    applyFolds(frame);
     var near = frame.f ? null : nearScopes(frame.c);
     for (var i = 0; i < nodes.length; i++) {
       var state = STATES[frame.states[i]];
