@@ -80,6 +80,13 @@ def _records(values: Any) -> bool:
     return MODE.grad_enabled and any(t.requires_grad for t in _tensors_in(values))
 
 
+def _numpy_name(func: Any) -> str:
+    """How a user wrote the function: ``np.linalg.norm``, not ``np.norm``."""
+    module = (getattr(func, "__module__", None) or "numpy").replace("numpy", "np", 1)
+    module = "np" if module in ("np.core.fromnumeric", "np._core.fromnumeric") or "._" in module else module
+    return f"{module}.{func.__name__}"
+
+
 def _refuse(name: str, why: str) -> TypeError:
     return TypeError(
         f"{name} {why}: it would drop the gradient of a Tensor that requires grad. Use the Tensor's own ops, "
@@ -127,7 +134,7 @@ def array_function(func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
         return op(*args, **kwargs)
     if not _records((args, kwargs)):
         return _on_values(func, args, kwargs)
-    raise _refuse(f"np.{func.__name__}", "has no Tensor op")
+    raise _refuse(_numpy_name(func), "has no Tensor op")
 
 
 # -- the tables ------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ def find_data_dir(path: str | os.PathLike | None = None) -> str:
         folder, origin = os.environ[DATA_ENV], f"${DATA_ENV}"
     else:
         folder, origin = DEFAULT_DATA_DIR, "default location"
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise NotADirectoryError(f"load_mnist: data folder {folder!r} ({origin}) is a file, not a folder")
     if not os.path.isdir(folder):
         hint = " (install the Debian package dataset-fashion-mnist, or run `make`)" if path is None else ""
         raise FileNotFoundError(f"load_mnist: data folder {folder!r} ({origin}) does not exist{hint}")

@@ -81,3 +81,9 @@ def test_stepping_and_backward_in_two_threads_leave_the_gc_setting_as_found():
         t.join()
     assert not errors
     assert gc.isenabled()
+
+
+def test_a_refused_numpy_function_is_named_as_the_user_wrote_it():
+    t = Tensor(np.ones((2, 2)), requires_grad=True)
+    with pytest.raises(TypeError, match=r"^np\.linalg\.norm has no Tensor op"):
+        np.linalg.norm(t)
