@@ -101,3 +101,12 @@ def test_the_size_limit_reaches_every_file(tmp_path):
     limit = r"train-images-idx3-ubyte.gz: .*3,920 bytes, more than the limit max_bytes=3,000"
     with pytest.raises(ValueError, match=limit):
         load_mnist(tmp_path, max_bytes=3000)
+
+
+def test_a_data_path_that_is_a_file_is_named_as_a_file(tmp_path):
+    from nn.mnist import find_data_dir
+
+    not_a_folder = tmp_path / "train-images.gz"
+    not_a_folder.write_bytes(b"")
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+        find_data_dir(str(not_a_folder))
