@@ -29,9 +29,10 @@ test: setup
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# Regenerate the example diagrams under docs/ that the README shows.
+# Regenerate the example diagrams and lecture screenshots under docs/ that the README shows.
 docs: setup
 	$(PY) scripts/render_docs.py
+	$(PY) scripts/lecture_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
