@@ -98,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _hidden_sizes(text: str) -> list[int]:
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
+        sizes = [int(part) for part in text.split(",")]  # an empty part (100,,50) is refused too
     except ValueError:
         raise UsageError(f"--hidden: expected sizes like 256 or 512,256, got {text!r}") from None
     if any(n < 1 for n in sizes):

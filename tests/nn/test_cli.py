@@ -209,3 +209,11 @@ def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(nn.training, "fit", broken)
     with pytest.raises(ValueError, match="a bug inside fit"):
         main(["train", "--data", str(tiny_dataset(tmp_path / "data")), "--no-progress", "--out", str(tmp_path / "o")])
+
+
+@pytest.mark.parametrize("hidden", ["100,,50", "100,", ",100", ""])
+def test_hidden_sizes_with_an_empty_part_are_refused(hidden, capsys):
+    from autograd_core.cli import main
+
+    assert main(["train", "--hidden", hidden, "--limit", "10"]) == 2
+    assert "--hidden: expected sizes like 256 or 512,256" in capsys.readouterr().err
