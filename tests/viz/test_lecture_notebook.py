@@ -5,20 +5,14 @@ to HTML plays in Chromium: Next moves the inline lecture without any kernel."""
 from __future__ import annotations
 
 import html
-import json
 import re
-import sys
-from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-KERNEL = "chainrule-lecture-test"
 
 CELL = (
     "import viz\n"
@@ -30,20 +24,8 @@ CELL = (
 )
 
 
-def kernelspec(folder: Path) -> Path:
-    """A kernelspec running this very interpreter (the project's venv), under folder/kernels."""
-    spec = folder / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "chainrule", "language": "python"}))
-    return folder
-
-
-def test_a_lecture_shows_inline_in_a_real_notebook(tmp_path, monkeypatch):
-    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path / "jupyter")))
-    monkeypatch.setenv("PYTHONWARNINGS", "ignore")  # the kernel's own start-up chatter
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)])
-    NotebookClient(notebook, kernel_name=KERNEL, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+def test_a_lecture_shows_inline_in_a_real_notebook(tmp_path, run_notebook):
+    notebook = run_notebook([CELL])
     [result] = [o for o in notebook.cells[0].outputs if o.output_type == "execute_result"]
     written = (tmp_path / "apple.html").read_text(encoding="utf-8")  # the file is still written
     assert "apple.html" in result.data["text/plain"]

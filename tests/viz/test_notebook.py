@@ -4,19 +4,12 @@ them in Chromium."""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-KERNEL = "chainrule-test"
 
 CELLS = [
     "from autograd_core import Value\n"
@@ -30,31 +23,14 @@ CELLS = [
 ]
 
 
-def kernelspec(folder: Path) -> Path:
-    """A kernelspec running this very interpreter (the project's venv), under folder/kernels."""
-    spec = folder / "kernels" / KERNEL
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "chainrule", "language": "python"}))
-    return folder
-
-
-def run_notebook(tmp_path: Path, monkeypatch) -> nbformat.NotebookNode:
-    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path / "jupyter")))
-    monkeypatch.setenv("PYTHONWARNINGS", "ignore")  # the kernel's own start-up chatter
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in CELLS])
-    NotebookClient(notebook, kernel_name=KERNEL, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    return notebook
-
-
 def html_of(cell) -> str:
     [result] = [o for o in cell.outputs if o.output_type == "execute_result"]
     assert "text/plain" in result.data  # and a plain fallback for consoles
     return result.data["text/html"]
 
 
-def test_backprop_and_step_display_as_html_in_a_real_notebook(tmp_path, monkeypatch):
-    notebook = run_notebook(tmp_path, monkeypatch)
+def test_backprop_and_step_display_as_html_in_a_real_notebook(tmp_path, run_notebook):
+    notebook = run_notebook(CELLS)
     backprop, step = (html_of(cell) for cell in notebook.cells)
     # the part-way diagram inline, the current step's text, and the table
     assert "<svg" in backprop and "grad 200" in backprop
