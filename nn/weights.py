@@ -1,9 +1,10 @@
 """Save and load weights as ``.npz`` files (plain arrays, ``allow_pickle=False``).
 
 Works for a ``Module`` (its ``state_dict()``, names like ``"0.W"``), for the textbook's
-``TwoLayerNet`` (its ``params`` dict) or for a plain dict of arrays.  Loading checks every name,
-shape and dtype first and raises a ``ValueError`` naming the missing, unexpected, mis-shaped or
-mis-typed arrays (and the file) before changing anything.  Saving is atomic.
+``TwoLayerNet`` (its ``params`` dict) or for a plain dict of arrays.  Loading checks every array
+first (name, shape, kind of number, values: see :func:`load_weights`) and raises a ``ValueError``
+naming the file and the offending arrays before changing anything; the copy into the model is
+all or nothing, even under Ctrl-C.  Saving is atomic.
 
 Example:
     >>> import os, tempfile
@@ -28,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .module import Module
+from .uninterrupted import uninterrupted
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
@@ -118,39 +120,131 @@ def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file ({exc})") from None
 
 
-def _problems(arrays: Mapping[str, np.ndarray], params: Mapping[str, Any]) -> list[str]:
-    """Everything wrong with loading ``arrays`` into ``params``: names, shapes and types."""
-    problems = [f"missing array {k!r}" for k in params if k not in arrays]
-    problems += [f"unexpected array {k!r}" for k in arrays if k not in params]
-    for k, target in params.items():
-        if k not in arrays:
-            continue
-        array = arrays[k]
-        if not isinstance(target, np.ndarray) or not target.flags.writeable:
-            problems.append(f"the model's {k!r} is not a writable array ({type(target).__name__})")
-        elif array.shape != target.shape:
-            problems.append(f"array {k!r} has shape {array.shape}, the model expects {target.shape}")
-        elif array.dtype.kind not in "biuf" or not np.can_cast(array.dtype, target.dtype, casting="same_kind"):
-            problems.append(f"array {k!r} has dtype {array.dtype}, which does not fit the model's {target.dtype}")
-    return problems
-
-
-def load_weights(model: Any, path: str | os.PathLike) -> None:
-    """Copy the arrays of ``path`` into the model, in place: all or nothing.  Every array's name,
-    shape and dtype is checked before any is copied (complex numbers are refused, never truncated)."""
-    arrays = read_weights(path)
+def _targets_of(model: Any) -> tuple[dict[str, Any], set[str]]:
+    """The model's own arrays by name (``load_weights`` writes into them, in place) and the names
+    whose values may not be negative (each module's ``nonnegative_names``, e.g. BatchNorm's
+    ``running_var``)."""
     if isinstance(model, Module):
-        try:
-            model.load_state_dict(arrays)
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}") from None
-        return
+        named = [*model.named_parameters(), *model.named_buffers()]
+        return {name: tensor.data for name, tensor in named}, _nonnegative_names(model)
     params = getattr(model, "params", model)
-    if not isinstance(params, Mapping):
-        kind = type(model).__name__
-        raise TypeError(f"load_weights: expected a Module, a model with a params dict or a dict, not {kind}")
-    problems = _problems(arrays, params)
+    if isinstance(params, Mapping):
+        return {str(k): v for k, v in params.items()}, set()
+    kind = type(model).__name__
+    raise TypeError(f"load_weights: expected a Module, a model with a params dict or a dict, not {kind}")
+
+
+def _nonnegative_names(model: Module) -> set[str]:
+    names: set[str] = set()
+    stack = [(model, "")]
+    while stack:
+        module, prefix = stack.pop()
+        names.update(prefix + attr for attr in getattr(module, "nonnegative_names", ()))
+        stack.extend((child, f"{prefix}{name}.") for name, child in module.named_children())
+    return names
+
+
+def _first(mask: np.ndarray, array: np.ndarray) -> str:
+    """``"nan at index (0, 2)"``: the first value where ``mask`` holds, and where it is."""
+    flat = int(np.flatnonzero(mask)[0])
+    index = tuple(int(i) for i in np.unravel_index(flat, mask.shape))
+    return f"{float(array.reshape(-1)[flat]):g} at index {index}"
+
+
+def _staged(
+    name: str, array: np.ndarray, target: Any, nonnegative: bool, allow_nonfinite: bool
+) -> tuple[np.ndarray | None, str | None]:
+    """``array`` as a new array of the model's dtype, ready to be copied into ``target``, or what is
+    wrong with it: shape, kind of number (complex and bool refused), values the model's dtype cannot
+    hold (1e300 in float32), nan or inf, negative values where the model forbids them."""
+    what = f"array {name!r}"
+    if not isinstance(target, np.ndarray) or not target.flags.writeable:
+        return None, f"the model's {name!r} is not a writable array ({type(target).__name__})"
+    if array.shape != target.shape:
+        return None, f"{what} has shape {array.shape}, the model expects {target.shape}"
+    kind, want = array.dtype.kind, target.dtype
+    if kind not in "biuf" or not np.can_cast(array.dtype, want, casting="same_kind") or (kind == "b") != (
+        want.kind == "b"
+    ):
+        return None, f"{what} has dtype {array.dtype}, which does not fit the model's {want}"
+    with np.errstate(over="ignore", invalid="ignore"):
+        staged = array.astype(want, copy=True)
+    if want.kind == "f":
+        finite = np.isfinite(array)
+        overflow = finite & ~np.isfinite(staged)
+        if overflow.any():
+            limit = np.finfo(want).max
+            return None, f"{what} holds {_first(overflow, array)}, beyond {want}'s range (±{limit:.3g})"
+        if not allow_nonfinite and not finite.all():
+            count = array.size - int(np.count_nonzero(finite))
+            return None, (
+                f"{what} holds {_first(~finite, array)} ({count} of {array.size} values are nan or inf; "
+                "pass allow_nonfinite=True to load them anyway)"
+            )
+    elif not np.array_equal(staged, array):
+        return None, f"{what} holds {_first(staged != array, array)}, beyond {want}'s range"
+    if nonnegative and (staged < 0).any():
+        return None, f"{what} holds {_first(staged < 0, staged)}; its values may not be negative"
+    return staged, None
+
+
+#: At most this many problems are spelled out in one error; the rest are counted.
+MAX_PROBLEMS_LISTED = 8
+
+
+def _stage_all(
+    arrays: Mapping[str, np.ndarray], targets: Mapping[str, Any], nonnegative: set[str], allow_nonfinite: bool
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
+    """Every ``(target, staged)`` pair to copy, or the list of everything wrong."""
+    problems = []
+    missing = [name for name in targets if name not in arrays]
+    if missing:
+        problems.append("missing array(s) " + ", ".join(map(repr, missing)))
+    unexpected = [name for name in arrays if name not in targets]
+    if unexpected:
+        problems.append("unexpected array(s) " + ", ".join(map(repr, unexpected)))
+    pairs = []
+    for name, target in targets.items():
+        if name in arrays:
+            staged, problem = _staged(name, arrays[name], target, name in nonnegative, allow_nonfinite)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                pairs.append((target, staged))
+    return pairs, problems
+
+
+def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool = False) -> None:
+    """Copy the arrays of ``path`` into the model, in place: all or nothing.
+
+    Every array is read, checked and converted to the model's dtype before any is copied: its name
+    (none missing, none unexpected), shape and kind of number (complex and bool arrays are refused,
+    never truncated), values the model's dtype cannot hold (a float64 1e300 for a float32 weight),
+    nan or inf (refused unless ``allow_nonfinite=True``), and negative values where a module
+    forbids them (BatchNorm's ``running_var``).  A ``ValueError`` names the file and every
+    offending array.  The copy itself runs with Ctrl-C held back (:func:`nn.uninterrupted.uninterrupted`),
+    so an interrupt at any point leaves the model exactly as before or exactly as after.
+
+    >>> import os, tempfile
+    >>> from nn import BatchNorm
+    >>> path = os.path.join(tempfile.mkdtemp(), "bn.npz")
+    >>> np.savez(path, gamma=np.ones(2), beta=np.zeros(2), running_mean=np.zeros(2), running_var=[1.0, -1.0])
+    >>> load_weights(BatchNorm(2), path)
+    Traceback (most recent call last):
+    ...
+    ValueError: load_weights: .../bn.npz: array 'running_var' holds -1 at index (1,); its values may not be negative
+    """
+    targets, nonnegative = _targets_of(model)
+    path = os.fspath(path)
+    arrays = read_weights(path)
+    pairs, problems = _stage_all(arrays, targets, nonnegative, allow_nonfinite)
     if problems:
+        if len(problems) > MAX_PROBLEMS_LISTED:
+            more = len(problems) - MAX_PROBLEMS_LISTED
+            problems = [*problems[:MAX_PROBLEMS_LISTED], f"and {more} more problem(s)"]
         raise ValueError(f"load_weights: {path}: " + "; ".join(problems))
-    for k, target in params.items():
-        target[...] = arrays[k]
+    # Staged arrays have their target's exact shape and dtype and every target is writable: a copy
+    # has nothing left to fail on, and Ctrl-C is held until the last one is done.
+    with uninterrupted():
+        for target, staged in pairs:
+            np.copyto(target, staged)
