@@ -32,6 +32,15 @@ RECIPES: dict[str, dict[str, Any]] = {
     "cnn": CNN_RECIPE,
 }
 
+#: The fewest images a training batch (and so the training set) may hold, and why: the cnn's
+#: BatchNorm normalises each feature of its hidden layer over the batch, which takes two images
+#: at least (PyTorch: "Expected more than 1 value per channel when training").  Checked before any
+#: data is read; a last batch of one never happens (it joins the batch before, see nn.batches).
+MIN_BATCH: dict[str, tuple[int, str]] = {
+    "mlp": (1, ""),
+    "cnn": (2, "the cnn model's BatchNorm normalises each feature over the batch"),
+}
+
 
 def fill_defaults(args: argparse.Namespace) -> None:
     """Give every recipe flag left out (absent or ``None``) the value of ``args.model``'s recipe, and
