@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .loading import copy_all_or_nothing, nonnegative_names_of
 from .module import Module
-from .uninterrupted import uninterrupted
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
@@ -114,104 +114,24 @@ def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:
         what = "empty" if not magic else "not a zip archive"
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file ({what})")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as archive:  # closed even if np.load fails
             return {name: archive[name] for name in archive.files}
     except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file ({exc})") from None
 
 
-def _targets_of(model: Any) -> tuple[dict[str, Any], set[str]]:
+def _targets_of(model: Any) -> tuple[dict[str, Any], frozenset[str]]:
     """The model's own arrays by name (``load_weights`` writes into them, in place) and the names
     whose values may not be negative (each module's ``nonnegative_names``, e.g. BatchNorm's
     ``running_var``)."""
     if isinstance(model, Module):
         named = [*model.named_parameters(), *model.named_buffers()]
-        return {name: tensor.data for name, tensor in named}, _nonnegative_names(model)
+        return {name: tensor.data for name, tensor in named}, nonnegative_names_of(model)
     params = getattr(model, "params", model)
     if isinstance(params, Mapping):
-        return {str(k): v for k, v in params.items()}, set()
+        return {str(k): v for k, v in params.items()}, frozenset()
     kind = type(model).__name__
     raise TypeError(f"load_weights: expected a Module, a model with a params dict or a dict, not {kind}")
-
-
-def _nonnegative_names(model: Module) -> set[str]:
-    names: set[str] = set()
-    stack = [(model, "")]
-    while stack:
-        module, prefix = stack.pop()
-        names.update(prefix + attr for attr in getattr(module, "nonnegative_names", ()))
-        stack.extend((child, f"{prefix}{name}.") for name, child in module.named_children())
-    return names
-
-
-def _first(mask: np.ndarray, array: np.ndarray) -> str:
-    """``"nan at index (0, 2)"``: the first value where ``mask`` holds, and where it is."""
-    flat = int(np.flatnonzero(mask)[0])
-    index = tuple(int(i) for i in np.unravel_index(flat, mask.shape))
-    return f"{float(array.reshape(-1)[flat]):g} at index {index}"
-
-
-def _staged(
-    name: str, array: np.ndarray, target: Any, nonnegative: bool, allow_nonfinite: bool
-) -> tuple[np.ndarray | None, str | None]:
-    """``array`` as a new array of the model's dtype, ready to be copied into ``target``, or what is
-    wrong with it: shape, kind of number (complex and bool refused), values the model's dtype cannot
-    hold (1e300 in float32), nan or inf, negative values where the model forbids them."""
-    what = f"array {name!r}"
-    if not isinstance(target, np.ndarray) or not target.flags.writeable:
-        return None, f"the model's {name!r} is not a writable array ({type(target).__name__})"
-    if array.shape != target.shape:
-        return None, f"{what} has shape {array.shape}, the model expects {target.shape}"
-    kind, want = array.dtype.kind, target.dtype
-    if kind not in "biuf" or not np.can_cast(array.dtype, want, casting="same_kind") or (kind == "b") != (
-        want.kind == "b"
-    ):
-        return None, f"{what} has dtype {array.dtype}, which does not fit the model's {want}"
-    with np.errstate(over="ignore", invalid="ignore"):
-        staged = array.astype(want, copy=True)
-    if want.kind == "f":
-        finite = np.isfinite(array)
-        overflow = finite & ~np.isfinite(staged)
-        if overflow.any():
-            limit = np.finfo(want).max
-            return None, f"{what} holds {_first(overflow, array)}, beyond {want}'s range (±{limit:.3g})"
-        if not allow_nonfinite and not finite.all():
-            count = array.size - int(np.count_nonzero(finite))
-            return None, (
-                f"{what} holds {_first(~finite, array)} ({count} of {array.size} values are nan or inf; "
-                "pass allow_nonfinite=True to load them anyway)"
-            )
-    elif not np.array_equal(staged, array):
-        return None, f"{what} holds {_first(staged != array, array)}, beyond {want}'s range"
-    if nonnegative and (staged < 0).any():
-        return None, f"{what} holds {_first(staged < 0, staged)}; its values may not be negative"
-    return staged, None
-
-
-#: At most this many problems are spelled out in one error; the rest are counted.
-MAX_PROBLEMS_LISTED = 8
-
-
-def _stage_all(
-    arrays: Mapping[str, np.ndarray], targets: Mapping[str, Any], nonnegative: set[str], allow_nonfinite: bool
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[str]]:
-    """Every ``(target, staged)`` pair to copy, or the list of everything wrong."""
-    problems = []
-    missing = [name for name in targets if name not in arrays]
-    if missing:
-        problems.append("missing array(s) " + ", ".join(map(repr, missing)))
-    unexpected = [name for name in arrays if name not in targets]
-    if unexpected:
-        problems.append("unexpected array(s) " + ", ".join(map(repr, unexpected)))
-    pairs = []
-    for name, target in targets.items():
-        if name in arrays:
-            staged, problem = _staged(name, arrays[name], target, name in nonnegative, allow_nonfinite)
-            if problem is not None:
-                problems.append(problem)
-            else:
-                pairs.append((target, staged))
-    return pairs, problems
 
 
 def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool = False) -> None:
@@ -222,8 +142,8 @@ def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool =
     never truncated), values the model's dtype cannot hold (a float64 1e300 for a float32 weight),
     nan or inf (refused unless ``allow_nonfinite=True``), and negative values where a module
     forbids them (BatchNorm's ``running_var``).  A ``ValueError`` names the file and every
-    offending array.  The copy itself runs with Ctrl-C held back (:func:`nn.uninterrupted.uninterrupted`),
-    so an interrupt at any point leaves the model exactly as before or exactly as after.
+    offending array.  The copy itself runs with Ctrl-C held back (see :mod:`nn.loading`), so an
+    interrupt at any point leaves the model exactly as before or exactly as after.
 
     >>> import os, tempfile
     >>> from nn import BatchNorm
@@ -237,14 +157,7 @@ def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool =
     targets, nonnegative = _targets_of(model)
     path = os.fspath(path)
     arrays = read_weights(path)
-    pairs, problems = _stage_all(arrays, targets, nonnegative, allow_nonfinite)
-    if problems:
-        if len(problems) > MAX_PROBLEMS_LISTED:
-            more = len(problems) - MAX_PROBLEMS_LISTED
-            problems = [*problems[:MAX_PROBLEMS_LISTED], f"and {more} more problem(s)"]
-        raise ValueError(f"load_weights: {path}: " + "; ".join(problems))
-    # Staged arrays have their target's exact shape and dtype and every target is writable: a copy
-    # has nothing left to fail on, and Ctrl-C is held until the last one is done.
-    with uninterrupted():
-        for target, staged in pairs:
-            np.copyto(target, staged)
+    try:
+        copy_all_or_nothing(arrays, targets, nonnegative=nonnegative, allow_nonfinite=allow_nonfinite)
+    except ValueError as exc:
+        raise ValueError(f"load_weights: {path}: {exc}") from None

@@ -208,7 +208,7 @@ def test_integer_arrays_must_fit_the_models_integers(tmp_path):
 
 
 def test_many_problems_are_counted_after_the_first_eight(tmp_path):
-    from nn.weights import MAX_PROBLEMS_LISTED
+    from nn.loading import MAX_PROBLEMS_LISTED
 
     path = tmp_path / "bad.npz"
     np.savez(path, **{f"w{i}": np.full(2, NAN) for i in range(12)})

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import contextlib
 
+import numpy as np
 import pytest
-from interrupts import interrupt_everywhere
+from interrupts import interrupt_everywhere, same_state
 
-import nn.weights
+import nn.loading
 from nn import BatchNorm, Linear, Sequential
 from nn.two_layer_net import TwoLayerNet
-from nn.weights import _arrays_of, load_weights, save_weights
+from nn.weights import _arrays_of, load_weights, read_weights, save_weights
 
 # The code that reads, checks and copies: every bytecode of these modules is a point to interrupt at.
-LOADING = ["nn.weights", "nn.uninterrupted"]
+LOADING = ["nn.weights", "nn.loading", "nn.uninterrupted"]
 
 
 def small_net(seed: int) -> Sequential:
@@ -55,31 +56,53 @@ def test_loading_a_params_dict_is_all_or_nothing_at_every_line(tmp_path):
 def test_without_holding_ctrl_c_the_same_test_catches_a_half_loaded_model(saved_small_net, monkeypatch):
     """The interrupt-everywhere test can fail: the copy loop alone, without ``uninterrupted()``,
     stops between two arrays."""
-    monkeypatch.setattr(nn.weights, "uninterrupted", contextlib.nullcontext)
+    monkeypatch.setattr(nn.loading, "uninterrupted", contextlib.nullcontext)
     with pytest.raises(AssertionError, match=r"neither before nor after") as info:
         interrupt_everywhere(
             lambda: small_net(0), lambda model: load_weights(model, saved_small_net), _arrays_of, LOADING,
         )
-    assert "(load_weights)" in str(info.value)  # the failing points are inside load_weights' copy loop
+    assert "(_copy_in)" in str(info.value)  # the failing points are inside the copy loop
 
 
 def test_loading_120_arrays_is_all_or_nothing_at_every_line_of_the_copy(tmp_path):
     """The reported case: Ctrl-C while loading 120 arrays left 59 or 175 of 240 parameters loaded.
-    Interrupted at every line of ``load_weights`` and of the guard around its copy."""
+    The file is read once here and its arrays loaded with ``load_state_dict``, which takes the same
+    path as ``load_weights`` after reading (checks, then the copy); reading changes nothing and is
+    interrupted everywhere in the tests above.  Interrupted at every line of the copy and its guard."""
 
     def layers(seed: int) -> Sequential:
-        return Sequential(*[Linear(2, 2, seed=seed + i) for i in range(60)])  # 60 W and 60 b
-
-    def fresh_bias_free(seed: int) -> Sequential:
-        model = layers(seed)
+        model = Sequential(*[Linear(2, 2, seed=seed + i) for i in range(60)])  # 60 W and 60 b
         for layer in model:
             layer.b.data += seed  # the loaded biases differ from the fresh ones too
         return model
 
     path = tmp_path / "deep.npz"
-    save_weights(fresh_bias_free(1000), path)
+    save_weights(layers(1000), path)
+    arrays = read_weights(path)
+    model, initial = layers(0), _arrays_of(layers(0))
+
+    def fresh() -> Sequential:  # the same model, its initial weights put back: cheaper than building one
+        for name, p in [*model.named_parameters(), *model.named_buffers()]:
+            p.data[...] = initial[name]
+        return model
+
     report = interrupt_everywhere(
-        lambda: layers(0), lambda model: load_weights(model, path), _arrays_of, LOADING,
-        functions=["load_weights", "uninterrupted"],
+        fresh, lambda model: model.load_state_dict(arrays), _arrays_of, LOADING + ["nn.module"],
+        functions=["_copy_in", "uninterrupted"],
     )
-    assert report.points > 120 and report.before and report.after and not report.failures
+    assert report.points > 240 and report.before and report.after and not report.failures
+
+
+def test_load_state_dict_is_all_or_nothing_at_every_line_and_checks_the_same():
+    state = _arrays_of(small_net(1))
+    state["1.running_var"] = np.array([1.0, 2.0, 3.0], np.float32)
+    report = interrupt_everywhere(
+        lambda: small_net(0), lambda model: model.load_state_dict(state), _arrays_of,
+        ["nn.module", "nn.loading", "nn.uninterrupted"],
+    )
+    assert report.before and report.after and not report.failures
+    model = small_net(0)
+    with pytest.raises(ValueError, match=r"load_state_dict \(Sequential\): array '1.running_var' holds -1"):
+        model.load_state_dict({**state, "1.running_var": np.array([1.0, -1.0, 1.0], np.float32)})
+    model.load_state_dict({**state, "extra": np.zeros(1)}, strict=False)
+    assert same_state(_arrays_of(model), _arrays_of(small_net(0))) is False
