@@ -12,6 +12,9 @@ swallowed.  :func:`interrupt_everywhere` proves it by trying every point:
    that ``KeyboardInterrupt`` came out of the call, that the state is the before or the after
    state, and that SIGINT's handler is Python's default again.
 
+``sys.settrace`` and its line and opcode events serve every Python from 3.10 on, 3.12+ (where
+``sys.monitoring`` was added beside it) included, so the helper needs nothing version-specific.
+
 The interrupt is a real SIGINT (``signal.raise_signal``) raised from the trace function, with
 Python's default handler installed for the run: Python runs the SIGINT handler in force at that
 bytecode, as it does for a Ctrl-C from the terminal.  So code that holds SIGINT back in a critical
@@ -24,7 +27,7 @@ Arguments:
     operation: ``operation(subject)``: the call under test.
     snapshot: ``snapshot(subject)``: the state to compare, as dicts, lists, tuples, NumPy arrays
         (compared exactly, nan equal to nan, dtypes too) and values comparable with ``==``.
-        It may include process-wide state (``sys.gettrace()``, a mode flag, a counter).
+        It may include process-wide state (a mode flag, a shared counter).
     modules: names of the modules whose code is interrupted; a name covers its submodules too
         (``"nn"`` covers ``nn.weights``).  Code in other modules (NumPy, the standard library) runs
         between the traced events: an interrupt lands at every point of the named modules' code.
