@@ -280,12 +280,9 @@ def run_train(args: argparse.Namespace) -> int:
     x_train, x_test = x_train.astype(dtype, copy=False), x_test.astype(dtype, copy=False)
     if args.limit is not None:
         x_train, t_train = x_train[: args.limit], t_train[: args.limit]
-    least, why = MIN_BATCH[args.model]
-    if len(x_train) < least:
-        raise UsageError(f"--data: the training set holds {len(x_train)} image(s); {why}, which takes at least {least}")
     try:
         model, x_train, x_test, shape = build_model(args, x_train, x_test, hidden, dtype)
-    except ValueError as exc:  # data that the model cannot read (images that are not square)
+    except ValueError as exc:  # data that the model cannot use (images that are not square, too few)
         raise UsageError(str(exc)) from None
     optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
     optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)

@@ -79,6 +79,7 @@ def build_model(
     args: argparse.Namespace, x_train: np.ndarray, x_test: np.ndarray, hidden: list[int], dtype: np.dtype
 ) -> tuple[Any, np.ndarray, np.ndarray, str]:
     """The network ``args.model`` names, the images in the shape it reads, and its one-line description.
+    A training set smaller than the model's :data:`MIN_BATCH` is a ``ValueError``.
 
     >>> args = argparse.Namespace(model="cnn", activation="relu", dropout=0.0, seed=0)
     >>> _, x, _, text = build_model(args, np.zeros((2, 784), np.float32), np.zeros((1, 784), np.float32), [100],
@@ -86,6 +87,10 @@ def build_model(
     >>> x.shape, text
     ((2, 1, 28, 28), 'SimpleConvNet conv30x5x5-ReLU-pool2-100-BN-ReLU-10')
     """
+    least, why = MIN_BATCH[args.model]
+    if len(x_train) < least:
+        raise ValueError(f"--model {args.model}: the training set holds {len(x_train)} image(s); {why}, "
+                         f"which takes at least {least}")
     if args.model == "mlp":
         from .multilayer import mlp  # looked up at call time, so tests may replace it
 

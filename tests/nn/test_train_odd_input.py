@@ -54,7 +54,7 @@ def test_cnn_refuses_batches_of_one_before_reading_the_data(flags, message, tmp_
 def test_cnn_refuses_a_training_set_of_one_image(tmp_path, tiny_dataset, chainrule, one_line_error):
     data = tiny_dataset(tmp_path / "data", n_train=1)
     result = chainrule(*CNN, "--data", str(data), "--out", str(tmp_path / "out"))
-    one_line_error(result, 2, "--data: the training set holds 1 image(s); the cnn model's BatchNorm")
+    one_line_error(result, 2, "--model cnn: the training set holds 1 image(s); the cnn model's BatchNorm")
 
 
 def test_the_mlp_still_trains_on_batches_of_one(tmp_path, tiny_dataset, capsys):
