@@ -35,14 +35,21 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
 
 
-def _arrays_of(model: Any) -> dict[str, np.ndarray]:
+def _targets_of(model: Any, op: str = "load_weights") -> dict[str, Any]:
+    """The model's own arrays by name: a Module's parameters and buffers, or the values of a
+    ``params`` dict or of a plain dict (``load_weights`` writes into them, in place)."""
     if isinstance(model, Module):
-        return model.state_dict()
+        return {name: tensor.data for name, tensor in [*model.named_parameters(), *model.named_buffers()]}
     params = getattr(model, "params", model)
     if isinstance(params, Mapping):
-        return {str(k): np.asarray(v) for k, v in params.items()}
+        return {str(k): v for k, v in params.items()}
     kind = type(model).__name__
-    raise TypeError(f"save_weights: expected a Module, a model with a params dict or a dict, not {kind}")
+    raise TypeError(f"{op}: expected a Module, a model with a params dict or a dict, not {kind}")
+
+
+def _arrays_of(model: Any) -> dict[str, np.ndarray]:
+    """A copy of every array of the model, by name: what ``save_weights`` writes."""
+    return {name: np.array(value) for name, value in _targets_of(model, "save_weights").items()}
 
 
 def save_weights(model: Any, path: str | os.PathLike) -> None:
@@ -120,20 +127,6 @@ def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file ({exc})") from None
 
 
-def _targets_of(model: Any) -> tuple[dict[str, Any], frozenset[str]]:
-    """The model's own arrays by name (``load_weights`` writes into them, in place) and the names
-    whose values may not be negative (each module's ``nonnegative_names``, e.g. BatchNorm's
-    ``running_var``)."""
-    if isinstance(model, Module):
-        named = [*model.named_parameters(), *model.named_buffers()]
-        return {name: tensor.data for name, tensor in named}, nonnegative_names_of(model)
-    params = getattr(model, "params", model)
-    if isinstance(params, Mapping):
-        return {str(k): v for k, v in params.items()}, frozenset()
-    kind = type(model).__name__
-    raise TypeError(f"load_weights: expected a Module, a model with a params dict or a dict, not {kind}")
-
-
 def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool = False) -> None:
     """Copy the arrays of ``path`` into the model, in place: all or nothing.
 
@@ -154,7 +147,8 @@ def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool =
     ...
     ValueError: load_weights: .../bn.npz: array 'running_var' holds -1 at index (1,); its values may not be negative
     """
-    targets, nonnegative = _targets_of(model)
+    targets = _targets_of(model)
+    nonnegative = nonnegative_names_of(model) if isinstance(model, Module) else frozenset()
     path = os.fspath(path)
     arrays = read_weights(path)
     try:
