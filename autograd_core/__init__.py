@@ -8,7 +8,14 @@
 12.0
 """
 
-from .gradcheck import GradcheckError, GradcheckReport, GradcheckWarning, check_model, gradcheck, numerical_gradient
+from .check.gradcheck import (
+    GradcheckError,
+    GradcheckReport,
+    GradcheckWarning,
+    check_model,
+    gradcheck,
+    numerical_gradient,
+)
 from .graph import (
     Node,
     backward,
@@ -23,10 +30,10 @@ from .graph import (
 from .ops import define_op
 from .steps import Backprop
 from .tensor import Tensor
-from .tensor_define import TENSOR_OPS, TensorOp, define_tensor_op
-from .tensor_ops import maximum, minimum, where
-from .tensor_shape import concatenate, stack
-from .tensor_softmax import softmax_cross_entropy
+from .tensor.define import TENSOR_OPS, TensorOp, define_tensor_op
+from .tensor.elementwise import maximum, minimum, where
+from .tensor.shape import concatenate, stack
+from .tensor.softmax import softmax_cross_entropy
 from .value import OPS, DomainError, Value
 
 __all__ = [

@@ -44,9 +44,9 @@ except ImportError as error:  # pragma: no cover - hypothesis is a dev dependenc
         "autograd_core.testing needs the hypothesis package: pip install hypothesis (or 'chainrule[dev]')"
     ) from error
 
+from .check.gradcheck import GradcheckReport, gradcheck
+from .check.local import KINK_OPS
 from .expr import ARITHMETIC, apply_arithmetic
-from .gradcheck import GradcheckReport, gradcheck
-from .local_check import KINK_OPS
 from .ops import OPS, apply_op, arity
 from .value import Value
 
@@ -478,7 +478,7 @@ def broadcastable_shapes(
 def assert_grad_close(fn: Callable[..., Any], *inputs: Any, **options: Any) -> GradcheckReport:
     """Assert that backprop agrees with central differences for ``fn`` at ``inputs``.
 
-    A thin wrapper around :func:`autograd_core.gradcheck.gradcheck` (same options): raises a
+    A thin wrapper around :func:`autograd_core.check.gradcheck.gradcheck` (same options): raises a
     ``GradcheckError`` (an ``AssertionError``) whose message names the input and, when a local
     derivative is wrong, the op.  Returns the report.
 

@@ -28,7 +28,7 @@ from operator import attrgetter
 from typing import Any
 
 from .graph import MODE, SHARED, Node, check_name
-from .ops import OPS, ScalarOp, _seal_built_ins, define_op
+from .ops.scalar import OPS, ScalarOp, _seal_built_ins, define_op
 
 Number = int | float
 

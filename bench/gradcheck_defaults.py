@@ -27,7 +27,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from autograd_core import topological_order
-from autograd_core.gradcheck import GradcheckWarning, gradcheck
+from autograd_core.check.gradcheck import GradcheckWarning, gradcheck
 from autograd_core.testing import expressions
 
 CHECKS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
@@ -123,10 +123,10 @@ def detection(error: float) -> None:
 
 
 def tensor_ops(draws: int = 50) -> None:
-    import autograd_core.tensor_ops as ops
-    import autograd_core.tensor_reduce as reduce
-    import autograd_core.tensor_shape as shape
-    import autograd_core.tensor_softmax as softmax
+    import autograd_core.tensor.elementwise as ops
+    import autograd_core.tensor.reduce as reduce
+    import autograd_core.tensor.shape as shape
+    import autograd_core.tensor.softmax as softmax
     from autograd_core import Tensor, softmax_cross_entropy
 
     labels = np.array([0, 2, 1])

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.tensor_define import vjp_formula
+from autograd_core.tensor.define import vjp_formula
 from autograd_core.value import OPS
 from autograd_core.words import caption as caption_of
 
@@ -181,7 +181,7 @@ def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False, capt
 def vjp_words(node: Any, index: int) -> str | None:
     """What an array op sends back to input ``index``, in words (``g @ W1ᵀ``), if known.
 
-    The words are the op's own (``formula`` in ``autograd_core.tensor_define.TENSOR_OPS``, custom ops
+    The words are the op's own (``formula`` in ``autograd_core.tensor.define.TENSOR_OPS``, custom ops
     included), filled with the inputs' short names.
     """
     template = vjp_formula(node.op, index)

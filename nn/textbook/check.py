@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.gradcheck_report import compare
+from autograd_core.check.report import compare
 
 from .check_report import LayerReport, LayerRow
 from .functions import CROSS_ENTROPY_DELTA

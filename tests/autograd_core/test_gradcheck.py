@@ -10,15 +10,15 @@ import warnings
 import numpy as np
 import pytest
 
-import autograd_core.tensor_ops as tensor_ops
+import autograd_core.tensor.elementwise as tensor_ops
 from autograd_core import Tensor, Value
-from autograd_core.gradcheck import (
+from autograd_core.check.gradcheck import (
     GradcheckError,
     GradcheckWarning,
     gradcheck,
     numerical_gradient,
 )
-from autograd_core.gradcheck_report import compare
+from autograd_core.check.report import compare
 from autograd_core.testing import assert_grad_close
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import autograd_core.tensor_ops as tensor_ops
+import autograd_core.tensor.elementwise as tensor_ops
 from autograd_core import Tensor, softmax_cross_entropy
-from autograd_core.gradcheck import GradcheckError, check_model
+from autograd_core.check.gradcheck import GradcheckError, check_model
 
 
 class HandWrittenNet:

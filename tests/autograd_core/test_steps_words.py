@@ -10,7 +10,7 @@ import re
 import pytest
 
 from autograd_core import OPS, Value, name_scope
-from autograd_core.exercises import read_number
+from autograd_core.steps.exercises import read_number
 from autograd_core.value import ScalarOp, _unary
 from autograd_core.words import Captions, caption, local_text
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import autograd_core.value as value_module
 from autograd_core import Tensor, Value, topological_order
+from autograd_core.check.gradcheck import GradcheckError
 from autograd_core.expr import parse
-from autograd_core.gradcheck import GradcheckError
 from autograd_core.testing import (
     KINK_MARGIN,
     arrays,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import autograd_core.tensor_ops as tensor_ops
-from autograd_core.gradcheck import GradcheckError, check_model
+import autograd_core.tensor.elementwise as tensor_ops
+from autograd_core.check.gradcheck import GradcheckError, check_model
 from nn import Linear, ReLU, Sequential, Tanh, softmax_cross_entropy
 from nn.two_layer_net import TwoLayerNet
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .gradcheck_report import compare
+from .report import compare
 
 __all__ = ["LOG_DELTA", "explain_log_delta", "unread_parameter"]
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, _leaf, as_tensor, new_node
-from .tensor_define import tensor_op
+from .core import Tensor, _leaf, as_tensor, new_node
+from .define import tensor_op
 
 
 def _check_axis(a: Tensor, axis: int, op: str) -> int:

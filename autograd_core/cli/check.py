@@ -17,11 +17,11 @@ import warnings
 
 import numpy as np
 
-from .cli import UsageError
-from .expr import INPUT_ERRORS, ExpressionError, evaluate_command_line
-from .gradcheck import GradcheckWarning, gradcheck
-from .gradcheck_report import GradcheckReport
-from .value import Value
+from ..check.gradcheck import GradcheckWarning, gradcheck
+from ..check.report import GradcheckReport
+from ..expr import INPUT_ERRORS, ExpressionError, evaluate_command_line
+from ..value import Value
+from .main import UsageError
 
 #: ``chainrule check``'s exit status when the gradients differ only where finite differences
 #: cannot be trusted (an input at a kink): neither agreement (0) nor a wrong gradient (1).

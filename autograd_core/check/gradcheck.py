@@ -9,7 +9,7 @@
 - :func:`check_model` does the same for a model's parameters, as the seeds do for W1, b1, W2, b2.
 
 Example:
-    >>> from autograd_core.gradcheck import gradcheck
+    >>> from autograd_core.check.gradcheck import gradcheck
     >>> report = gradcheck(lambda x, y: x ** 3 * y.exp(), 2.0, 0.5)
     >>> report.passed
     True
@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from .gradcheck_explain import LOG_DELTA, explain_log_delta, unread_parameter
-from .gradcheck_report import GradcheckError, GradcheckReport, GradientRow, LocalMismatch, compare
-from .graph import Node, no_grad, topological_order, zero_grad
-from .local_check import check_local_derivatives, nodes_at_kinks
-from .value import Value
+from ..graph import Node, no_grad, topological_order, zero_grad
+from ..value import Value
+from .explain import LOG_DELTA, explain_log_delta, unread_parameter
+from .local import check_local_derivatives, nodes_at_kinks
+from .report import GradcheckError, GradcheckReport, GradientRow, LocalMismatch, compare
 
 __all__ = [
     "GradcheckError",
@@ -248,7 +248,7 @@ def _as_leaf(x: Any, i: int, arrays: bool) -> Node:
 
 def _tensor_class() -> type | None:
     try:
-        from .tensor import Tensor
+        from ..tensor import Tensor
     except ImportError:  # pragma: no cover - the Tensor module ships with the package
         return None
     return Tensor

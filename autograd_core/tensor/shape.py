@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, as_tensor, new_node
-from .tensor_define import tensor_op
-from .tensor_ops import unbroadcast
-from .tensor_reduce import normalize_axes
+from .core import Tensor, as_tensor, new_node
+from .define import tensor_op
+from .elementwise import unbroadcast
+from .reduce import normalize_axes
 
 
 # -- reshape and transpose ---------------------------------------------------------------------

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, new_node
-from .tensor_define import tensor_op
+from .core import Tensor, new_node
+from .define import tensor_op
 
 
 def normalize_axes(axis: Any, ndim: int, op: str, node: Tensor) -> tuple[int, ...]:

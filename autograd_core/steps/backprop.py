@@ -50,9 +50,9 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from . import words
-from .graph import MODE, Node, _checked_chain_rule, gc_paused, topological_order
-from .words import Captions, format_number
+from .. import words
+from ..graph import MODE, Node, _checked_chain_rule, gc_paused, topological_order
+from ..words import Captions, format_number
 
 __all__ = ["Backprop", "Contribution", "GradientAccumulationWarning", "Step", "Text", "format_number"]
 
@@ -446,7 +446,7 @@ class Backprop:
         """Check a learner's value for d(root)/d(node) in this pass; returns a verdict.
 
         ``value`` is a number or arithmetic as text (``"1.1*2"``).  The verdict's ``.correct``
-        says whether it agrees (to 3 significant digits, see :mod:`autograd_core.exercises`);
+        says whether it agrees (to 3 significant digits, see :mod:`autograd_core.steps.exercises`);
         on a wrong answer ``.hint`` helps without giving the answer at once: first the upstream
         gradients and the local derivatives as formulas, then their numbers, then the products.
 

@@ -134,10 +134,3 @@ def _silence_stdout() -> None:
     except (OSError, ValueError):
         pass
 
-
-if __name__ == "__main__":
-    # ``python -m autograd_core.cli``: run the imported module's main, so that the UsageError the
-    # commands raise (imported from autograd_core.cli) is the class caught there, not a __main__ copy.
-    from autograd_core.cli import main as _main
-
-    sys.exit(_main())

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .tensor import Tensor, _leaf, as_tensor, new_node
+from .core import Tensor, _leaf, as_tensor, new_node
 
 
 class TensorOp(NamedTuple):
@@ -116,7 +116,7 @@ def _custom_vjp(node: Tensor, g: Any) -> tuple:
             if grad.dtype != parent.data.dtype:
                 grad = grad.astype(parent.data.dtype)
         if grad.shape != parent.data.shape and _broadcasts_to(parent.data.shape, grad.shape):
-            from .tensor_ops import unbroadcast  # tensor_ops registers through this module
+            from .elementwise import unbroadcast  # tensor_ops registers through this module
 
             grad = grad.sum_to(parent.data.shape) if type(grad) is Tensor else unbroadcast(grad, parent.data.shape)
         if grad.shape != parent.data.shape:

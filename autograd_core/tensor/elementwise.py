@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor, as_tensor, new_node
-from .tensor_define import tensor_op
-from .value import DomainError
+from ..value import DomainError
+from .core import Tensor, as_tensor, new_node
+from .define import tensor_op
 
 _ndarray = np.ndarray
 
@@ -40,7 +40,7 @@ def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Sum ``g`` over the axes broadcasting added or stretched, giving an array of ``shape``.
 
     >>> import numpy as np
-    >>> from autograd_core.tensor_ops import unbroadcast
+    >>> from autograd_core.tensor.elementwise import unbroadcast
     >>> unbroadcast(np.ones((4, 3)), (3,))
     array([4., 4., 4.])
     >>> unbroadcast(np.ones((4, 3)), (4, 1))

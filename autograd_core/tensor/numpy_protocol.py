@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .graph import MODE
-from .tensor import Tensor
+from ..graph import MODE
+from .core import Tensor
 
 _ufuncs: dict[Any, Callable[..., Any]] = {}
 _functions: dict[Any, Callable[..., Any]] = {}
@@ -139,9 +139,9 @@ def array_function(func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
 
 # -- the tables ------------------------------------------------------------------------------------
 def _fill() -> None:
-    from . import tensor_ops as ops
-    from . import tensor_shape as shape
-    from .tensor import as_tensor
+    from . import elementwise as ops
+    from . import shape
+    from .core import as_tensor
 
     def lift(x: Any, name: str) -> Tensor:
         return as_tensor(x, None, name)

@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .graph import Node, gc_paused
-from .value import OPS
+from ..graph import Node, gc_paused
+from ..value import OPS
 
 __all__ = [
     "MAX_EXPRESSION",
@@ -325,7 +325,7 @@ class Captions:
 
 
 def _all_nodes(root: Node) -> list[Node]:
-    from .graph import topological_order
+    from ..graph import topological_order
 
     return topological_order(root)
 
@@ -429,7 +429,7 @@ def vjp_text(node: Node, index: int, captions: Captions | None = None) -> str | 
 def _vjp_template(node: Node, index: int) -> str | None:
     """The template of an array op's vector-Jacobian product in words: the op definition's own
     (``formula`` of its entry in ``TENSOR_OPS``, custom ops included)."""
-    from .tensor_define import vjp_formula
+    from ..tensor.define import vjp_formula
 
     return vjp_formula(node.op, index)
 
@@ -592,7 +592,7 @@ def _listing(title: str, items: list[str]) -> list[str]:
 
 def forward_lines(root: Node, captions: Captions) -> list[str]:
     """The forward pass, one line per operation: ``apple*count = mul(apple, count) = mul(100, 2) = 200``."""
-    from .graph import topological_order
+    from ..graph import topological_order
 
     ops = [n for n in topological_order(root) if n.parents]
     width = max((len(captions.label(n)) for n in ops), default=0)
@@ -619,7 +619,7 @@ def table_lines(steps: Any) -> list[str]:
     """Every node of a pass: ``#``, caption, op, value, running gradient, state (one vocabulary:
     :data:`STATES`).  Small arrays show one row per line; when a line would pass :data:`WIDTH`,
     arrays are summarised by their shape."""
-    from .graph import topological_order
+    from ..graph import topological_order
 
     nodes = topological_order(steps.root)
     captions = steps.captions

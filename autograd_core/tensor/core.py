@@ -26,7 +26,7 @@ Conventions:
 - ``backward(create_graph=True)`` makes every gradient a Tensor on the graph (the same VJPs, handed
   a Tensor ``g``), so it can be differentiated again.
 - NumPy functions called on a Tensor record the matching Tensor op or refuse with a TypeError
-  (see :mod:`autograd_core.tensor_numpy`); ``np.asarray(t)`` is refused while ``t`` requires grad
+  (see :mod:`autograd_core.tensor.numpy_protocol`); ``np.asarray(t)`` is refused while ``t`` requires grad
   and recording is on (``t.data`` / ``t.detach().numpy()`` give the values).
 
 Example:
@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import MODE, Node, check_name
+from ..graph import MODE, Node, check_name
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 _alloc = object.__new__
@@ -670,8 +670,8 @@ def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
 
 
 # The ops, imported last: they build on Tensor and new_node above.
-from . import tensor_numpy as _numpy  # noqa: E402
-from . import tensor_ops as _ops  # noqa: E402
-from . import tensor_reduce as _reduce  # noqa: E402
-from . import tensor_shape as _shape  # noqa: E402
-from . import tensor_softmax as _softmax  # noqa: E402
+from . import elementwise as _ops  # noqa: E402
+from . import numpy_protocol as _numpy  # noqa: E402
+from . import reduce as _reduce  # noqa: E402
+from . import shape as _shape  # noqa: E402
+from . import softmax as _softmax  # noqa: E402

@@ -7,7 +7,7 @@ table; ``summary()`` gives the seed's one-line form ``W1: 3.2e-10, b1: 1.1e-12``
 
 Example:
     >>> import numpy as np
-    >>> from autograd_core.gradcheck_report import compare
+    >>> from autograd_core.check.report import compare
     >>> row = compare("w", np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]), atol=1e-7, rtol=1e-5)
     >>> row.passed, row.worst_index
     (True, (1,))
@@ -76,7 +76,7 @@ class LocalMismatch:
 
 @dataclass
 class GradcheckReport:
-    """The outcome of :func:`autograd_core.gradcheck.gradcheck` or ``check_model``.
+    """The outcome of :func:`autograd_core.check.gradcheck.gradcheck` or ``check_model``.
 
     ``passed`` is true when every row passed, no local derivative disagreed and no extra check
     failed.  Warnings (float32 inputs, inputs near a kink, ...) do not make a check fail.
@@ -144,7 +144,7 @@ class GradcheckReport:
     def summary(self) -> str:
         """The seed's one-line form: each parameter's mean absolute difference.
 
-        >>> from autograd_core.gradcheck_report import GradcheckReport, compare
+        >>> from autograd_core.check.report import GradcheckReport, compare
         >>> import numpy as np
         >>> r = GradcheckReport([compare("W1", np.ones(2), np.ones(2), atol=0, rtol=0)], 1e-6, 0, 0)
         >>> r.summary()

@@ -8,7 +8,7 @@ vector-Jacobian product is compared the same way.  The result names the op, the 
 
 Example:
     >>> from autograd_core import Value
-    >>> from autograd_core.local_check import check_local_derivatives
+    >>> from autograd_core.check.local import check_local_derivatives
     >>> x = Value(0.3, name="x")
     >>> h = x.tanh(); h.name = "h1"
     >>> check_local_derivatives(h, eps=1e-6, atol=1e-7, rtol=1e-5)
@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from .gradcheck_report import LocalMismatch
-from .graph import Node, topological_order
-from .value import OPS, Value
+from ..graph import Node, topological_order
+from ..value import OPS, Value
+from .report import LocalMismatch
 
 #: Ops with a kink (a point where the derivative jumps) and where the kink lies for each input.
 KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum", "leaky_relu", "clip")
@@ -150,7 +150,7 @@ class _ReplayTable:
 
     @staticmethod
     def _replay(key: object) -> Any:
-        from .tensor_define import TENSOR_OPS
+        from ..tensor.define import TENSOR_OPS
 
         entry = TENSOR_OPS.get(key) if isinstance(key, str) else None
         return None if entry is None else entry.replay
@@ -226,8 +226,8 @@ _PROBES = 2
 
 def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> list:
     """One random (upstream, direction) probe of every input of a Tensor node."""
-    from .graph import no_grad
-    from .tensor import Tensor
+    from ..graph import no_grad
+    from ..tensor import Tensor
 
     replay = _REPLAY[node.op]
     parents = node.parents

@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expr import ExpressionError, parse
-from .graph import Node
-from .words import format_number, local_parts, vjp_text
+from ..expr import ExpressionError, parse
+from ..graph import Node
+from ..words import format_number, local_parts, vjp_text
 
 __all__ = ["REL_TOL", "Score", "Verdict", "check", "read_number", "run_quiz"]
 

@@ -30,7 +30,7 @@ import string
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from .graph import Node, check_name
+from ..graph import Node, check_name
 
 __all__ = ["OPS", "ScalarOp", "apply_op", "arity", "define_op", "exp", "log", "sigmoid", "tanh"]
 
@@ -154,7 +154,7 @@ def apply_op(name: str, *inputs: Any) -> Any:
     >>> apply_op("mul", Value(3.0), 2).data
     6.0
     """
-    from . import value
+    from .. import value
 
     try:
         op = OPS[name]
