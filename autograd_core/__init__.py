@@ -8,7 +8,7 @@
 12.0
 """
 
-from .check.gradcheck import (
+from .check import (
     GradcheckError,
     GradcheckReport,
     GradcheckWarning,
@@ -16,6 +16,7 @@ from .check.gradcheck import (
     gradcheck,
     numerical_gradient,
 )
+from .define import define_op, define_tensor_op
 from .graph import (
     Node,
     backward,
@@ -27,14 +28,22 @@ from .graph import (
     topological_order,
     zero_grad,
 )
-from .ops import define_op
+from .ops.record import OPS, TENSOR_OPS, DomainError, Op
 from .steps import Backprop
-from .tensor import Tensor
-from .tensor.define import TENSOR_OPS, TensorOp, define_tensor_op
-from .tensor.elementwise import maximum, minimum, where
-from .tensor.shape import concatenate, stack
-from .tensor.softmax import softmax_cross_entropy
-from .value import OPS, DomainError, Value
+from .tensor import (
+    Tensor,
+    avg_pool2d,
+    batch_norm,
+    concatenate,
+    conv2d,
+    max_pool2d,
+    maximum,
+    minimum,
+    softmax_cross_entropy,
+    stack,
+    where,
+)
+from .value import Value
 
 __all__ = [
     "OPS",
@@ -45,18 +54,22 @@ __all__ = [
     "GradcheckReport",
     "GradcheckWarning",
     "Node",
+    "Op",
     "Tensor",
-    "TensorOp",
     "Value",
+    "avg_pool2d",
     "backward",
+    "batch_norm",
     "check_model",
     "concatenate",
+    "conv2d",
     "define_op",
     "define_tensor_op",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
+    "max_pool2d",
     "maximum",
     "minimum",
     "name_scope",

@@ -1,12 +1,11 @@
 """Check backprop against numerical gradients, and say where a wrong gradient comes from.
 
-- :func:`numerical_gradient` is the textbook's central-difference gradient of ``f`` with respect
-  to an array ``x`` that ``f`` reads (perturbed in place, element by element, and restored).
-- :func:`gradcheck` compares backprop with central differences for every input element of a
-  function of ``Value``/``Tensor`` nodes (numbers and arrays are wrapped for you), checks each
-  node's local derivatives on its own to name the op that is wrong, runs a few cheap sanity
-  checks, and returns a :class:`GradcheckReport` (raising :class:`GradcheckError` on failure).
-- :func:`check_model` does the same for a model's parameters, as the seeds do for W1, b1, W2, b2.
+:func:`gradcheck` compares backprop with central differences for every input element of a
+function of ``Value``/``Tensor`` nodes (numbers and arrays are wrapped for you), checks each
+node's local derivatives on its own to name the op that is wrong (:mod:`.local`), runs a few
+cheap sanity checks, and returns a :class:`GradcheckReport` (raising :class:`GradcheckError` on
+failure).  :mod:`.model` does the same for a model's parameters; :mod:`.numerical` holds the one
+central-difference gradient both use.
 
 Example:
     >>> from autograd_core.check.gradcheck import gradcheck
@@ -21,7 +20,6 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -29,21 +27,13 @@ from typing import Any
 import numpy as np
 
 from ..graph import Node, no_grad, topological_order, zero_grad
+from ..tensor import Tensor
 from ..value import Value
-from .explain import LOG_DELTA, explain_log_delta, unread_parameter
 from .local import check_local_derivatives, nodes_at_kinks
-from .report import GradcheckError, GradcheckReport, GradientRow, LocalMismatch, compare
+from .numerical import central_differences
+from .report import GradcheckError, GradcheckReport, GradcheckWarning, compare
 
-__all__ = [
-    "GradcheckError",
-    "GradcheckReport",
-    "GradcheckWarning",
-    "GradientRow",
-    "LocalMismatch",
-    "check_model",
-    "gradcheck",
-    "numerical_gradient",
-]
+__all__ = ["gradcheck"]
 
 _NOTE_KINK = (
     "An input sits at a kink (see the warnings): the derivative jumps there and central differences "
@@ -60,85 +50,6 @@ _NOTE_FLOW = (
     "combined or routed (a missing broadcast reduction, a transposed matrix, an op whose backward "
     "cannot be checked alone)."
 )
-
-
-_NOTE_LAYERS = (
-    "A gradient wrong here makes every parameter before the wrong layer look wrong too.  The model has "
-    "layers: nn.textbook.check_layers(model, x, t) checks each layer's backward against its own forward "
-    "and names the first wrong one."
-)
-
-
-class GradcheckWarning(UserWarning):
-    """A gradient check that may not mean what it seems (float32, a kink, an unused array)."""
-
-
-# -- the textbook's numerical gradient ------------------------------------------------------------
-def numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    """Central-difference gradient of ``f`` at ``x``, in the textbook's form.
-
-    ``x`` is an ndarray that ``f`` reads (typically a model's weights): each element is set to
-    ``x[i] + h`` and ``x[i] - h`` in place, ``f(x)`` is evaluated, and the element is restored
-    exactly, also when ``f`` raises.  ``f`` returns a number (a float, a 0-d array or a node
-    holding one number).  If no perturbation changes ``f`` at all, a :class:`GradcheckWarning`
-    says that ``f`` may not read ``x``: the classic mistake of passing an array the loss does
-    not use (``f = lambda W: net.loss(x, t)`` with a copy of the weights).
-
-    >>> import numpy as np
-    >>> w = np.array([1.0, 2.0])
-    >>> numerical_gradient(lambda _: float((w ** 2).sum()), w).round(6)
-    array([2., 4.])
-    """
-    return _numerical_gradient(f, x, h, warn=True)
-
-
-def _numerical_gradient(f: Callable[[np.ndarray], Any], x: np.ndarray, h: float, *, warn: bool) -> np.ndarray:
-    if not isinstance(x, np.ndarray):
-        raise TypeError(
-            f"numerical_gradient: x must be the NumPy array that f reads (perturbed in place), "
-            f"got {type(x).__name__}; a copy would leave f unchanged"
-        )
-    if x.dtype.kind != "f":
-        raise TypeError(
-            f"numerical_gradient: x has dtype {x.dtype}; it must hold floats to be nudged by h={h:g} "
-            "(convert it with x.astype(np.float64))"
-        )
-    if not h > 0:
-        raise ValueError(f"numerical_gradient: the step h must be positive, got {h!r}")
-    grad = np.zeros(x.shape, dtype=np.float64)
-    changed = False
-    for index in np.ndindex(*x.shape):
-        saved = x[index].copy()
-        try:
-            x[index] = saved + h
-            up = _as_number(f(x), "numerical_gradient: f(x)")
-            x[index] = saved - h
-            down = _as_number(f(x), "numerical_gradient: f(x)")
-        finally:
-            x[index] = saved
-        changed = changed or up != down
-        grad[index] = (up - down) / (2 * h)
-    if warn and x.size and not changed:
-        warnings.warn(
-            f"numerical_gradient: f returned the same value for every perturbation of x (shape {x.shape}); "
-            "f may not read x at all (is x the very array f uses, not a copy?)",
-            GradcheckWarning,
-            stacklevel=2,
-        )
-    return grad.astype(x.dtype, copy=False)
-
-
-def _as_number(result: Any, where: str) -> float:
-    """The single number a loss returns (a float, a 0-d or 1-element array, or a node)."""
-    data = result.data if isinstance(result, Node) else result
-    try:
-        array = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{where}: expected a number, got {type(result).__name__}: {result!r:.60}") from None
-    if array.size != 1:
-        raise TypeError(f"{where}: expected a single number, got an array of shape {array.shape}")
-    return float(array.reshape(()))
-
 
 # -- gradcheck ------------------------------------------------------------------------------------
 def gradcheck(
@@ -236,22 +147,11 @@ def _as_leaf(x: Any, i: int, arrays: bool) -> Node:
     if isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) and not arrays:
         return Value(float(x), name=f"x{i}")
     if isinstance(x, (np.ndarray, list, tuple, int, float, np.floating, np.integer)) and not isinstance(x, bool):
-        tensor_class = _tensor_class()
-        if tensor_class is None:
-            raise TypeError(f"gradcheck: input {i} is an array but autograd_core.tensor is not available")
         array = np.array(x, dtype=np.float64) if not isinstance(x, np.ndarray) or x.dtype.kind != "f" else x.copy()
-        return tensor_class(array, requires_grad=True, name=f"x{i}")
+        return Tensor(array, requires_grad=True, name=f"x{i}")
     raise TypeError(
         f"gradcheck: input {i} must be a Value, a Tensor, a number or an array, got {type(x).__name__}: {x!r:.60}"
     )
-
-
-def _tensor_class() -> type | None:
-    try:
-        from ..tensor import Tensor
-    except ImportError:  # pragma: no cover - the Tensor module ships with the package
-        return None
-    return Tensor
 
 
 def _label(leaf: Node, i: int, names: Sequence[str] | None) -> str:
@@ -419,7 +319,7 @@ def _numerical_for_leaf(fn: Callable[..., Node], leaves: list[Node], leaf: Node,
             finally:
                 leaf.data = saved
             return np.float64((up - down) / (2 * eps))
-        return _numerical_gradient(lambda _: evaluate(), leaf.data, eps, warn=False)
+        return central_differences(lambda _: evaluate(), leaf.data, eps)
     except _ShapeChanged:
         raise
     except (ArithmeticError, ValueError) as error:
@@ -485,201 +385,3 @@ def _add_flow_note(report: GradcheckReport, checked_locals: bool, failing: list[
 def _emit_warnings(report: GradcheckReport) -> None:
     for message in report.warnings:
         warnings.warn(f"{report.title}: {message}", GradcheckWarning, stacklevel=3)
-
-
-# -- models ---------------------------------------------------------------------------------------
-def check_model(
-    model: Any,
-    x: Any,
-    t: Any,
-    *,
-    loss: Callable[[Any, Any], Any] | None = None,
-    eps: float = 1e-6,
-    atol: float = 1e-7,
-    rtol: float = 1e-5,
-    check_locals: bool = True,
-    raise_exception: bool = True,
-) -> GradcheckReport:
-    """Check a model's gradient for every parameter, reported per parameter as the seeds do.
-
-    Two kinds of model are understood (duck typing, nothing to inherit):
-
-    - the textbook's: a ``params`` dict of arrays, ``loss(x, t)`` returning a number and
-      ``gradient(x, t)`` returning a dict of arrays with the same keys (hand-written backprop);
-    - a module of ``Tensor`` parameters: ``named_parameters()`` (or ``parameters()``) and either
-      ``model.loss(x, t)`` or the ``loss`` argument, called as ``loss(model(x), t)``, returning a
-      Tensor that ``backward()`` starts from.
-
-    The numerical gradient of each parameter is the textbook's :func:`numerical_gradient` with
-    step ``eps``.  For a module, each op of the loss's graph is also checked alone, so a wrong op
-    is named (a hand-written ``gradient`` has no graph to look into).  The loss must be
-    deterministic: put dropout layers in eval mode first.  ``report.summary()`` reads
-    ``W1: 3.2e-10, b1: 1.1e-12, ...`` (mean absolute differences); a failing parameter is named
-    in the :class:`GradcheckError`.
-
-    >>> import numpy as np
-    >>> class Line:                       # y = w * x, loss = sum((y - t) ** 2) / 2
-    ...     def __init__(self): self.params = {"w": np.array([0.5])}
-    ...     def loss(self, x, t): return float(np.sum((self.params["w"] * x - t) ** 2) / 2)
-    ...     def gradient(self, x, t): return {"w": np.array([np.sum((self.params["w"] * x - t) * x)])}
-    >>> check_model(Line(), np.array([1.0, 2.0]), np.array([1.0, 1.0])).summary()  # doctest: +SKIP
-    'w: 2.2e-11'
-    """
-    report = GradcheckReport([], eps, atol, rtol, title="check_model")
-    params = getattr(model, "params", None)
-    textbook = isinstance(params, dict) and callable(getattr(model, "gradient", None))
-    if textbook:
-        low_precision, kinks = _check_textbook_model(model, x, t, params, report)
-    else:
-        low_precision, kinks = _check_module(model, x, t, loss, report, check_locals)
-    # A hand-written gradient(x, t) has no recorded graph: its ops cannot be checked one by one.
-    _judge(report, check_locals and not textbook, low_precision, kinks)
-    if textbook:
-        _explain_textbook(model, x, t, report)
-        if not report.passed and not report.inconclusive and getattr(model, "layers", None) is not None:
-            report.notes.append(_NOTE_LAYERS)
-    _emit_warnings(report)
-    if raise_exception and not report.passed:
-        raise GradcheckError(report)
-    return report
-
-
-def _check_textbook_model(
-    model: Any, x: Any, t: Any, params: dict, report: GradcheckReport
-) -> tuple[dict[str, str], set[str]]:
-    """Fill the report's rows; return the low-precision rows and (no graph: none) the rows at a kink."""
-    arrays = {name: (p.data if isinstance(p, Node) else p) for name, p in params.items()}
-    holders = [_Holder(a) for a in arrays.values()]
-    report.warnings.extend(_float32_warnings(holders, arrays))
-    analytic = model.gradient(x, t)
-    if not isinstance(analytic, dict):
-        raise TypeError(
-            f"check_model: model.gradient(x, t) must return a dict of arrays, got {type(analytic).__name__}"
-        )
-    missing = [name for name in arrays if name not in analytic]
-    if missing:
-        raise ValueError(f"check_model: model.gradient(x, t) has no gradient for {', '.join(map(repr, missing))}")
-
-    def f(_: np.ndarray) -> float:
-        with no_grad():
-            return _as_number(model.loss(x, t), "check_model: model.loss(x, t)")
-
-    for name, array in arrays.items():
-        grad = analytic[name]
-        grad = grad.data if isinstance(grad, Node) else np.asarray(grad)
-        if grad.shape != array.shape:
-            report.failed_checks.append(
-                f"gradient of {name!r} has shape {grad.shape} but the parameter has shape {array.shape}"
-            )
-            continue
-        numerical = _numerical_gradient(f, array, report.eps, warn=False)
-        row = compare(name, grad, numerical, atol=report.atol, rtol=report.rtol)
-        if array.size and not np.any(numerical):
-            problem = unread_parameter(model, name, row.backprop_gradient)
-            if row.passed:  # both zero: nothing to blame backprop for, but worth knowing
-                report.warnings.append(problem)
-            else:
-                row = dataclasses.replace(row, problem=problem)
-        report.rows.append(row)
-    return _low_precision(holders, list(arrays)), set()
-
-
-def _explain_textbook(model: Any, x: Any, t: Any, report: GradcheckReport) -> None:
-    """Explain a textbook model's disagreement that is the loss's 1e-7 inside log(y + 1e-7)."""
-    failing = [r for r in report.rows if not r.passed and not r.problem]
-    if not failing or report.failed_checks or report.inconclusive:
-        return
-
-    def loss() -> Any:
-        with no_grad():
-            return model.loss(x, t)
-
-    note = explain_log_delta(
-        model,
-        x,
-        t,
-        {r.name: r.numerical_gradient for r in failing},
-        {r.name: r.backprop_gradient for r in failing},
-        [r.name for r in failing],
-        atol=report.atol,
-        rtol=report.rtol,
-        loss=loss,
-    )
-    if not note:
-        return
-    report.notes.append(note)
-    if len(failing) == len([r for r in report.rows if not r.passed]):
-        report.inconclusive_reason = f"from the loss's log(y + {LOG_DELTA:g})"
-
-
-class _Holder:
-    """Gives an array the ``data`` attribute :func:`_float32_warnings` reads."""
-
-    def __init__(self, data: Any) -> None:
-        self.data = data
-
-
-def _named_parameters(model: Any) -> list[tuple[str, Node]]:
-    if callable(getattr(model, "named_parameters", None)):
-        return [(str(n), p) for n, p in model.named_parameters()]
-    if callable(getattr(model, "parameters", None)):
-        return [(f"param{i}", p) for i, p in enumerate(model.parameters())]
-    raise TypeError(
-        f"check_model: {type(model).__name__} has neither a params dict with gradient(x, t) nor "
-        "named_parameters()/parameters()"
-    )
-
-
-def _check_module(
-    model: Any, x: Any, t: Any, loss: Any, report: GradcheckReport, check_locals: bool
-) -> tuple[dict[str, str], set[str]]:
-    """Fill the report's rows; return the low-precision rows and the rows at a kink."""
-    named = _named_parameters(model)
-    if not named:
-        raise ValueError(f"check_model: {type(model).__name__} has no parameters to check")
-    if loss is None and not callable(getattr(model, "loss", None)):
-        raise TypeError(
-            f"check_model: {type(model).__name__} has no loss(x, t); pass loss=fn, called as fn(model(x), t)"
-        )
-
-    def compute() -> Node:
-        return loss(model(x), t) if loss is not None else model.loss(x, t)
-
-    nodes = [p for _, p in named]
-    report.warnings.extend(_float32_warnings(nodes, [n for n, _ in named]))
-    with _saved_grads(nodes) as saved:
-        for p in nodes:
-            p.grad = p._empty_grad
-        out = compute()
-        if not isinstance(out, Node):
-            raise TypeError(f"check_model: the loss must be a Tensor or Value node, got {type(out).__name__}")
-        saved.extend(topological_order(out))
-        zero_grad(out)
-        out.backward()
-        analytic = [_grad_array(p) for p in nodes]
-        if check_locals:
-            mismatches, kinks = check_local_derivatives(out, eps=report.eps, atol=report.atol, rtol=report.rtol)
-            report.local_mismatches.extend(mismatches)
-            report.warnings.extend(kinks)
-        zero_grad(out)
-
-    def f(_: np.ndarray) -> float:
-        with no_grad():
-            return _as_number(compute(), "check_model: loss")
-
-    for (name, p), grad in zip(named, analytic):
-        if isinstance(p, Value):
-            saved_value = p.data
-            try:
-                p.data = saved_value + report.eps
-                up = f(None)
-                p.data = saved_value - report.eps
-                down = f(None)
-            finally:
-                p.data = saved_value
-            numerical: Any = np.float64((up - down) / (2 * report.eps))
-        else:
-            numerical = _numerical_gradient(f, p.data, report.eps, warn=False)
-        report.rows.append(compare(name, grad, numerical, atol=report.atol, rtol=report.rtol))
-    labels = [n for n, _ in named]
-    return _low_precision(nodes, labels, out), _kink_rows(out, nodes, labels, 10 * report.eps)

@@ -1,10 +1,13 @@
 """Say which op is wrong: check every node's recorded local derivatives on their own.
 
 A wrong end gradient only says that something on the way is wrong.  Here each node of a graph is
-checked alone: for a ``Value`` node, each recorded local derivative d(node)/d(input) (``node.local``)
-is compared with central differences of the node's op (``OPS[node.op].forward``) at the node's
-inputs.  For a ``Tensor`` node whose class can replay an op (``_replay``), the op's
-vector-Jacobian product is compared the same way.  The result names the op, the node and the input.
+checked alone, against its op's record (``node.op_record``, the op as the node was made with it):
+for a ``Value`` node, each recorded local derivative d(node)/d(input) (``node.local``) is
+compared with central differences of the op's ``forward`` at the node's inputs; for a ``Tensor``
+node, the op's vector-Jacobian product is compared with central differences of the op run again
+(its record's ``replay``).  Every op with a replay is checked: built-in ones, ``nn``'s layers and
+yours alike.  Where the record says an input sits at the op's kink (``Op.kink``), the node is
+reported as not checkable instead.  The result names the op, the node and the input.
 
 Example:
     >>> from autograd_core import Value
@@ -22,12 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..graph import Node, topological_order
-from ..value import OPS, Value
+from ..graph import Node, no_grad, topological_order
+from ..ops.record import SCALAR
+from ..tensor import Tensor
 from .report import LocalMismatch
-
-#: Ops with a kink (a point where the derivative jumps) and where the kink lies for each input.
-KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum", "leaky_relu", "clip")
 
 
 def check_local_derivatives(
@@ -42,57 +43,64 @@ def check_local_derivatives(
     mismatches: list[LocalMismatch] = []
     warnings: list[str] = []
     for node in topological_order(root):
-        if not node.parents or not node.requires_grad:
+        op = node.op_record
+        if not node.parents or not node.requires_grad or op is None:
             continue
-        if isinstance(node, Value):
-            _check_value_node(node, eps, atol, rtol, distance, mismatches, warnings)
-        elif getattr(node, "_vjp", None) is not None and node.op in _REPLAY:
-            _check_tensor_node(node, eps, atol, rtol, distance, mismatches, warnings)
+        reason = at_kink(node, distance)
+        if reason:
+            warnings.append(
+                f"{_where(node)}: {reason}; finite differences straddle it (they give about 0.5 there), "
+                "so this point cannot be checked"
+            )
+        elif op.kind == SCALAR:
+            _check_value_node(node, eps, atol, rtol, mismatches)
+        elif op.replay is not None:
+            _check_tensor_node(node, eps, atol, rtol, mismatches)
     return mismatches, warnings
 
 
-def at_kink(node: Node, distance: float) -> bool:
-    """True when an input of ``node`` (relu, abs, max, ...) lies within ``distance`` of its kink,
-    where central differences average the two one-sided derivatives.
+def checked_ops(root: Node) -> list[str]:
+    """The ops of the graph below ``root`` that the per-op check can check (every scalar op, and
+    every Tensor op whose record can replay it), in the graph's order, each once.
+
+    >>> import numpy as np
+    >>> from autograd_core import Tensor
+    >>> x = Tensor(np.ones((2, 3)), requires_grad=True)
+    >>> checked_ops((x * 2).sum())
+    ['mul', 'sum']
+    """
+    found: dict[str, None] = {}
+    for node in topological_order(root):
+        op = node.op_record
+        if node.parents and node.requires_grad and op is not None and (op.kind == SCALAR or op.replay is not None):
+            found.setdefault(op.name)
+    return list(found)
+
+
+def at_kink(node: Node, distance: float) -> str | None:
+    """Why ``node`` cannot be checked by finite differences, as its op's record says (an input
+    within ``distance`` of the op's kink, where central differences average the two one-sided
+    derivatives), or None.
 
     >>> from autograd_core import Value
-    >>> at_kink(Value(0.0).relu(), 1e-5), at_kink(Value(0.5).relu(), 1e-5)
-    (True, False)
+    >>> at_kink(Value(0.0, name="x").relu(), 1e-5), at_kink(Value(0.5).relu(), 1e-5)
+    ("its input 'x' = 0 is within 1e-05 of the kink at 0", None)
     """
-    if node.op not in KINK_OPS or not node.parents:
-        return False
-    if isinstance(node, Value):
-        parents = node.parents
-        if len(parents) == 2:  # maximum / minimum of two inputs: the kink is where they tie
-            return abs(parents[0].data - parents[1].data) < distance
-        return abs(parents[0].data) < distance
-    return _near_kink(node, distance) is not None
+    op = node.op_record
+    if op is None or op.kink is None or not node.parents:
+        return None
+    return op.kink(node, distance)
 
 
 def nodes_at_kinks(root: Node, distance: float) -> list[Node]:
     """The nodes ``root`` depends on (through inputs that require grad) that sit at a kink."""
-    return [n for n in topological_order(root) if n.requires_grad and at_kink(n, distance)]
+    return [n for n in topological_order(root) if n.requires_grad and at_kink(n, distance) is not None]
 
 
-def _check_value_node(
-    node: Value, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
-) -> None:
-    op = OPS.get(node.op)
-    if op is None:
-        return
+def _check_value_node(node: Any, eps: float, atol: float, rtol: float, mismatches: list) -> None:
+    op = node.op_record
     parents = node.parents
     xs = [p.data for p in parents]
-    if at_kink(node, distance):
-        if len(parents) == 2:
-            where = f"its inputs {parents[0].label!r} = {xs[0]:.3g} and {parents[1].label!r} = {xs[1]:.3g} are "
-            where += f"within {distance:.1g} of each other (a tie, its kink)"
-        else:
-            where = f"its input {parents[0].label!r} = {xs[0]:.3g} is within {distance:.1g} of the kink at 0"
-        warnings.append(
-            f"{_where(node)}: {where}; finite differences straddle it (they give about 0.5 there), "
-            "so this point cannot be checked"
-        )
-        return
     recorded = node.local
 
     def forward(values: list[float]) -> float:
@@ -101,7 +109,7 @@ def _check_value_node(
     for i, parent in enumerate(parents):
         if not parent.requires_grad:
             continue
-        local = float(recorded[i].data if isinstance(recorded[i], Value) else recorded[i])
+        local = float(recorded[i].data if isinstance(recorded[i], Node) else recorded[i])
         numerical = _best_difference(forward, xs, i, local, eps, atol, rtol)
         if numerical is None:
             continue  # every step left the op's domain: cannot check here
@@ -141,65 +149,7 @@ def _best_difference(
 
 
 # -- Tensor nodes ---------------------------------------------------------------------------------
-class _ReplayTable:
-    """How to run each Tensor op again on fresh inputs: op name -> f(node, *inputs) -> Tensor.
-
-    Read from the ops' own definitions (``TENSOR_OPS``, custom ops included), looked up on use
-    (the Tensor modules import this one's package, and ops may be defined later).
-    """
-
-    @staticmethod
-    def _replay(key: object) -> Any:
-        from ..tensor.define import TENSOR_OPS
-
-        entry = TENSOR_OPS.get(key) if isinstance(key, str) else None
-        return None if entry is None else entry.replay
-
-    def __contains__(self, key: object) -> bool:
-        return self._replay(key) is not None
-
-    def __getitem__(self, key: str) -> Any:
-        replay = self._replay(key)
-        if replay is None:
-            raise KeyError(key)
-        return replay
-
-
-_REPLAY = _ReplayTable()
-
-
-def _near_kink(node: Node, distance: float) -> str | None:
-    """Why finite differences cannot be trusted at this node (an input at a kink), or None."""
-    x = node.parents[0].data
-    kinks = {"relu": (0.0,), "abs": (0.0,), "leaky_relu": (0.0,)}.get(node.op)
-    if node.op == "clip":
-        kinks = tuple(b for b in node.arg if b is not None)
-    if kinks is not None:
-        close = np.zeros(x.shape, dtype=bool)
-        for kink in kinks:
-            close |= np.abs(x - kink) < distance
-        if close.any():
-            count = int(close.sum())
-            return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of a kink"
-    if node.op in ("maximum", "minimum") and len(node.parents) == 2:
-        if (np.abs(x - node.parents[1].data) < distance).any():
-            return f"its two inputs within {distance:.1g} of each other (a tie: the gradient is split there)"
-    if node.op in ("max", "min") and x.size > 1:
-        axes = node._saved[0]
-        moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
-        flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,)) if axes else x.reshape(1, -1)
-        if flat.shape[-1] > 1:
-            ordered = np.sort(flat, axis=-1)
-            pair = ordered[..., -2:] if node.op == "max" else ordered[..., :2]
-            if (np.abs(pair[..., 1] - pair[..., 0]) < distance).any():
-                which = "maximum" if node.op == "max" else "minimum"
-                return f"two entries within {distance:.1g} of the {which} (a tie: the gradient is split there)"
-    return None
-
-
-def _check_tensor_node(
-    node: Any, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
-) -> None:
+def _check_tensor_node(node: Any, eps: float, atol: float, rtol: float, mismatches: list) -> None:
     """Compare the op's VJP with central differences of the op alone, along random directions.
 
     With a random upstream ``g`` and a random direction ``d`` for input ``i``, the VJP gives
@@ -208,11 +158,6 @@ def _check_tensor_node(
     Two independent probes: one alone misses an error when ``<vjp_i(g), d>`` happens to cancel
     to nearly 0 (about once in a thousand draws).
     """
-    if node.op in KINK_OPS:
-        reason = _near_kink(node, distance)
-        if reason:
-            warnings.append(f"{_where(node)}: {reason}; finite differences straddle it, so it is not checked")
-            return
     rng = np.random.default_rng(len(node.parents) * 7919 + node.data.size)
     wrong: dict[int, LocalMismatch] = {}
     for _ in range(_PROBES):
@@ -226,14 +171,11 @@ _PROBES = 2
 
 def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> list:
     """One random (upstream, direction) probe of every input of a Tensor node."""
-    from ..graph import no_grad
-    from ..tensor import Tensor
-
-    replay = _REPLAY[node.op]
+    replay = node.op_record.replay
     parents = node.parents
     g = rng.standard_normal(node.data.shape).astype(node.data.dtype)
     try:
-        vjps = node._vjp(node, g)
+        vjps = node.op_record.vjp(node, g)
     except Exception:  # noqa: BLE001 - a VJP that crashes is reported by the end-to-end check
         return []
     inputs = [Tensor(p.data.copy(), requires_grad=False) for p in parents]

@@ -222,6 +222,10 @@ class GradcheckReport:
     __repr__ = __str__
 
 
+class GradcheckWarning(UserWarning):
+    """A gradient check that may not mean what it seems (float32, a kink, an unused array)."""
+
+
 class GradcheckError(AssertionError):
     """Backprop and the numerical gradient disagree; ``report`` says where.
 

@@ -19,8 +19,9 @@ import numpy as np
 
 from ..check.gradcheck import GradcheckWarning, gradcheck
 from ..check.report import GradcheckReport
-from ..expr import INPUT_ERRORS, ExpressionError, evaluate_command_line
+from ..expr import ExpressionError
 from ..value import Value
+from .formula import bad_input, evaluate_command_line
 from .main import UsageError
 
 #: ``chainrule check``'s exit status when the gradients differ only where finite differences
@@ -89,7 +90,7 @@ def _first_bad(values: np.ndarray) -> str:
 def run_check(args: argparse.Namespace) -> int:
     """``chainrule check``: print backprop and numerical gradients side by side; 0 when they agree."""
     _check_options(args)
-    try:
+    with bad_input():
         line = evaluate_command_line(args.formula, args.values)  # names a missing or unknown variable
         program, values = line.program, line.values
         leaves = [Value(values[name], name=name) for name in program.inputs]
@@ -116,10 +117,6 @@ def run_check(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", GradcheckWarning)  # printed below, in the report's words
             warnings.simplefilter("ignore", RuntimeWarning)  # overflow in a finite difference: reported below
             report = gradcheck(fn, *leaves, eps=args.eps, atol=args.atol, rtol=args.rtol, raise_exception=False)
-    except UsageError:
-        raise
-    except INPUT_ERRORS as error:
-        raise UsageError(str(error)) from error
     overflow = _overflow(report, shown)
     if overflow is not None:
         raise UsageError(f"{overflow}: float64 overflows there, so gradients cannot be checked; try smaller values")

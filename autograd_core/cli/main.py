@@ -5,12 +5,14 @@ group (a function ``register(subparsers)`` that adds parsers and sets ``func``),
 line grows with the packages without any package importing another against the dependency
 direction (``viz -> autograd_core``, ``nn -> autograd_core``).
 
-One error path serves every subcommand: a command refuses bad input by raising
-:class:`UsageError` (or returns a status itself); :func:`main` prints it as one line,
-``chainrule <command>: error: <message>``, and exits with :data:`USAGE_STATUS` (2).  Other
-exceptions are bugs and keep their traceback, except two conditions of the machine rather than
-of the input: a missing Graphviz ``dot`` (one line with the install hint, status 1), a closed
-pipe (``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE) and Ctrl-C (one line, 130).
+One error path serves every subcommand: a command that cannot do what was asked raises a
+:class:`CommandError` (:class:`UsageError` for bad input, status 2; a failure that is not the
+input's fault, such as a diverged training run, status 1; a stop by Ctrl-C, 130), and
+:func:`main` prints it as one line, ``chainrule <command>: error: <message>``, and exits with its
+status.  Other exceptions are bugs and keep their traceback, except conditions of the machine
+rather than of the input: a missing Graphviz ``dot`` (one line with the install hint, status 1),
+a closed pipe (``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE) and Ctrl-C
+outside a command's own handling (one line, 130).
 
 Example:
     $ chainrule draw "price = apple * count * tax" apple=100 count=2 tax=1.1 -o apple.svg
@@ -29,6 +31,7 @@ __all__ = [
     "ENVIRONMENT_STATUS",
     "INTERRUPTED_STATUS",
     "USAGE_STATUS",
+    "CommandError",
     "UsageError",
     "build_parser",
     "main",
@@ -52,7 +55,23 @@ _GRAPHVIZ_HINT = (
 )
 
 
-class UsageError(ValueError):
+class CommandError(Exception):
+    """A ``chainrule`` command could not do what was asked: :func:`main` prints the message as one
+    line, ``chainrule <command>: error: <message>``, and exits with ``status`` (1 unless given).
+
+    >>> CommandError("the loss became nan; nothing saved").status
+    1
+    """
+
+    status = ENVIRONMENT_STATUS
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+class UsageError(CommandError, ValueError):
     """Bad input to a ``chainrule`` command: :func:`main` prints the message as one line and exits 2.
 
     Commands raise it from their validation (flags, files, formulas), never around their real
@@ -61,6 +80,8 @@ class UsageError(ValueError):
     >>> main(["check", "y = x * x", "x=1", "--eps", "0"])  # prints the error on stderr
     2
     """
+
+    status = USAGE_STATUS
 
 
 def _version() -> str:
@@ -107,9 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler, not at interpreter exit
         return status
-    except UsageError as error:
+    except CommandError as error:
         print(f"chainrule {command}: error: {_message(error)}", file=sys.stderr)
-        return USAGE_STATUS
+        return error.status
     except BrokenPipeError:
         _silence_stdout()
         return BROKEN_PIPE_STATUS

@@ -1,5 +1,10 @@
-"""The op door: every op is defined once, here, and every view reads its record."""
+"""What ops are: one record per op (:mod:`.record`) and the built-in scalar ops (:mod:`.scalar`).
 
-from .scalar import OPS, ScalarOp, apply_op, arity, define_op, exp, log, sigmoid, tanh
+``exp``, ``log``, ``tanh``, ``sigmoid``, ``sin`` and ``cos`` take numbers and Values alike: write a
+derivative with them (``define_op``) and ``backward(create_graph=True)`` differentiates it again.
+"""
 
-__all__ = ["OPS", "ScalarOp", "apply_op", "arity", "define_op", "exp", "log", "sigmoid", "tanh"]
+from .record import OPS, TENSOR_OPS, DomainError, Op, register
+from .scalar import cos, exp, log, sigmoid, sin, tanh
+
+__all__ = ["OPS", "TENSOR_OPS", "DomainError", "Op", "cos", "exp", "log", "register", "sigmoid", "sin", "tanh"]

@@ -2,10 +2,11 @@
 
 A ``Tensor`` is a graph node like the scalar ``Value``: the same topological order, the same
 ``backward()``, ``zero_grad()``, ``no_grad()``, ``detect_anomaly()`` and ``name_scope()``.  Where a
-``Value`` stores one local derivative per input, a ``Tensor`` op stores a reference to a
-module-level *vector-Jacobian product* (VJP) function and whatever that function needs (a mask,
-a shape): given the gradient of the output, the VJP returns one gradient per input, or ``None``
-for an input that needs none, so no work is spent on inputs that don't require a gradient.
+``Value`` stores one local derivative per input, a ``Tensor`` node keeps its op's record
+(``op_record``, with the op's *vector-Jacobian product*, VJP) and what the VJP needs (a mask, a
+shape): given the gradient of the output, the VJP returns one gradient per input, or ``None`` for
+an input that needs none, so no work is spent on inputs that don't require a gradient.  Every
+method (``t.exp()``, ``t + u``, ``t.sum()``) applies its op through the op's record.
 
 Conventions:
 
@@ -50,6 +51,8 @@ from typing import Any
 import numpy as np
 
 from ..graph import MODE, Node, check_name
+from ..ops.record import TENSOR, TENSOR_OPS, Op, register
+from . import numpy_protocol as _numpy
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 _alloc = object.__new__
@@ -95,11 +98,12 @@ class Tensor(Node):
     array([2., 4., 6.])
     """
 
-    # parents: the op's inputs (Tensors, in order, with repeats); _vjp: the module-level function
-    # turning the output's gradient into one gradient per input; _saved: what that function needs.
-    __slots__ = ("parents", "_vjp", "_saved")
+    # parents: the op's inputs (Tensors, in order, with repeats); _saved: what the op's VJP needs
+    # (a mask, a shape), besides what ``op_record`` (the op's record) says.
+    __slots__ = ("parents", "_saved")
 
     _empty_grad = None
+    op_kind = "tensor"
 
     def __init__(
         self, data: Any, requires_grad: bool = False, name: str | None = None, dtype: Any = None
@@ -109,12 +113,12 @@ class Tensor(Node):
         self.data = _as_float_array(data, dtype, "Tensor")
         self.grad = None
         self.op = ""
+        self.op_record = None
         self.name = name if name is None else check_name(name, "Tensor")
         self.arg = None
         self.requires_grad = bool(requires_grad)
         self.scope = MODE.scope
         self.parents = ()
-        self._vjp = None
         self._saved = None
 
     # -- constructors --------------------------------------------------------------------------
@@ -185,7 +189,7 @@ class Tensor(Node):
 
     def astype(self, dtype: Any) -> Tensor:
         """The same values in float32 or float64 (recorded: the gradient comes back in the input's dtype)."""
-        return _ops.astype(self, dtype)
+        return _call("astype", self, dtype)
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
@@ -231,11 +235,10 @@ class Tensor(Node):
                 node.grad = current if type(current) is _ndarray else np.asarray(current)
             else:
                 node.grad = upstream
-            vjp = node._vjp
-            if vjp is None:
-                continue
             parents = node.parents
-            contributions = vjp(node, upstream)
+            if not parents:
+                continue
+            contributions = node.op_record.vjp(node, upstream)
             for i in range(len(parents)):
                 c = contributions[i]
                 if c is None:
@@ -250,7 +253,7 @@ class Tensor(Node):
                 if previous is None:
                     if type(c) is not _ndarray:
                         c = np.asarray(c)
-                    elif parent._vjp is None and (c is upstream or c.base is not None):
+                    elif not parent.parents and (c is upstream or c.base is not None):
                         c = c.copy()
                     pending[parent] = c
                 else:
@@ -325,52 +328,52 @@ class Tensor(Node):
             parts.append(f"data={_short(self.data)}")
         return f"Tensor({', '.join(parts)})"
 
-    # -- arithmetic (the ops live in tensor_ops; these are their operator spellings) -----------
+    # -- arithmetic: the operator spellings of the ops (each one's meaning is its record, TENSOR_OPS[name]) --
     def __add__(self, other: Any) -> Tensor:
-        return _ops.add(self, other)
+        return _call("add", self, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return _ops.add(other, self)
+        return _call("add", other, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return _ops.sub(self, other)
+        return _call("sub", self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return _ops.sub(other, self)
+        return _call("sub", other, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return _ops.mul(self, other)
+        return _call("mul", self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return _ops.mul(other, self)
+        return _call("mul", other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _ops.div(self, other)
+        return _call("div", self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops.div(other, self)
+        return _call("div", other, self)
 
     def __pow__(self, exponent: Any) -> Tensor:
-        return _ops.power(self, exponent)
+        return _call("pow", self, exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
-        return _ops.power(base, self)
+        return _call("pow", base, self)
 
     def __neg__(self) -> Tensor:
-        return _ops.neg(self)
+        return _call("neg", self)
 
     def __pos__(self) -> Tensor:
         return self
 
     def __matmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(self, other)
+        return _call("matmul", self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return _ops.matmul(other, self)
+        return _call("matmul", other, self)
 
     def matmul(self, other: Any) -> Tensor:
         """Matrix product ``self @ other`` (1-D, 2-D and batched, as ``np.matmul``)."""
-        return _ops.matmul(self, other)
+        return _call("matmul", self, other)
 
     # Comparisons read the forward values and give boolean arrays (not recorded: they have no
     # gradient).  Equality stays identity, so nodes remain hashable.
@@ -400,150 +403,150 @@ class Tensor(Node):
 
     # -- elementwise functions -----------------------------------------------------------------
     def exp(self) -> Tensor:
-        """e ** x.  VJP: g * out."""
-        return _ops.exp(self)
+        """e ** x."""
+        return _call("exp", self)
 
     def log(self) -> Tensor:
-        """Natural logarithm; raises DomainError for non-positive entries.  VJP: g / x."""
-        return _ops.log(self)
+        """Natural logarithm; raises DomainError for non-positive entries."""
+        return _call("log", self)
 
     def tanh(self) -> Tensor:
-        """Hyperbolic tangent.  VJP: g * (1 - out**2)."""
-        return _ops.tanh(self)
+        """Hyperbolic tangent."""
+        return _call("tanh", self)
 
     def sigmoid(self) -> Tensor:
-        """1 / (1 + e**-x), computed stably.  VJP: g * out * (1 - out)."""
-        return _ops.sigmoid(self)
+        """1 / (1 + e**-x), computed stably."""
+        return _call("sigmoid", self)
 
     def relu(self) -> Tensor:
-        """max(0, x).  VJP: g where x > 0, else 0 (relu'(0) = 0)."""
-        return _ops.relu(self)
+        """max(0, x)."""
+        return _call("relu", self)
 
     def sqrt(self) -> Tensor:
-        """Square root; raises DomainError for negative entries.  VJP: g / (2 out)."""
-        return _ops.sqrt(self)
+        """Square root; raises DomainError for negative entries."""
+        return _call("sqrt", self)
 
     def abs(self) -> Tensor:
-        """|x|.  VJP: g * sign(x) (0 at 0)."""
-        return _ops.absolute(self)
+        """|x|."""
+        return _call("abs", self)
 
     def __abs__(self) -> Tensor:
-        return _ops.absolute(self)
+        return _call("abs", self)
 
     def sin(self) -> Tensor:
-        """Sine.  VJP: g * cos(x)."""
-        return _ops.sin(self)
+        """Sine."""
+        return _call("sin", self)
 
     def cos(self) -> Tensor:
-        """Cosine.  VJP: -g * sin(x)."""
-        return _ops.cos(self)
+        """Cosine."""
+        return _call("cos", self)
 
     def leaky_relu(self, slope: float = 0.01) -> Tensor:
-        """x where x > 0, else ``slope * x``.  VJP: g where x > 0, else slope * g."""
-        return _ops.leaky_relu(self, slope)
+        """x where x > 0, else ``slope * x``."""
+        return _call("leaky_relu", self, slope)
 
     def clip(self, low: Any = None, high: Any = None) -> Tensor:
-        """Values limited to [low, high].  VJP: g where low <= x <= high, else 0."""
-        return _ops.clip(self, low, high)
+        """Values limited to [low, high]."""
+        return _call("clip", self, low, high)
 
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum with broadcasting; ties share the gradient evenly."""
-        return _ops.maximum(self, other)
+        return _call("maximum", self, other)
 
     def minimum(self, other: Any) -> Tensor:
         """Elementwise minimum with broadcasting; ties share the gradient evenly."""
-        return _ops.minimum(self, other)
+        return _call("minimum", self, other)
 
     # -- reductions ----------------------------------------------------------------------------
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis`` (all axes by default).  VJP: g broadcast back to the input's shape."""
-        return _reduce.tensor_sum(self, axis, keepdims)
+        """Sum over ``axis`` (all axes by default)."""
+        return _call("sum", self, axis, keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis`` (all axes by default).  VJP: g / count, broadcast back."""
-        return _reduce.tensor_mean(self, axis, keepdims)
+        """Mean over ``axis`` (all axes by default)."""
+        return _call("mean", self, axis, keepdims)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Maximum over ``axis``.  Ties share the gradient evenly (two equal maxima get g/2 each)."""
-        return _reduce.tensor_max(self, axis, keepdims)
+        return _call("max", self, axis, keepdims)
 
     def min(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Minimum over ``axis``.  Ties share the gradient evenly."""
-        return _reduce.tensor_min(self, axis, keepdims)
+        return _call("min", self, axis, keepdims)
 
     def var(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-        """Variance over ``axis`` (``ddof`` as NumPy's).  VJP: 2 (x - mean) g / (n - ddof)."""
-        return _reduce.tensor_var(self, axis, keepdims, ddof)
+        """Variance over ``axis`` (``ddof`` as NumPy's)."""
+        return _call("var", self, axis, keepdims, ddof)
 
     def std(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
         """Standard deviation over ``axis``: ``sqrt(var)``."""
-        return _reduce.tensor_var(self, axis, keepdims, ddof).sqrt()
+        return _call("std", self, axis, keepdims, ddof)
 
     # -- shapes and indexing -------------------------------------------------------------------
     def reshape(self, *shape: Any) -> Tensor:
         """Same data, new shape (a view): ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
-        return _shape.reshape(self, _shape_arg(shape))
+        return _call("reshape", self, _shape_arg(shape))
 
     def transpose(self, *axes: Any) -> Tensor:
         """Permute the axes (reverse them by default), as ``np.transpose`` (a view)."""
-        return _shape.transpose(self, None if not axes or axes == (None,) else _shape_arg(axes))
+        return _call("transpose", self, None if not axes or axes == (None,) else _shape_arg(axes))
 
     def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
         """Drop length-1 axes (all of them, or those in ``axis``)."""
-        return _shape.squeeze(self, axis)
+        return _call("squeeze", self, axis)
 
     def expand_dims(self, axis: int | tuple[int, ...]) -> Tensor:
         """Insert length-1 axes at ``axis``, as ``np.expand_dims``."""
-        return _shape.expand_dims(self, axis)
+        return _call("expand_dims", self, axis)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         """Exchange two axes (a view)."""
-        return _shape.swapaxes(self, axis1, axis2)
+        return _call("swapaxes", self, axis1, axis2)
 
     def moveaxis(self, source: Any, destination: Any) -> Tensor:
         """Move axes to new positions, as ``np.moveaxis``."""
-        return _shape.moveaxis(self, source, destination)
+        return _call("moveaxis", self, source, destination)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
-        """Broadcast to ``shape``.  VJP: g summed over the broadcast axes (``sum_to``)."""
-        return _shape.broadcast_to(self, _shape_arg(shape))
+        """Broadcast to ``shape``."""
+        return _call("broadcast_to", self, _shape_arg(shape))
 
     def sum_to(self, *shape: Any) -> Tensor:
-        """Sum over the axes that broadcasting to this shape would add or stretch.  VJP: broadcast_to."""
-        return _shape.sum_to(self, _shape_arg(shape))
+        """Sum over the axes that broadcasting to this shape would add or stretch."""
+        return _call("sum_to", self, _shape_arg(shape))
 
     def flatten(self) -> Tensor:
         """The values as one axis (row-major)."""
-        return _shape.reshape(self, (-1,))
+        return _call("reshape", self, (-1,))
 
     def ravel(self) -> Tensor:
         """The values as one axis (row-major), as ``flatten``."""
-        return _shape.reshape(self, (-1,))
+        return _call("reshape", self, (-1,))
 
     def repeat(self, repeats: Any, axis: int | None = None) -> Tensor:
-        """Repeat each entry ``repeats`` times, as ``np.repeat``.  VJP: the copies' gradients summed."""
-        return _shape.repeat(self, repeats, axis)
+        """Repeat each entry ``repeats`` times, as ``np.repeat``."""
+        return _call("repeat", self, repeats, axis)
 
     def roll(self, shift: Any, axis: Any = None) -> Tensor:
-        """Shift entries cyclically, as ``np.roll``.  VJP: g rolled back."""
-        return _shape.roll(self, shift, axis)
+        """Shift entries cyclically, as ``np.roll``."""
+        return _call("roll", self, shift, axis)
 
     @property
     def T(self) -> Tensor:
         """The transpose (axes reversed)."""
-        return _shape.transpose(self, None)
+        return _call("transpose", self, None)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return _shape.getitem(self, index)
+        return _call("getitem", self, index)
 
     # -- softmax ------------------------------------------------------------------------------
     def softmax(self, axis: int = -1) -> Tensor:
         """exp(x) / sum(exp(x)) along ``axis``, stable for large logits."""
-        return _softmax.softmax(self, axis)
+        return _call("softmax", self, axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x - logsumexp(x) along ``axis``, stable for large logits."""
-        return _softmax.log_softmax(self, axis)
+        return _call("log_softmax", self, axis)
 
 
 _SHOWN = 8
@@ -565,11 +568,10 @@ def _chain_rule_graph(nodes: Iterable[Tensor], pending: dict) -> None:
             continue
         current = node.grad
         node.grad = upstream if current is None else upstream + current
-        vjp = node._vjp
-        if vjp is None:
-            continue
         parents = node.parents
-        contributions = vjp(node, upstream)
+        if not parents:
+            continue
+        contributions = node.op_record.vjp(node, upstream)
         for i in range(len(parents)):
             c = contributions[i]
             if c is None:
@@ -604,28 +606,31 @@ def _leaf(data: np.ndarray, op: str, requires_grad: bool, name: str | None = Non
     node.data = data
     node.grad = None
     node.op = op
+    node.op_record = None
     node.name = name
     node.arg = None
     node.requires_grad = requires_grad
     node.scope = MODE.scope
     node.parents = ()
-    node._vjp = None
     node._saved = None
     return node
 
 
-def new_node(data: np.ndarray, op: str, parents: tuple, vjp: Callable, saved: Any = None, arg: Any = None) -> Tensor:
-    """Create an op's result (the hot path: no validation, no closures).
+def new_node(data: np.ndarray, op: Op, parents: tuple, saved: Any = None, arg: Any = None) -> Tensor:
+    """Create the result of the Tensor op ``op`` (its record) on ``parents`` (the hot path: no
+    validation, no closures).
 
-    ``vjp(node, g)`` returns one gradient per parent (``None`` for a parent that needs none);
-    it may read ``node.data``, ``node.parents``, ``node.arg`` and ``node._saved``.  If no parent
-    requires a gradient, or recording is off, the result is a leaf and nothing is kept.
+    The op's VJP (``op.vjp(node, g)``) returns one gradient per parent (``None`` for a parent that
+    needs none); it may read ``node.data``, ``node.parents``, ``node.arg`` and ``node._saved``.  If
+    no parent requires a gradient, or recording is off, the result is a leaf (it still says which
+    op made it) and nothing else is kept.
     """
     node = _alloc(Tensor)
     # NumPy turns 0-d results into scalars: keep every ``data`` an ndarray.
     node.data = data if type(data) is _ndarray else np.asarray(data)
     node.grad = None
-    node.op = op
+    node.op = op.name
+    node.op_record = op
     node.name = None
     node.arg = arg
     node.scope = MODE.scope
@@ -634,14 +639,23 @@ def new_node(data: np.ndarray, op: str, parents: tuple, vjp: Callable, saved: An
             if parent.requires_grad:
                 node.requires_grad = True
                 node.parents = parents
-                node._vjp = vjp
                 node._saved = saved
                 return node
     node.requires_grad = False
     node.parents = ()
-    node._vjp = None
     node._saved = None
     return node
+
+
+def tensor_op(name: str, vjp: Callable[..., tuple], apply: Callable[..., Tensor], **more: Any) -> Op:
+    """Register a built-in Tensor op (its VJP, the function applying it, its words, its symbol,
+    its replay): the door every Tensor op comes through (see :class:`autograd_core.ops.Op`)."""
+    return register(Op(name, TENSOR, vjp=vjp, apply=apply, built_in=True, **more))
+
+
+def _call(name: str, *args: Any) -> Tensor:
+    """Apply the Tensor op ``name``: every method of :class:`Tensor` goes through its op's record."""
+    return TENSOR_OPS[name].apply(*args)
 
 
 def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
@@ -667,11 +681,3 @@ def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
         other = f" (other operand: node {like._describe()})" if like is not None else ""
         raise TypeError(f"{error}{other}") from None
     return _leaf(data, "const", False)
-
-
-# The ops, imported last: they build on Tensor and new_node above.
-from . import elementwise as _ops  # noqa: E402
-from . import numpy_protocol as _numpy  # noqa: E402
-from . import reduce as _reduce  # noqa: E402
-from . import shape as _shape  # noqa: E402
-from . import softmax as _softmax  # noqa: E402

@@ -1,14 +1,15 @@
-"""Elementwise Tensor ops and the matrix product: forward computation and VJP, side by side.
+"""Elementwise Tensor ops and the matrix product: forward computation, VJP and record, side by side.
 
 Each op is a function that computes the forward array with NumPy and creates the result node
-with :func:`new_node`, handing it a module-level VJP function (no closure stored on the node).
-A VJP ``f(node, g)`` returns one gradient per parent, computing nothing for a parent that does
-not require a gradient.  Broadcasting is undone by :func:`unbroadcast` (a sum over the axes
-that were broadcast).  VJPs never write into ``g``: it may be shared with other nodes.
+with :func:`new_node`, handing it the op's record (no closure stored on the node).  The record
+(:func:`tensor_op`, one per op) holds the VJP, its words, the diagram symbol, how to replay the
+op for gradcheck and which NumPy functions it stands for.  A VJP ``f(node, g)`` returns one
+gradient per parent, computing nothing for a parent that does not require a gradient.
+Broadcasting is undone by :func:`unbroadcast` (a sum over the axes that were broadcast).  VJPs
+never write into ``g``: it may be shared with other nodes.
 
-Each VJP is registered (``@tensor_op``) with its formula in words and a way to replay the op,
-and is written with operations that work on arrays and on Tensors: in a first-order backward
-pass ``g`` is an array and the VJP reads its inputs' arrays; under
+Every VJP is written with operations that work on arrays and on Tensors: in a first-order
+backward pass ``g`` is an array and the VJP reads its inputs' arrays; under
 ``backward(create_graph=True)`` ``g`` is a Tensor, the VJP reads the input nodes themselves
 (:func:`operands`) and its arithmetic records a graph of the gradient.
 
@@ -28,84 +29,35 @@ from typing import Any
 
 import numpy as np
 
-from ..value import DomainError
-from .core import Tensor, as_tensor, new_node
-from .define import tensor_op
+from ..ops.record import DomainError
+from .broadcast import broadcast_error, domain_error, operands, output, unbroadcast
+from .core import Tensor, as_tensor, new_node, tensor_op
+from .numpy_protocol import refuse_argument
 
-_ndarray = np.ndarray
-
-
-# -- helpers -----------------------------------------------------------------------------------
-def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``g`` over the axes broadcasting added or stretched, giving an array of ``shape``.
-
-    >>> import numpy as np
-    >>> from autograd_core.tensor.elementwise import unbroadcast
-    >>> unbroadcast(np.ones((4, 3)), (3,))
-    array([4., 4., 4.])
-    >>> unbroadcast(np.ones((4, 3)), (4, 1))
-    array([[3.],
-           [3.],
-           [3.],
-           [3.]])
-    """
-    gshape = g.shape
-    if gshape == shape:
-        return g
-    lead = len(gshape) - len(shape)
-    if lead:
-        g = g.sum(axis=tuple(range(lead))) if lead > 1 else g.sum(axis=0)
-        if g.shape == shape:
-            return g
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    return g.sum(axis=stretched, keepdims=True)
+__all__ = [
+    "absolute", "add", "astype", "clip", "cos", "div", "exp", "leaky_relu", "log", "matmul", "maximum", "minimum",
+    "mul", "neg", "power", "relu", "sigmoid", "sin", "sqrt", "sub", "tanh", "unbroadcast", "where",
+]
 
 
-def operands(node: Tensor, g: Any) -> tuple:
-    """The node's inputs as its VJP reads them: arrays for a first-order pass, the input nodes
-    themselves when ``g`` is a Tensor (``create_graph=True``), so the VJP records a graph."""
-    if type(g) is Tensor:
-        return node.parents
-    return tuple(p.data for p in node.parents)
-
-
-def output(node: Tensor, g: Any) -> Any:
-    """The node's output as its VJP reads it: its array, or the node itself under create_graph."""
-    return node if type(g) is Tensor else node.data
-
-
-def _broadcast_error(op: str, a: Tensor, b: Tensor) -> ValueError:
-    return ValueError(
-        f"{op}: shapes {a.shape} (node {a._describe()}) and {b.shape} (node {b._describe()}) "
-        "cannot be broadcast together: each axis, aligned from the right, must be equal or 1"
-    )
-
-
-def _domain_error(op: str, node: Tensor, bad: np.ndarray, what: str) -> DomainError:
-    """``bad``: a boolean array, in the shape of the node's data or broadcast to a larger one."""
-    count = int(np.count_nonzero(bad))
-    first = np.broadcast_to(node.data, bad.shape)[bad].flat[0].item()
-    return DomainError(
-        f"{op}: {what} in node {node._describe()} (shape {node.shape}): {count} entr"
-        f"{'y' if count == 1 else 'ies'}, e.g. {first!r}"
-    )
-
-
-def _binary(op: str, ufunc: Any, a: Any, b: Any, vjp: Any) -> Tensor:
-    """Apply a broadcasting two-input op; numbers and arrays become constant leaves."""
+def _binary(op: Any, ufunc: Any, a: Any, b: Any) -> Tensor:
+    """Apply a broadcasting two-input op (its record ``op``); numbers and arrays become constant leaves."""
     if type(a) is not Tensor:
-        a = as_tensor(a, b, op)
+        a = as_tensor(a, b, op.name)
     if type(b) is not Tensor:
-        b = as_tensor(b, a, op)
+        b = as_tensor(b, a, op.name)
     try:
         out = ufunc(a.data, b.data)
     except ValueError:
-        raise _broadcast_error(op, a, b) from None
-    return new_node(out, op, (a, b), vjp)
+        raise broadcast_error(op.name, a, b) from None
+    return new_node(out, op, (a, b))
+
+
+def _lift(x: Any, name: str) -> Tensor:
+    return as_tensor(x, None, name)
 
 
 # -- + - * / ----------------------------------------------------------------------------------
-@tensor_op("add", ("g", "g"), lambda node, a, b: a + b)
 def _add_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     return (
@@ -115,11 +67,10 @@ def _add_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def add(a: Any, b: Any) -> Tensor:
-    """a + b with broadcasting.  VJP: g to both inputs (summed over broadcast axes)."""
-    return _binary("add", np.add, a, b, _add_vjp)
+    """a + b with broadcasting."""
+    return _binary(ADD, np.add, a, b)
 
 
-@tensor_op("sub", ("g", "−g"), lambda node, a, b: a - b)
 def _sub_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     return (
@@ -129,11 +80,10 @@ def _sub_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def sub(a: Any, b: Any) -> Tensor:
-    """a - b with broadcasting.  VJP: g and -g."""
-    return _binary("sub", np.subtract, a, b, _sub_vjp)
+    """a - b with broadcasting."""
+    return _binary(SUB, np.subtract, a, b)
 
 
-@tensor_op("mul", ("g ⊙ {b}", "g ⊙ {a}"), lambda node, a, b: a * b)
 def _mul_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     x, y = operands(node, g)
@@ -144,11 +94,10 @@ def _mul_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def mul(a: Any, b: Any) -> Tensor:
-    """a * b with broadcasting.  VJP: g * b and g * a."""
-    return _binary("mul", np.multiply, a, b, _mul_vjp)
+    """a * b with broadcasting."""
+    return _binary(MUL, np.multiply, a, b)
 
 
-@tensor_op("div", ("g / {b}", "−g ⊙ {a} / {b}²"), lambda node, a, b: a / b)
 def _div_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     _, y = operands(node, g)
@@ -161,48 +110,59 @@ def _div_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def div(a: Any, b: Any) -> Tensor:
-    """a / b with broadcasting; a zero divisor raises DomainError.  VJP: g / b and -g a / b**2."""
+    """a / b with broadcasting; a zero divisor raises DomainError."""
     if type(a) is not Tensor:
         a = as_tensor(a, b, "div")
     if type(b) is not Tensor:
         b = as_tensor(b, a, "div")
     if not b.data.all():
-        raise _domain_error("div", b, b.data == 0, "division by zero")
-    return _binary("div", np.divide, a, b, _div_vjp)
+        raise domain_error("div", b, b.data == 0, "division by zero")
+    return _binary(DIV, np.divide, a, b)
 
 
-@tensor_op("neg", ("−g",), lambda node, a: -a)
 def _neg_vjp(node: Tensor, g: Any) -> tuple:
     return (-g,)
 
 
 def neg(a: Tensor) -> Tensor:
-    """-a.  VJP: -g."""
-    return new_node(-a.data, "neg", (a,), _neg_vjp)
+    """-a."""
+    return new_node(-a.data, NEG, (a,))
 
 
-@tensor_op("astype", ("g in the input's dtype",), lambda node, a: a.astype(node.arg))
 def _astype_vjp(node: Tensor, g: Any) -> tuple:
     return (g.astype(node.parents[0].data.dtype),)
 
 
 def astype(a: Tensor, dtype: Any) -> Tensor:
-    """The values in float32 or float64.  VJP: g converted back to the input's dtype."""
+    """The values in float32 or float64; the gradient comes back in the input's dtype."""
     wanted = np.dtype(dtype)
     if wanted not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise TypeError(f"astype: dtype must be float64 or float32, got {wanted} (node {a._describe()})")
     if wanted == a.data.dtype:
         return a
-    return new_node(a.data.astype(wanted), "astype", (a,), _astype_vjp, arg=wanted.name)
+    return new_node(a.data.astype(wanted), ASTYPE, (a,), arg=wanted.name)
+
+
+ADD = tensor_op("add", _add_vjp, add, formula=("g", "g"), replay=lambda node, a, b: a + b, arity=2, symbol="+",
+                infix=" + ", precedence=1, role="sum", broadcasts=True, numpy={np.add: None})
+SUB = tensor_op("sub", _sub_vjp, sub, formula=("g", "−g"), replay=lambda node, a, b: a - b, arity=2, symbol="−",
+                infix=" - ", precedence=1, role="diff", broadcasts=True, numpy={np.subtract: None})
+MUL = tensor_op("mul", _mul_vjp, mul, formula=("g ⊙ {b}", "g ⊙ {a}"), replay=lambda node, a, b: a * b, arity=2,
+                symbol="×", infix="*", precedence=2, role="prod", broadcasts=True, numpy={np.multiply: None})
+DIV = tensor_op("div", _div_vjp, div, formula=("g / {b}", "−g ⊙ {a} / {b}²"), replay=lambda node, a, b: a / b,
+                arity=2, symbol="÷", infix="/", precedence=2, role="quot", broadcasts=True,
+                numpy={np.divide: None, np.reciprocal: lambda x: div(1.0, x)})
+NEG = tensor_op("neg", _neg_vjp, neg, formula=("−g",), replay=lambda node, a: -a, symbol="−", infix="-",
+                precedence=3, numpy={np.negative: lambda x: neg(_lift(x, "neg"))})
+ASTYPE = tensor_op("astype", _astype_vjp, astype, formula=("g in the input's dtype",),
+                   replay=lambda node, a: a.astype(node.arg))
 
 
 # -- powers ------------------------------------------------------------------------------------
-def _replay_pow(node: Tensor, a: Tensor, b: Tensor | None = None) -> Tensor:
-    return a**node.arg if b is None else a**b
-
-
-@tensor_op("pow", ("g ⊙ {n} {a}^({n}−1)", "g ⊙ {out} log {a}"), _replay_pow)
-def _pow_number_vjp(node: Tensor, g: Any) -> tuple:
+def _pow_vjp(node: Tensor, g: Any) -> tuple:
+    """A number exponent (kept in ``arg``, one parent) or a Tensor exponent (a second parent)."""
+    if len(node.parents) == 2:
+        return _pow_tensor_vjp(node, g)
     (x,) = operands(node, g)
     n = node.arg
     if n == 2:
@@ -224,7 +184,7 @@ def _power_unchecked(base: Tensor, n: float) -> Tensor:
     """``base ** n`` for a number ``n``, without the domain checks (inside a VJP)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         out = base.data**n
-    return new_node(out, "pow", (base,), _pow_number_vjp, arg=n)
+    return new_node(out, POW, (base,), arg=n)
 
 
 def _pow_tensor_vjp(node: Tensor, g: Any) -> tuple:
@@ -246,8 +206,6 @@ def power(base: Any, exponent: Any) -> Tensor:
     """base ** exponent.  A number exponent is kept in ``arg`` (op ``pow``, one parent);
     a Tensor or array exponent is a second parent.  Negative bases with non-integer exponents and
     zero to a negative power raise DomainError.
-
-    VJP: g n x**(n-1) for the base, g out log(x) for a Tensor exponent.
     """
     if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(exponent, bool):
         if type(base) is not Tensor:
@@ -257,11 +215,11 @@ def power(base: Any, exponent: Any) -> Tensor:
         if not np.isfinite(n):
             raise DomainError(f"pow: the exponent must be a finite number, got {n!r} (node {base._describe()})")
         if n != int(n) and (x < 0).any():
-            raise _domain_error("pow", base, x < 0, f"negative base with the non-integer exponent {n!r}")
+            raise domain_error("pow", base, x < 0, f"negative base with the non-integer exponent {n!r}")
         if n < 0 and not x.all():
-            raise _domain_error("pow", base, x == 0, f"zero raised to the negative exponent {n!r}")
+            raise domain_error("pow", base, x == 0, f"zero raised to the negative exponent {n!r}")
         out = x * x if n == 2 else x**n
-        return new_node(out, "pow", (base,), _pow_number_vjp, arg=n)
+        return new_node(out, POW, (base,), arg=n)
     if type(base) is not Tensor:
         base = as_tensor(base, exponent if isinstance(exponent, Tensor) else None, "pow")
     if type(exponent) is not Tensor:
@@ -271,41 +229,47 @@ def power(base: Any, exponent: Any) -> Tensor:
         non_integer = y != np.round(y)
         bad = (x < 0) & non_integer
     except ValueError:
-        raise _broadcast_error("pow", base, exponent) from None
+        raise broadcast_error("pow", base, exponent) from None
     if bad.any():
         where_bad = np.broadcast_to(x < 0, bad.shape) & bad
-        raise _domain_error("pow", base, where_bad, "negative base with a non-integer exponent")
+        raise domain_error("pow", base, where_bad, "negative base with a non-integer exponent")
     bad = (x == 0) & (y < 0)
     if bad.any():
         raise DomainError(f"pow: zero raised to a negative exponent in node {base._describe()} (shape {base.shape})")
-    return new_node(np.power(x, y), "pow", (base, exponent), _pow_tensor_vjp)
+    return new_node(np.power(x, y), POW, (base, exponent))
+
+
+def _replay_pow(node: Tensor, a: Tensor, b: Tensor | None = None) -> Tensor:
+    return a**node.arg if b is None else a**b
+
+
+POW = tensor_op("pow", _pow_vjp, power, formula=("g ⊙ {n} {a}^({n}−1)", "g ⊙ {out} log {a}"), replay=_replay_pow,
+                arity=None, symbol="**", infix="**", precedence=4, broadcasts=True,
+                numpy={np.power: None, np.float_power: None, np.square: lambda x: power(x, 2)})
 
 
 # -- elementwise functions ---------------------------------------------------------------------
-@tensor_op("exp", ("g ⊙ {out}",), lambda node, a: a.exp())
 def _exp_vjp(node: Tensor, g: Any) -> tuple:
     return (g * output(node, g),)
 
 
 def exp(a: Tensor) -> Tensor:
-    """e ** a.  VJP: g * out."""
-    return new_node(np.exp(a.data), "exp", (a,), _exp_vjp)
+    """e ** a."""
+    return new_node(np.exp(a.data), EXP, (a,))
 
 
-@tensor_op("log", ("g / {a}",), lambda node, a: a.log())
 def _log_vjp(node: Tensor, g: Any) -> tuple:
     return (g / operands(node, g)[0],)
 
 
 def log(a: Tensor) -> Tensor:
-    """Natural logarithm; non-positive entries raise DomainError.  VJP: g / x."""
+    """Natural logarithm; non-positive entries raise DomainError."""
     x = a.data
     if (x <= 0).any():
-        raise _domain_error("log", a, x <= 0, "log of a non-positive number")
-    return new_node(np.log(x), "log", (a,), _log_vjp)
+        raise domain_error("log", a, x <= 0, "log of a non-positive number")
+    return new_node(np.log(x), LOG, (a,))
 
 
-@tensor_op("sqrt", ("g / (2 {out})",), lambda node, a: a.sqrt())
 def _sqrt_vjp(node: Tensor, g: Any) -> tuple:
     # Infinite slope at 0, as for the scalar engine; detect_anomaly() names the node.
     with np.errstate(divide="ignore"):
@@ -313,107 +277,115 @@ def _sqrt_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def sqrt(a: Tensor) -> Tensor:
-    """Square root; negative entries raise DomainError.  VJP: g / (2 out)."""
+    """Square root; negative entries raise DomainError."""
     x = a.data
     if (x < 0).any():
-        raise _domain_error("sqrt", a, x < 0, "square root of a negative number")
-    return new_node(np.sqrt(x), "sqrt", (a,), _sqrt_vjp)
+        raise domain_error("sqrt", a, x < 0, "square root of a negative number")
+    return new_node(np.sqrt(x), SQRT, (a,))
 
 
-@tensor_op("tanh", ("g ⊙ (1 − {out}²)",), lambda node, a: a.tanh())
 def _tanh_vjp(node: Tensor, g: Any) -> tuple:
     out = output(node, g)
     return (g * (1 - out * out),)
 
 
 def tanh(a: Tensor) -> Tensor:
-    """Hyperbolic tangent.  VJP: g * (1 - out**2)."""
-    return new_node(np.tanh(a.data), "tanh", (a,), _tanh_vjp)
+    """Hyperbolic tangent."""
+    return new_node(np.tanh(a.data), TANH, (a,))
 
 
-@tensor_op("sigmoid", ("g ⊙ {out} (1 − {out})",), lambda node, a: a.sigmoid())
 def _sigmoid_vjp(node: Tensor, g: Any) -> tuple:
     out = output(node, g)
     return (g * (out * (1 - out)),)
 
 
 def sigmoid(a: Tensor) -> Tensor:
-    """1 / (1 + e**-x), never taking the exp of a large positive number.  VJP: g out (1 - out)."""
+    """1 / (1 + e**-x), never taking the exp of a large positive number."""
     x = a.data
     e = np.exp(-np.abs(x))
     out = np.where(x >= 0, 1, e) / (1 + e)
-    return new_node(out.astype(x.dtype, copy=False), "sigmoid", (a,), _sigmoid_vjp)
+    return new_node(out.astype(x.dtype, copy=False), SIGMOID, (a,))
 
 
-@tensor_op("sin", ("g ⊙ cos {a}",), lambda node, a: a.sin())
 def _sin_vjp(node: Tensor, g: Any) -> tuple:
     return (g * np.cos(operands(node, g)[0]),)
 
 
 def sin(a: Tensor) -> Tensor:
-    """Sine.  VJP: g * cos(x)."""
-    return new_node(np.sin(a.data), "sin", (a,), _sin_vjp)
+    """Sine."""
+    return new_node(np.sin(a.data), SIN, (a,))
 
 
-@tensor_op("cos", ("−g ⊙ sin {a}",), lambda node, a: a.cos())
 def _cos_vjp(node: Tensor, g: Any) -> tuple:
     return (-(g * np.sin(operands(node, g)[0])),)
 
 
 def cos(a: Tensor) -> Tensor:
-    """Cosine.  VJP: -g * sin(x)."""
-    return new_node(np.cos(a.data), "cos", (a,), _cos_vjp)
+    """Cosine."""
+    return new_node(np.cos(a.data), COS, (a,))
 
 
-# Piecewise-linear functions: the VJP multiplies g by a mask (or slope) computed at the forward
+EXP = tensor_op("exp", _exp_vjp, exp, formula=("g ⊙ {out}",), replay=lambda node, a: a.exp(), numpy={np.exp: None})
+LOG = tensor_op("log", _log_vjp, log, formula=("g / {a}",), replay=lambda node, a: a.log(), numpy={np.log: None})
+SQRT = tensor_op("sqrt", _sqrt_vjp, sqrt, formula=("g / (2 {out})",), replay=lambda node, a: a.sqrt(), symbol="√",
+                 numpy={np.sqrt: None})
+TANH = tensor_op("tanh", _tanh_vjp, tanh, formula=("g ⊙ (1 − {out}²)",), replay=lambda node, a: a.tanh(),
+                 role="act", numpy={np.tanh: None})
+SIGMOID = tensor_op("sigmoid", _sigmoid_vjp, sigmoid, formula=("g ⊙ {out} (1 − {out})",),
+                    replay=lambda node, a: a.sigmoid(), symbol="σ", role="act")
+SIN = tensor_op("sin", _sin_vjp, sin, formula=("g ⊙ cos {a}",), replay=lambda node, a: a.sin(), numpy={np.sin: None})
+COS = tensor_op("cos", _cos_vjp, cos, formula=("−g ⊙ sin {a}",), replay=lambda node, a: a.cos(), numpy={np.cos: None})
+
+
+# -- piecewise-linear functions: the VJP multiplies g by a mask (or slope) computed at the forward
 # step; the mask is a constant, so the same VJP serves create_graph (the second derivative is 0).
-@tensor_op("relu", ("g ⊙ [{a} > 0]",), lambda node, a: a.relu())
-def _relu_vjp(node: Tensor, g: Any) -> tuple:
+def _near(x: np.ndarray, points: tuple, distance: float) -> str | None:
+    close = np.zeros(x.shape, dtype=bool)
+    for point in points:
+        close |= np.abs(x - point) < distance
+    if not close.any():
+        return None
+    count = int(close.sum())
+    return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of a kink"
+
+
+def _kink_at_zero(node: Tensor, distance: float) -> str | None:
+    return _near(node.parents[0].data, (0.0,), distance)
+
+
+def _masked_vjp(node: Tensor, g: Any) -> tuple:
     return (g * node._saved,)
 
 
 def relu(a: Tensor) -> Tensor:
-    """max(0, x).  The mask x > 0 is saved; VJP: g * mask (relu'(0) = 0, as in PyTorch)."""
+    """max(0, x); its slope at 0 is 0, as in PyTorch (the mask x > 0 is saved)."""
     x = a.data
     mask = x > 0
-    return new_node(np.maximum(x, 0), "relu", (a,), _relu_vjp, saved=mask)  # maximum: no -0.0 in the output
-
-
-@tensor_op("leaky_relu", ("g ⊙ (1 if {a} > 0 else {n})",), lambda node, a: a.leaky_relu(node.arg))
-def _leaky_relu_vjp(node: Tensor, g: Any) -> tuple:
-    return (g * node._saved,)
+    return new_node(np.maximum(x, 0), RELU, (a,), saved=mask)  # maximum: no -0.0 in the output
 
 
 def leaky_relu(a: Tensor, slope: float = 0.01) -> Tensor:
-    """x where x > 0, else ``slope * x``.  VJP: g * (1 where x > 0, else slope)."""
+    """x where x > 0, else ``slope * x``."""
     if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
         raise TypeError(f"leaky_relu: slope must be a number, got {type(slope).__name__} (node {a._describe()})")
     x = a.data
     positive = x > 0
     factor = np.where(positive, 1, slope).astype(x.dtype)
-    return new_node(x * factor, "leaky_relu", (a,), _leaky_relu_vjp, saved=factor, arg=float(slope))
+    return new_node(x * factor, LEAKY_RELU, (a,), saved=factor, arg=float(slope))
 
 
-@tensor_op("abs", ("g ⊙ sign({a})",), lambda node, a: a.abs())
 def _abs_vjp(node: Tensor, g: Any) -> tuple:
     return (g * np.sign(node.parents[0].data),)
 
 
 def absolute(a: Tensor) -> Tensor:
-    """|x|.  VJP: g * sign(x) (0 at 0)."""
-    return new_node(np.abs(a.data), "abs", (a,), _abs_vjp)
-
-
-@tensor_op("clip", ("g ⊙ [low ≤ {a} ≤ high]",), lambda node, a: a.clip(*node.arg))
-def _clip_vjp(node: Tensor, g: Any) -> tuple:
-    return (g * node._saved,)
+    """|x| (its slope at 0 is 0)."""
+    return new_node(np.abs(a.data), ABS, (a,))
 
 
 def clip(a: Tensor, low: Any = None, high: Any = None) -> Tensor:
-    """Values limited to [low, high] (numbers or arrays; None: no limit on that side).
-
-    VJP: g where low <= x <= high, else 0 (the limits are constants, not recorded).
-    """
+    """Values limited to [low, high] (numbers or arrays; None: no limit on that side).  The
+    limits are constants, not recorded."""
     if low is None and high is None:
         raise ValueError(f"clip: give low, high or both (node {a._describe()})")
     bounds = []
@@ -437,11 +409,34 @@ def clip(a: Tensor, low: Any = None, high: Any = None) -> Tensor:
         ) from None
     if out.shape != x.shape:
         raise ValueError(f"clip: limits would broadcast node {a._describe()} of shape {a.shape} to {out.shape}")
-    return new_node(out, "clip", (a,), _clip_vjp, saved=inside, arg=(low, high))
+    return new_node(out, CLIP, (a,), saved=inside, arg=(low, high))
+
+
+def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, out: Any = None, **rest: Any) -> Tensor:
+    refuse_argument("clip", out)
+    low = rest.pop("min", a_min)
+    high = rest.pop("max", a_max)
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        # Bounds that are Tensors keep their gradient: clip is max(a, low) then min(., high).
+        result = _lift(a, "clip")
+        result = result if low is None else maximum(result, low)
+        return result if high is None else minimum(result, high)
+    return clip(_lift(a, "clip"), low, high)
+
+
+RELU = tensor_op("relu", _masked_vjp, relu, formula=("g ⊙ [{a} > 0]",), replay=lambda node, a: a.relu(),
+                 role="act", kink=_kink_at_zero)
+LEAKY_RELU = tensor_op("leaky_relu", _masked_vjp, leaky_relu, formula=("g ⊙ (1 if {a} > 0 else {n})",),
+                       replay=lambda node, a: a.leaky_relu(node.arg), role="act", kink=_kink_at_zero)
+ABS = tensor_op("abs", _abs_vjp, absolute, formula=("g ⊙ sign({a})",), replay=lambda node, a: a.abs(), symbol="|x|",
+                kink=_kink_at_zero, numpy={np.absolute: lambda x: absolute(_lift(x, "abs"))})
+CLIP = tensor_op("clip", _masked_vjp, clip, formula=("g ⊙ [low ≤ {a} ≤ high]",),
+                 replay=lambda node, a: a.clip(*node.arg),
+                 kink=lambda node, d: _near(node.parents[0].data, tuple(b for b in node.arg if b is not None), d),
+                 numpy={np.clip: _np_clip})
 
 
 # -- choosing: where, maximum, minimum -----------------------------------------------------------
-@tensor_op("where", ("g where cond", "g where not cond"), lambda node, a, b: where(node._saved, a, b))
 def _where_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     cond = node._saved
@@ -457,7 +452,6 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """``a`` where ``condition`` holds, else ``b`` (broadcasting), as ``np.where``.
 
     ``condition`` is a boolean array (a mask such as ``x > 0``), never recorded.
-    VJP: g to a where the condition holds, to b elsewhere.
 
     >>> from autograd_core import Tensor, where
     >>> x = Tensor([-1.0, 2.0], requires_grad=True)
@@ -481,7 +475,13 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
             f"{b.shape} (node {b._describe()}) cannot be broadcast together"
         ) from None
     cond = np.broadcast_to(cond, out.shape)
-    return new_node(out, "where", (a, b), _where_vjp, saved=cond)
+    return new_node(out, WHERE, (a, b), saved=cond)
+
+
+def _np_where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    if x is None and y is None:
+        return np.where(condition.data if isinstance(condition, Tensor) else condition)
+    return where(condition, x, y)
 
 
 def _choose_vjp(node: Tensor, g: Any) -> tuple:
@@ -493,38 +493,32 @@ def _choose_vjp(node: Tensor, g: Any) -> tuple:
     )
 
 
-tensor_op("maximum", ("g where {a} ≥ {b} (½ at ties)", "g where {b} ≥ {a} (½ at ties)"),
-          lambda node, a, b: maximum(a, b))(_choose_vjp)
-tensor_op("minimum", ("g where {a} ≤ {b} (½ at ties)", "g where {b} ≤ {a} (½ at ties)"),
-          lambda node, a, b: minimum(a, b))(_choose_vjp)
-
-
-def _choose(op: str, a: Any, b: Any, pick: Any) -> Tensor:
+def _choose(op: Any, a: Any, b: Any, pick: Any) -> Tensor:
     if type(a) is not Tensor:
-        a = as_tensor(a, b if isinstance(b, Tensor) else None, op)
+        a = as_tensor(a, b if isinstance(b, Tensor) else None, op.name)
     if type(b) is not Tensor:
-        b = as_tensor(b, a, op)
+        b = as_tensor(b, a, op.name)
     x, y = a.data, b.data
     try:
         out = pick(x, y)
     except ValueError:
-        raise _broadcast_error(op, a, b) from None
-    share = np.where(x == y, 0.5, (x > y) if op == "maximum" else (x < y)).astype(out.dtype)
-    return new_node(out, op, (a, b), _choose_vjp, saved=share)
+        raise broadcast_error(op.name, a, b) from None
+    share = np.where(x == y, 0.5, (x > y) if op is MAXIMUM else (x < y)).astype(out.dtype)
+    return new_node(out, op, (a, b), saved=share)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise maximum with broadcasting.  VJP: g to the larger input; ties split it evenly.
+    """Elementwise maximum with broadcasting; ties split the gradient evenly.
 
     >>> from autograd_core import Tensor, maximum
     >>> maximum(Tensor([1.0, 5.0]), 2.0).data
     array([2., 5.])
     """
-    return _choose("maximum", a, b, np.maximum)
+    return _choose(MAXIMUM, a, b, np.maximum)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum with broadcasting.  VJP: g to the smaller input; ties split it evenly.
+    """Elementwise minimum with broadcasting; ties split the gradient evenly.
 
     >>> from autograd_core import Tensor, minimum
     >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -532,11 +526,30 @@ def minimum(a: Any, b: Any) -> Tensor:
     >>> x.grad                                # 2 ties with 2: half the gradient
     array([1. , 0.5, 0. ])
     """
-    return _choose("minimum", a, b, np.minimum)
+    return _choose(MINIMUM, a, b, np.minimum)
+
+
+def _kink_at_tie(node: Tensor, distance: float) -> str | None:
+    a, b = node.parents
+    if (np.abs(a.data - b.data) < distance).any():
+        return f"its two inputs within {distance:.1g} of each other (a tie: the gradient is split there)"
+    return None
+
+
+WHERE = tensor_op("where", _where_vjp, where, formula=("g where cond", "g where not cond"),
+                  replay=lambda node, a, b: where(node._saved, a, b), arity=2, broadcasts=True,
+                  numpy={np.where: _np_where})
+MAXIMUM = tensor_op("maximum", _choose_vjp, maximum,
+                    formula=("g where {a} ≥ {b} (½ at ties)", "g where {b} ≥ {a} (½ at ties)"),
+                    replay=lambda node, a, b: maximum(a, b), arity=2, symbol="max", broadcasts=True,
+                    kink=_kink_at_tie, numpy={np.maximum: None})
+MINIMUM = tensor_op("minimum", _choose_vjp, minimum,
+                    formula=("g where {a} ≤ {b} (½ at ties)", "g where {b} ≤ {a} (½ at ties)"),
+                    replay=lambda node, a, b: minimum(a, b), arity=2, symbol="min", broadcasts=True,
+                    kink=_kink_at_tie, numpy={np.minimum: None})
 
 
 # -- matrix product ----------------------------------------------------------------------------
-@tensor_op("matmul", ("g @ {b}ᵀ", "{a}ᵀ @ g"), lambda node, a, b: a @ b)
 def _matmul_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     x, y = operands(node, g)
@@ -566,10 +579,7 @@ def _matmul_vjp_general(x: Any, y: Any, g: Any, need_x: bool, need_y: bool) -> t
 
 
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product as ``np.matmul``: 1-D, 2-D and batched (leading axes broadcast).
-
-    VJP (2-D): ``g @ b.T`` for a and ``a.T @ g`` for b, each only if that input needs it.
-    """
+    """Matrix product as ``np.matmul``: 1-D, 2-D and batched (leading axes broadcast)."""
     if type(a) is not Tensor:
         a = as_tensor(a, b, "matmul")
     if type(b) is not Tensor:
@@ -578,7 +588,7 @@ def matmul(a: Any, b: Any) -> Tensor:
         out = np.matmul(a.data, b.data)
     except ValueError:
         raise _matmul_error(a, b) from None
-    return new_node(out, "matmul", (a, b), _matmul_vjp)
+    return new_node(out, MATMUL, (a, b))
 
 
 def _matmul_error(a: Tensor, b: Tensor) -> ValueError:
@@ -599,3 +609,18 @@ def _matmul_error(a: Tensor, b: Tensor) -> ValueError:
         f"matmul: shapes {a.shape} (node {a._describe()}) and {b.shape} (node {b._describe()}) "
         f"do not fit: {reason}"
     )
+
+
+def _np_dot(a: Any, b: Any, out: Any = None) -> Tensor:
+    refuse_argument("dot", out)
+    shapes = [np.shape(x.data if isinstance(x, Tensor) else x) for x in (a, b)]
+    if any(len(s) == 0 for s in shapes):
+        return mul(a, b)
+    if any(len(s) > 2 for s in shapes):
+        raise TypeError(f"np.dot on Tensors of shapes {shapes[0]} and {shapes[1]}: only 1-D and 2-D; use matmul")
+    return matmul(a, b)
+
+
+MATMUL = tensor_op("matmul", _matmul_vjp, matmul, formula=("g @ {b}ᵀ", "{a}ᵀ @ g"), replay=lambda node, a, b: a @ b,
+                   arity=2, symbol="@", infix="@", precedence=2, role="matmul",
+                   numpy={np.matmul: None, np.dot: _np_dot})

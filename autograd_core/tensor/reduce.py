@@ -3,8 +3,9 @@
 The VJP of a reduction spreads the output's gradient back over the reduced axes: whole for
 ``sum``, divided by the count for ``mean``, onto the maxima for ``max`` (ties split the
 gradient evenly: where two entries share the maximum, each receives half), and
-``2 (x - mean) / (n - ddof)`` times it for ``var``.  Each VJP works on arrays and on Tensors
-(``backward(create_graph=True)``).
+``2 (x - mean) / (n - ddof)`` times it for ``var``; ``std`` is 0 where the spread is 0, as in
+PyTorch.  Each VJP works on arrays and on Tensors (``backward(create_graph=True)``); each op's
+record (:func:`tensor_op`) says it in words.
 
 Example:
     >>> import numpy as np
@@ -23,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from .core import Tensor, new_node
-from .define import tensor_op
+from .core import Tensor, as_tensor, new_node, tensor_op
+from .numpy_protocol import reduction
 
 
 def normalize_axes(axis: Any, ndim: int, op: str, node: Tensor) -> tuple[int, ...]:
@@ -76,19 +77,17 @@ def _replay_reduce(method: str) -> Any:
     return lambda node, a: getattr(a, method)(axis=node.arg, keepdims=node._saved[1])
 
 
-@tensor_op("sum", ("g spread out",), _replay_reduce("sum"))
 def _sum_vjp(node: Tensor, g: Any) -> tuple:
     return (_spread(_expand(g, node), node.parents[0].data.shape),)
 
 
 def tensor_sum(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Sum over ``axis``.  VJP: g broadcast back over the reduced axes (a view, no copy)."""
+    """Sum over ``axis``; the VJP broadcasts g back over the reduced axes (a view, no copy)."""
     axes = normalize_axes(axis, a.data.ndim, "sum", a)
     out = a.data.sum(axis=axes, keepdims=keepdims)
-    return new_node(out, "sum", (a,), _sum_vjp, saved=(axes, keepdims), arg=axis)
+    return new_node(out, SUM, (a,), saved=(axes, keepdims), arg=axis)
 
 
-@tensor_op("mean", ("g / n spread out",), _replay_reduce("mean"))
 def _mean_vjp(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
     count = x.size // max(node.data.size, 1) if x.size else 1
@@ -96,7 +95,7 @@ def _mean_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def tensor_mean(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Mean over ``axis``.  VJP: g / count, broadcast back over the reduced axes."""
+    """Mean over ``axis``."""
     axes = normalize_axes(axis, a.data.ndim, "mean", a)
     if a.data.size == 0:
         raise ValueError(f"mean: node {a._describe()} is empty (shape {a.shape})")
@@ -106,18 +105,12 @@ def tensor_mean(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
         count *= x.shape[i]
     # What ndarray.mean computes (a sum, then a division by the count), without its Python wrapper.
     out = np.add.reduce(x, axis=axes, keepdims=keepdims) / count
-    return new_node(out, "mean", (a,), _mean_vjp, saved=(axes, keepdims), arg=axis)
+    return new_node(out, MEAN, (a,), saved=(axes, keepdims), arg=axis)
 
 
 # The share of each entry (1/ties where it equals the extreme, else 0) is a constant computed
 # at the forward step: the same VJP serves create_graph.
-@tensor_op("max", ("g to the max entries",), _replay_reduce("max"))
-def _max_vjp(node: Tensor, g: Any) -> tuple:
-    return (node._saved[2] * _expand(g, node),)
-
-
-@tensor_op("min", ("g to the min entries",), _replay_reduce("min"))
-def _min_vjp(node: Tensor, g: Any) -> tuple:
+def _extreme_vjp(node: Tensor, g: Any) -> tuple:
     return (node._saved[2] * _expand(g, node),)
 
 
@@ -130,18 +123,18 @@ def _extreme(op: str, a: Tensor, axis: Any, keepdims: bool) -> Tensor:
     mask = x == peak
     share = mask / mask.sum(axis=axes, keepdims=True, dtype=x.dtype)
     out = peak if keepdims else peak.reshape(tuple(n for i, n in enumerate(x.shape) if i not in axes))
-    vjp = _max_vjp if op == "max" else _min_vjp
-    return new_node(out, op, (a,), vjp, saved=(axes, keepdims, share.astype(x.dtype, copy=False)), arg=axis)
+    record = MAX if op == "max" else MIN
+    return new_node(out, record, (a,), saved=(axes, keepdims, share.astype(x.dtype, copy=False)), arg=axis)
 
 
 def tensor_max(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Maximum over ``axis``.  VJP: g goes to the entries equal to the maximum, split evenly
+    """Maximum over ``axis``; the gradient goes to the entries equal to the maximum, split evenly
     between ties."""
     return _extreme("max", a, axis, keepdims)
 
 
 def tensor_min(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """Minimum over ``axis``.  VJP: g goes to the entries equal to the minimum, split evenly
+    """Minimum over ``axis``; the gradient goes to the entries equal to the minimum, split evenly
     between ties.
 
     >>> from autograd_core import Tensor
@@ -151,7 +144,6 @@ def tensor_min(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     return _extreme("min", a, axis, keepdims)
 
 
-@tensor_op("var", ("2 g ⊙ ({a} − mean) / (n − ddof)",), lambda node, a: a.var(node.arg, node._saved[1], node._saved[2]))
 def _var_vjp(node: Tensor, g: Any) -> tuple:
     axes, _, ddof = node._saved
     (x,) = node.parents if type(g) is Tensor else (node.parents[0].data,)
@@ -163,24 +155,95 @@ def _var_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def tensor_var(a: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Variance over ``axis``: mean of squared deviations, divided by ``n - ddof`` (NumPy's rule).
-
-    VJP: ``2 g (x - mean) / (n - ddof)``.
+    """Variance over ``axis``: the sum of squared deviations divided by ``n - ddof`` (NumPy's rule).
 
     >>> from autograd_core import Tensor
     >>> Tensor([1.0, 2.0, 3.0, 4.0]).var().item()
     1.25
     """
-    axes = normalize_axes(axis, a.data.ndim, "var", a)
+    axes = _spread_axes(a, axis, ddof, "var")
+    out = a.data.var(axis=axes, keepdims=keepdims, ddof=ddof)
+    return new_node(out, VAR, (a,), saved=(axes, keepdims, int(ddof)), arg=axis)
+
+
+def _spread_axes(a: Tensor, axis: Any, ddof: Any, op: str) -> tuple[int, ...]:
+    """The axes ``var`` or ``std`` reduce, once ``ddof`` is known to leave a degree of freedom."""
+    axes = normalize_axes(axis, a.data.ndim, op, a)
     if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
-        raise TypeError(f"var: ddof must be a non-negative int, got {ddof!r} (node {a._describe()})")
+        raise TypeError(f"{op}: ddof must be a non-negative int, got {ddof!r} (node {a._describe()})")
     count = 1
     for i in axes:
         count *= a.data.shape[i]
     if count - ddof <= 0:
         raise ValueError(
-            f"var: {count} entries along axis {axis!r} of node {a._describe()} (shape {a.shape}) leave no degree "
+            f"{op}: {count} entries along axis {axis!r} of node {a._describe()} (shape {a.shape}) leave no degree "
             f"of freedom with ddof={ddof}"
         )
-    out = a.data.var(axis=axes, keepdims=keepdims, ddof=ddof)
-    return new_node(out, "var", (a,), _var_vjp, saved=(axes, keepdims, int(ddof)), arg=axis)
+    return axes
+
+
+def _std_vjp(node: Tensor, g: Any) -> tuple:
+    """``g (x - mean) / ((n - ddof) std)``, and 0 where the spread is 0 (std's slope is infinite
+    there and ``x - mean`` is 0: PyTorch's choice, which keeps gradients finite)."""
+    axes, _, ddof = node._saved
+    graph = type(g) is Tensor
+    x = node.parents[0] if graph else node.parents[0].data
+    count = 1
+    for axis in axes:
+        count *= node.parents[0].data.shape[axis]
+    flat = node.data == 0
+    spread = _expand(np.where(flat, 1, node if graph else node.data), node)  # 1 where flat: no 0 / 0
+    centred = x - x.mean(axis=axes, keepdims=True)
+    scale = np.where(_expand(flat, node), 0, 1 / (spread * (count - ddof)))
+    return (_expand(g, node) * centred * scale,)
+
+
+def tensor_std(a: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+    """Standard deviation over ``axis``: ``sqrt(var)``, with gradient 0 where every entry is the same.
+
+    >>> from autograd_core import Tensor
+    >>> x = Tensor([3.0, 3.0], requires_grad=True)
+    >>> x.std().backward(); x.grad
+    array([0., 0.])
+    """
+    axes = _spread_axes(a, axis, ddof, "std")
+    out = a.data.std(axis=axes, keepdims=keepdims, ddof=ddof)
+    return new_node(out, STD, (a,), saved=(axes, keepdims, int(ddof)), arg=axis)
+
+
+def _lift(x: Any, name: str) -> Tensor:
+    return as_tensor(x, None, name)
+
+
+def _kink_at_tie(node: Tensor, distance: float) -> str | None:
+    """Two entries of a reduced group within ``distance`` of its maximum (minimum)."""
+    x = node.parents[0].data
+    if x.size < 2:
+        return None
+    axes = node._saved[0]
+    moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0))) if axes else x
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,)) if axes else x.reshape(1, -1)
+    if flat.shape[-1] < 2:
+        return None
+    ordered = np.sort(flat, axis=-1)
+    pair = ordered[..., -2:] if node.op == "max" else ordered[..., :2]
+    if not (np.abs(pair[..., 1] - pair[..., 0]) < distance).any():
+        return None
+    which = "maximum" if node.op == "max" else "minimum"
+    return f"two entries within {distance:.1g} of the {which} (a tie: the gradient is split there)"
+
+
+SUM = tensor_op("sum", _sum_vjp, tensor_sum, formula=("g spread out",), replay=_replay_reduce("sum"), symbol="Σ",
+                numpy={np.sum: reduction("sum", _lift)})
+MEAN = tensor_op("mean", _mean_vjp, tensor_mean, formula=("g / n spread out",), replay=_replay_reduce("mean"),
+                 numpy={np.mean: reduction("mean", _lift)})
+MAX = tensor_op("max", _extreme_vjp, tensor_max, formula=("g to the max entries",), replay=_replay_reduce("max"),
+                kink=_kink_at_tie, numpy={np.max: reduction("max", _lift), np.amax: reduction("max", _lift)})
+MIN = tensor_op("min", _extreme_vjp, tensor_min, formula=("g to the min entries",), replay=_replay_reduce("min"),
+                kink=_kink_at_tie, numpy={np.min: reduction("min", _lift), np.amin: reduction("min", _lift)})
+VAR = tensor_op("var", _var_vjp, tensor_var, formula=("2 g ⊙ ({a} − mean) / (n − ddof)",),
+                replay=lambda node, a: a.var(node.arg, node._saved[1], node._saved[2]),
+                numpy={np.var: reduction("var", _lift)})
+STD = tensor_op("std", _std_vjp, tensor_std, formula=("g ⊙ ({a} − mean) / ((n − ddof) {out}), 0 where {out} = 0",),
+                replay=lambda node, a: a.std(node.arg, node._saved[1], node._saved[2]),
+                numpy={np.std: reduction("std", _lift)})

@@ -23,20 +23,19 @@ from typing import Any
 
 import numpy as np
 
-from .core import Tensor, as_tensor, new_node
-from .define import tensor_op
-from .elementwise import unbroadcast
+from .broadcast import unbroadcast
+from .core import Tensor, as_tensor, new_node, tensor_op
+from .numpy_protocol import refuse_argument
 from .reduce import normalize_axes
 
 
 # -- reshape and transpose ---------------------------------------------------------------------
-@tensor_op("reshape", ("g reshaped back",), lambda node, a: a.reshape(node.arg))
 def _reshape_vjp(node: Tensor, g: Any) -> tuple:
     return (g.reshape(node.parents[0].data.shape),)
 
 
 def reshape(a: Tensor, shape: tuple) -> Tensor:
-    """Same data in a new shape (one axis may be -1).  VJP: g reshaped back."""
+    """Same data in a new shape (one axis may be -1)."""
     try:
         out = a.data.reshape(shape)
     except (ValueError, TypeError) as error:
@@ -44,20 +43,16 @@ def reshape(a: Tensor, shape: tuple) -> Tensor:
             f"reshape: cannot reshape node {a._describe()} of shape {a.shape} ({a.size} entries) "
             f"into {shape}: {error}"
         ) from None
-    return new_node(out, "reshape", (a,), _reshape_vjp, arg=out.shape)
+    return new_node(out, RESHAPE, (a,), arg=out.shape)
 
 
-@tensor_op("transpose", ("g transposed back",), lambda node, a: transpose(a, node._saved))
 def _transpose_vjp(node: Tensor, g: Any) -> tuple:
     axes = node._saved
     return (g.transpose() if axes is None else g.transpose(tuple(np.argsort(axes).tolist())),)
 
 
 def transpose(a: Tensor, axes: Any = None) -> Tensor:
-    """Permute axes (reverse them when ``axes`` is None; negative axes count from the end).
-
-    VJP: g with the inverse permutation.
-    """
+    """Permute axes (reverse them when ``axes`` is None; negative axes count from the end)."""
     if axes is not None:
         ndim = a.data.ndim
         try:
@@ -72,29 +67,27 @@ def transpose(a: Tensor, axes: Any = None) -> Tensor:
         raise ValueError(
             f"transpose: axes {axes} do not fit node {a._describe()} of shape {a.shape}: {error}"
         ) from None
-    return new_node(out, "transpose", (a,), _transpose_vjp, saved=axes, arg=axes)
+    return new_node(out, TRANSPOSE, (a,), saved=axes, arg=axes)
 
 
-@tensor_op("swapaxes", ("g with the axes swapped back",), lambda node, a: a.swapaxes(*node.arg))
 def _swapaxes_vjp(node: Tensor, g: Any) -> tuple:
     return (g.swapaxes(*node.arg),)
 
 
 def swapaxes(a: Tensor, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes (a view).  VJP: g with the same two axes exchanged."""
+    """Exchange two axes (a view)."""
     first, second = normalize_axes(axis1, a.data.ndim, "swapaxes", a), normalize_axes(axis2, a.data.ndim, "swapaxes", a)
     pair = (first[0], second[0])
-    return new_node(a.data.swapaxes(*pair), "swapaxes", (a,), _swapaxes_vjp, arg=pair)
+    return new_node(a.data.swapaxes(*pair), SWAPAXES, (a,), arg=pair)
 
 
-@tensor_op("moveaxis", ("g with the axes moved back",), lambda node, a: a.moveaxis(*node.arg))
 def _moveaxis_vjp(node: Tensor, g: Any) -> tuple:
     source, destination = node.arg
     return (g.moveaxis(destination, source) if type(g) is Tensor else np.moveaxis(g, destination, source),)
 
 
 def moveaxis(a: Tensor, source: Any, destination: Any) -> Tensor:
-    """Move axes to new positions, as ``np.moveaxis`` (a view).  VJP: g with the axes moved back."""
+    """Move axes to new positions, as ``np.moveaxis`` (a view)."""
     ndim = a.data.ndim
     src = _axis_list(source, ndim, "moveaxis", a)
     dst = _axis_list(destination, ndim, "moveaxis", a)
@@ -102,7 +95,7 @@ def moveaxis(a: Tensor, source: Any, destination: Any) -> Tensor:
         raise ValueError(
             f"moveaxis: source {source!r} and destination {destination!r} must name as many axes (node {a._describe()})"
         )
-    return new_node(np.moveaxis(a.data, src, dst), "moveaxis", (a,), _moveaxis_vjp, arg=(src, dst))
+    return new_node(np.moveaxis(a.data, src, dst), MOVEAXIS, (a,), arg=(src, dst))
 
 
 def _axis_list(axis: Any, ndim: int, op: str, a: Tensor) -> tuple[int, ...]:
@@ -114,13 +107,12 @@ def _axis_list(axis: Any, ndim: int, op: str, a: Tensor) -> tuple[int, ...]:
     return result
 
 
-@tensor_op("squeeze", ("g reshaped back",), lambda node, a: a.reshape(node.data.shape))
 def _squeeze_vjp(node: Tensor, g: Any) -> tuple:
     return (g.reshape(node.parents[0].data.shape),)
 
 
 def squeeze(a: Tensor, axis: Any = None) -> Tensor:
-    """Drop length-1 axes (all, or those in ``axis``).  VJP: g reshaped back."""
+    """Drop length-1 axes (all, or those in ``axis``)."""
     shape = a.data.shape
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
@@ -132,10 +124,9 @@ def squeeze(a: Tensor, axis: Any = None) -> Tensor:
                 f"squeeze: axis {long[0]} of node {a._describe()} (shape {shape}) has length {shape[long[0]]}, not 1"
             )
     out = a.data.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
-    return new_node(out, "squeeze", (a,), _squeeze_vjp, arg=axis)
+    return new_node(out, SQUEEZE, (a,), arg=axis)
 
 
-@tensor_op("expand_dims", ("g reshaped back",), lambda node, a: a.reshape(node.data.shape))
 def _expand_dims_vjp(node: Tensor, g: Any) -> tuple:
     return (g.reshape(node.parents[0].data.shape),)
 
@@ -148,18 +139,17 @@ def expand_dims(a: Tensor, axis: Any) -> Tensor:
         raise ValueError(
             f"expand_dims: axis {axis!r} does not fit node {a._describe()} of shape {a.shape}: {error}"
         ) from None
-    return new_node(out, "expand_dims", (a,), _expand_dims_vjp, arg=axis)
+    return new_node(out, EXPAND_DIMS, (a,), arg=axis)
 
 
 # -- broadcasting and its adjoint -------------------------------------------------------------------
-@tensor_op("broadcast_to", ("g summed back to {a}'s shape",), lambda node, a: a.broadcast_to(node.arg))
 def _broadcast_to_vjp(node: Tensor, g: Any) -> tuple:
     shape = node.parents[0].data.shape
     return (g.sum_to(shape) if type(g) is Tensor else unbroadcast(g, shape),)
 
 
 def broadcast_to(a: Tensor, shape: tuple) -> Tensor:
-    """``a`` broadcast to ``shape`` (a read-only view).  VJP: g summed over the broadcast axes."""
+    """``a`` broadcast to ``shape`` (a read-only view)."""
     shape = tuple(shape)
     try:
         out = np.broadcast_to(a.data, shape)
@@ -167,10 +157,9 @@ def broadcast_to(a: Tensor, shape: tuple) -> Tensor:
         raise ValueError(
             f"broadcast_to: node {a._describe()} of shape {a.shape} cannot be broadcast to {shape}: {error}"
         ) from None
-    return new_node(out, "broadcast_to", (a,), _broadcast_to_vjp, arg=shape)
+    return new_node(out, BROADCAST_TO, (a,), arg=shape)
 
 
-@tensor_op("sum_to", ("g broadcast back",), lambda node, a: a.sum_to(node.arg))
 def _sum_to_vjp(node: Tensor, g: Any) -> tuple:
     shape = node.parents[0].data.shape
     if type(g) is Tensor:
@@ -180,7 +169,7 @@ def _sum_to_vjp(node: Tensor, g: Any) -> tuple:
 
 def sum_to(a: Tensor, shape: tuple) -> Tensor:
     """Sum ``a`` down to ``shape``: over the axes broadcasting ``shape`` to ``a.shape`` adds or
-    stretches (DeZero's ``sum_to``, the adjoint of ``broadcast_to``).  VJP: g broadcast back.
+    stretches (DeZero's ``sum_to``, the adjoint of ``broadcast_to``).
 
     >>> from autograd_core import Tensor
     >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).sum_to((1, 2)).data
@@ -197,11 +186,10 @@ def sum_to(a: Tensor, shape: tuple) -> Tensor:
             f"{shape} must broadcast to {a.shape}"
         )
     out = unbroadcast(a.data, shape)
-    return new_node(np.array(out, copy=True) if out is a.data else out, "sum_to", (a,), _sum_to_vjp, arg=shape)
+    return new_node(np.array(out, copy=True) if out is a.data else out, SUM_TO, (a,), arg=shape)
 
 
 # -- repeating and rolling ------------------------------------------------------------------------
-@tensor_op("repeat", ("g of the copies summed",), lambda node, a: a.repeat(*node.arg))
 def _repeat_vjp(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
     repeats, axis = node.arg
@@ -223,8 +211,15 @@ def _repeat_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def repeat(a: Tensor, repeats: Any, axis: int | None = None) -> Tensor:
-    """Repeat each entry, as ``np.repeat`` (flattened when ``axis`` is None).  VJP: the gradients of
-    each entry's copies summed."""
+    """Repeat each entry, as ``np.repeat`` (flattened when ``axis`` is None; a 0-d tensor reads as
+    one entry along axis 0, as NumPy reads it).
+
+    >>> from autograd_core import Tensor
+    >>> Tensor(5.0).repeat(3, axis=0).data
+    array([5., 5., 5.])
+    """
+    if axis is not None and a.data.ndim == 0 and axis in (0, -1) and not isinstance(axis, bool):
+        axis = None  # NumPy's rule: a single number repeated along its one axis
     if axis is not None:
         axis = normalize_axes(axis, a.data.ndim, "repeat", a)[0]
     counts = np.asarray(repeats)
@@ -239,10 +234,9 @@ def repeat(a: Tensor, repeats: Any, axis: int | None = None) -> Tensor:
     kept = int(counts) if counts.ndim == 0 else tuple(int(c) for c in counts)
     if isinstance(kept, tuple) and len(kept) == 1:
         kept = kept[0]
-    return new_node(out, "repeat", (a,), _repeat_vjp, arg=(kept, axis))
+    return new_node(out, REPEAT, (a,), arg=(kept, axis))
 
 
-@tensor_op("roll", ("g rolled back",), lambda node, a: a.roll(*node.arg))
 def _roll_vjp(node: Tensor, g: Any) -> tuple:
     shift, axis = node.arg
     back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
@@ -250,10 +244,7 @@ def _roll_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def roll(a: Tensor, shift: Any, axis: Any = None) -> Tensor:
-    """Shift entries cyclically along ``axis`` (the flattened array when None), as ``np.roll``.
-
-    VJP: g rolled by ``-shift``.
-    """
+    """Shift entries cyclically along ``axis`` (the flattened array when None), as ``np.roll``."""
     try:
         out = np.roll(a.data, shift, axis)
     except (ValueError, TypeError, np.exceptions.AxisError) as error:
@@ -261,7 +252,7 @@ def roll(a: Tensor, shift: Any, axis: Any = None) -> Tensor:
                          f"{error}") from None
     kept_shift = tuple(int(s) for s in shift) if isinstance(shift, (tuple, list)) else int(shift)
     kept_axis = tuple(int(i) for i in axis) if isinstance(axis, (tuple, list)) else axis
-    return new_node(out, "roll", (a,), _roll_vjp, arg=(kept_shift, kept_axis))
+    return new_node(out, ROLL, (a,), arg=(kept_shift, kept_axis))
 
 
 # -- indexing ------------------------------------------------------------------------------------
@@ -296,7 +287,6 @@ def _picks_rows_once(index: Any) -> bool:
     return rows.size < 2 or bool(rows[0] >= 0 and (rows[1:] > rows[:-1]).all())
 
 
-@tensor_op("getitem", ("g scattered back",), lambda node, a: a[node._saved[0]])
 def _getitem_vjp(node: Tensor, g: Any) -> tuple:
     x = node.parents[0].data
     index, unique = node._saved
@@ -317,7 +307,6 @@ def _scatter_array(g: np.ndarray, index: Any, shape: tuple, dtype: Any, unique: 
     return grad
 
 
-@tensor_op("scatter", ("g picked at the index",), lambda node, a: scatter(a, node._saved[0], node.arg, node._saved[1]))
 def _scatter_vjp(node: Tensor, g: Any) -> tuple:
     index = node._saved[0]
     return (g[index],)
@@ -325,18 +314,13 @@ def _scatter_vjp(node: Tensor, g: Any) -> tuple:
 
 def scatter(a: Tensor, index: Any, shape: tuple, unique: bool = False) -> Tensor:
     """Zeros of ``shape`` with ``a`` added at ``index``: the adjoint of ``t[index]`` (what its
-    VJP computes), recorded so a gradient of indexing can be differentiated again.
-    VJP: g picked at the index."""
+    VJP computes), recorded so a gradient of indexing can be differentiated again."""
     out = _scatter_array(a.data, index, shape, a.data.dtype, unique)
-    return new_node(out, "scatter", (a,), _scatter_vjp, saved=(index, unique), arg=shape)
+    return new_node(out, SCATTER, (a,), saved=(index, unique), arg=shape)
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    """``a[index]`` with ints, slices, integer arrays or boolean masks, as NumPy indexes.
-
-    VJP: a zero array of the input's shape with g written back at the index; entries picked
-    more than once (repeated integer indices) accumulate.
-    """
+    """``a[index]`` with ints, slices, integer arrays or boolean masks, as NumPy indexes."""
     if isinstance(index, Tensor):
         raise TypeError(
             f"getitem: index node {index._describe()} with a Tensor is ambiguous; index with an integer or "
@@ -356,7 +340,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         unique = None  # the label gather x[rows, labels]: decided by its VJP, only if backward runs
     else:
         unique = _is_basic(index) or _is_mask(index)
-    return new_node(out, "getitem", (a,), _getitem_vjp, saved=(index, unique), arg=index)
+    return new_node(out, GETITEM, (a,), saved=(index, unique), arg=index)
 
 
 # -- joining -----------------------------------------------------------------------------------
@@ -371,8 +355,6 @@ def _shapes(parts: tuple[Tensor, ...]) -> str:
     return ", ".join(f"{p.shape} ({p._describe()})" for p in parts)
 
 
-@tensor_op("concatenate", ("g cut back into the pieces",),
-           lambda node, *parts: concatenate(list(parts), axis=node._saved[0]))
 def _concatenate_vjp(node: Tensor, g: Any) -> tuple:
     axis, bounds = node._saved
     head = (slice(None),) * axis
@@ -383,7 +365,7 @@ def _concatenate_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis.  VJP: g cut back into the pieces (views).
+    """Join tensors along an existing axis.
 
     >>> from autograd_core import Tensor, concatenate
     >>> a = Tensor([1.0, 2.0], requires_grad=True); b = Tensor([3.0], requires_grad=True)
@@ -397,10 +379,9 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         raise ValueError(f"concatenate: cannot join shapes {_shapes(parts)} along axis {axis}: {error}") from None
     axis = axis % out.ndim
     bounds = np.cumsum([0] + [p.data.shape[axis] for p in parts]).tolist()
-    return new_node(out, "concatenate", parts, _concatenate_vjp, saved=(axis, bounds), arg=axis)
+    return new_node(out, CONCATENATE, parts, saved=(axis, bounds), arg=axis)
 
 
-@tensor_op("stack", ("g sliced back at each position",), lambda node, *parts: stack(list(parts), axis=node._saved))
 def _stack_vjp(node: Tensor, g: Any) -> tuple:
     axis = node._saved
     head = (slice(None),) * axis
@@ -408,7 +389,7 @@ def _stack_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors of equal shape along a new axis.  VJP: g sliced back at each position (views).
+    """Join tensors of equal shape along a new axis.
 
     >>> from autograd_core import Tensor, stack
     >>> stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])], axis=1).shape
@@ -420,4 +401,80 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     except (ValueError, np.exceptions.AxisError) as error:
         raise ValueError(f"stack: cannot stack shapes {_shapes(parts)} along axis {axis}: {error}") from None
     axis = axis % out.ndim
-    return new_node(out, "stack", parts, _stack_vjp, saved=axis, arg=axis)
+    return new_node(out, STACK, parts, saved=axis, arg=axis)
+
+
+# -- NumPy's spellings --------------------------------------------------------------------------
+def _lift(x: Any, name: str) -> Tensor:
+    return as_tensor(x, None, name)
+
+
+def _np_reshape(a: Any, *args: Any, **kwargs: Any) -> Tensor:
+    new = kwargs.pop("shape", kwargs.pop("newshape", args[0] if args else None))
+    refuse_argument("reshape(order=...)", kwargs.pop("order", "C"), "C")
+    return _lift(a, "reshape").reshape(new)
+
+
+def _np_ravel(a: Any, order: str = "C") -> Tensor:
+    refuse_argument("ravel(order=...)", order, "C")
+    return _lift(a, "ravel").ravel()
+
+
+def _np_transpose(a: Any, axes: Any = None) -> Tensor:
+    return transpose(_lift(a, "transpose"), None if axes is None else tuple(axes))
+
+
+def _np_moveaxis(a: Any, source: Any, destination: Any) -> Tensor:
+    return _lift(a, "moveaxis").moveaxis(source, destination)
+
+
+def _joining(join: Any) -> Any:
+    def apply(arrays: Any, axis: int = 0, out: Any = None, **rest: Any) -> Tensor:
+        refuse_argument(join.__name__, out)
+        for key, value in rest.items():
+            refuse_argument(f"{join.__name__}({key}=...)", value)
+        return join(list(arrays), axis=axis)
+
+    return apply
+
+
+# -- the records ----------------------------------------------------------------------------------
+RESHAPE = tensor_op("reshape", _reshape_vjp, reshape, formula=("g reshaped back",),
+                    replay=lambda node, a: a.reshape(node.arg), numpy={np.reshape: _np_reshape, np.ravel: _np_ravel})
+TRANSPOSE = tensor_op("transpose", _transpose_vjp, transpose, formula=("g transposed back",),
+                      replay=lambda node, a: transpose(a, node._saved), symbol="T",
+                      numpy={np.transpose: _np_transpose})
+SWAPAXES = tensor_op("swapaxes", _swapaxes_vjp, swapaxes, formula=("g with the axes swapped back",),
+                     replay=lambda node, a: a.swapaxes(*node.arg),
+                     numpy={np.swapaxes: lambda a, axis1, axis2: _lift(a, "swapaxes").swapaxes(axis1, axis2)})
+MOVEAXIS = tensor_op("moveaxis", _moveaxis_vjp, moveaxis, formula=("g with the axes moved back",),
+                     replay=lambda node, a: a.moveaxis(*node.arg),
+                     numpy={np.moveaxis: _np_moveaxis})
+SQUEEZE = tensor_op("squeeze", _squeeze_vjp, squeeze, formula=("g reshaped back",),
+                    replay=lambda node, a: a.reshape(node.data.shape),
+                    numpy={np.squeeze: lambda a, axis=None: _lift(a, "squeeze").squeeze(axis)})
+EXPAND_DIMS = tensor_op("expand_dims", _expand_dims_vjp, expand_dims, formula=("g reshaped back",),
+                        replay=lambda node, a: a.reshape(node.data.shape),
+                        numpy={np.expand_dims: lambda a, axis: _lift(a, "expand_dims").expand_dims(axis)})
+BROADCAST_TO = tensor_op(
+    "broadcast_to", _broadcast_to_vjp, broadcast_to, formula=("g summed back to {a}'s shape",),
+    replay=lambda node, a: a.broadcast_to(node.arg),
+    numpy={np.broadcast_to: lambda array, shape, subok=False: _lift(array, "broadcast_to").broadcast_to(tuple(shape))},
+)
+SUM_TO = tensor_op("sum_to", _sum_to_vjp, sum_to, formula=("g broadcast back",),
+                   replay=lambda node, a: a.sum_to(node.arg))
+REPEAT = tensor_op("repeat", _repeat_vjp, repeat, formula=("g of the copies summed",),
+                   replay=lambda node, a: a.repeat(*node.arg),
+                   numpy={np.repeat: lambda a, repeats, axis=None: _lift(a, "repeat").repeat(repeats, axis)})
+ROLL = tensor_op("roll", _roll_vjp, roll, formula=("g rolled back",), replay=lambda node, a: a.roll(*node.arg),
+                 numpy={np.roll: lambda a, shift, axis=None: _lift(a, "roll").roll(shift, axis)})
+GETITEM = tensor_op("getitem", _getitem_vjp, getitem, formula=("g scattered back",),
+                    replay=lambda node, a: a[node._saved[0]], symbol="[ ]")
+SCATTER = tensor_op("scatter", _scatter_vjp, scatter, formula=("g picked at the index",),
+                    replay=lambda node, a: scatter(a, node._saved[0], node.arg, node._saved[1]))
+CONCATENATE = tensor_op("concatenate", _concatenate_vjp, concatenate, formula=("g cut back into the pieces",),
+                        replay=lambda node, *parts: concatenate(list(parts), axis=node._saved[0]), arity=None,
+                        symbol="concat", numpy={np.concatenate: _joining(concatenate)})
+STACK = tensor_op("stack", _stack_vjp, stack, formula=("g sliced back at each position",),
+                  replay=lambda node, *parts: stack(list(parts), axis=node._saved), arity=None,
+                  numpy={np.stack: _joining(stack)})

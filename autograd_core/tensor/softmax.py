@@ -3,7 +3,7 @@
 Every one subtracts the row's maximum before exponentiating (the log-sum-exp trick), so logits
 of 1000 give exact probabilities instead of ``inf / inf``.  The fused loss never takes the log
 of a probability (no ``log(y + 1e-7)`` guard is needed) and its VJP is the textbook's
-``(softmax - onehot) / batch``.
+``(softmax - one_hot) / N``.
 
 Example:
     >>> import numpy as np
@@ -24,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import Tensor, _leaf, as_tensor, new_node
-from .define import tensor_op
+from .core import Tensor, _leaf, as_tensor, new_node, tensor_op
 
 
 def _check_axis(a: Tensor, axis: int, op: str) -> int:
@@ -36,7 +35,6 @@ def _check_axis(a: Tensor, axis: int, op: str) -> int:
     return int(axis)
 
 
-@tensor_op("softmax", ("{out} ⊙ (g − Σ g ⊙ {out})",), lambda node, a: a.softmax(node.arg))
 def _softmax_vjp(node: Tensor, g: Any) -> tuple:
     s = node if type(g) is Tensor else node.data
     gs = g * s
@@ -44,15 +42,14 @@ def _softmax_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def softmax(a: Tensor, axis: int = -1) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis``.  VJP: s * (g - sum(g * s)) along the axis."""
+    """exp(x) / sum(exp(x)) along ``axis``."""
     axis = _check_axis(a, axis, "softmax")
     x = a.data
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
-    return new_node(e, "softmax", (a,), _softmax_vjp, arg=axis)
+    return new_node(e, SOFTMAX, (a,), arg=axis)
 
 
-@tensor_op("log_softmax", ("g − softmax ⊙ Σ g",), lambda node, a: a.log_softmax(node.arg))
 def _log_softmax_vjp(node: Tensor, g: Any) -> tuple:
     if type(g) is Tensor:
         return (g - node.exp() * g.sum(axis=node.arg, keepdims=True),)
@@ -62,19 +59,23 @@ def _log_softmax_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
-    """x - log(sum(exp(x))) along ``axis``.  VJP: g - softmax * sum(g) along the axis."""
+    """x - log(sum(exp(x))) along ``axis``."""
     axis = _check_axis(a, axis, "log_softmax")
     x = a.data
     shifted = x - x.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
     total = e.sum(axis=axis, keepdims=True)
     shifted -= np.log(total)
-    return new_node(shifted, "log_softmax", (a,), _log_softmax_vjp, saved=(e, total), arg=axis)
+    return new_node(shifted, LOG_SOFTMAX, (a,), saved=(e, total), arg=axis)
+
+
+SOFTMAX = tensor_op("softmax", _softmax_vjp, softmax, formula=("{out} ⊙ (g − Σ g ⊙ {out})",),
+                    replay=lambda node, a: a.softmax(node.arg))
+LOG_SOFTMAX = tensor_op("log_softmax", _log_softmax_vjp, log_softmax, formula=("g − softmax ⊙ Σ g",),
+                        replay=lambda node, a: a.log_softmax(node.arg), symbol="log softmax")
 
 
 # -- the fused loss ----------------------------------------------------------------------------
-@tensor_op("softmax_cross_entropy", ("g (softmax({a}) − {b}) / batch", "−g log softmax({a}) / batch"),
-           lambda node, a, b: softmax_cross_entropy(a, b))
 def _sce_vjp(node: Tensor, g: Any) -> tuple:
     logits, labels = node.parents
     prob, index, target, batch = node._saved
@@ -156,10 +157,9 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
 
     ``logits``: shape (batch, classes), or (classes,) for one example.  ``labels``: integer class
     indices of shape (batch,) or one-hot (or probability) rows of the logits' shape.  The loss is
-    ``mean(logsumexp(x) - x[label])``, with the row maximum subtracted first.  VJP:
-    ``g * (softmax(x) - onehot) / batch``.  If ``labels`` is a Tensor it is a parent of the loss
-    (gradient ``-log_softmax(x) / batch`` when it requires one); otherwise it becomes a constant
-    leaf named ``labels``.
+    ``mean(logsumexp(x) - x[label])``, with the row maximum subtracted first.  If ``labels`` is a
+    Tensor it is a parent of the loss (with a gradient when it requires one); otherwise it becomes
+    a constant leaf named ``labels``.
 
     >>> from autograd_core import Tensor, softmax_cross_entropy
     >>> logits = Tensor([[2.0, 0.0, 0.0]], requires_grad=True)
@@ -193,4 +193,12 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
         shown = index if index is not None else target
         label_node = _leaf(shown.astype(x.dtype, copy=False), "const", False, "labels")
     saved = (e, index, target, batch)
-    return new_node(np.asarray(loss, dtype=x.dtype), "softmax_cross_entropy", (logits, label_node), _sce_vjp, saved)
+    return new_node(np.asarray(loss, dtype=x.dtype), SOFTMAX_CROSS_ENTROPY, (logits, label_node), saved)
+
+
+# The words of the textbook's result: with one-hot (or probability) rows, one_hot(labels) is the rows.
+SOFTMAX_CROSS_ENTROPY = tensor_op(
+    "softmax_cross_entropy", _sce_vjp, softmax_cross_entropy,
+    formula=("g (softmax({a}) − one_hot({b})) / N", "−g log softmax({a}) / N"),
+    replay=lambda node, a, b: softmax_cross_entropy(a, b), arity=2, symbol="softmax CE", role="loss",
+)

@@ -1,5 +1,10 @@
-"""Explanations ``check_model`` gives for a textbook model (``params`` dict, hand-written
-``gradient``) whose gradients disagree for a reason other than a wrong backward.
+"""The book's models for ``check_model``: a ``params`` dict, ``loss(x, t)`` and a hand-written
+``gradient(x, t)``, and what to say when their gradients disagree for a reason other than a
+wrong backward.
+
+Importing ``nn.textbook`` registers :func:`read_textbook_model` with
+``autograd_core.check.model.register_model_kind``, so ``check_model(network, x, t)`` checks the
+book's networks (and ``nn.TwoLayerNet``) parameter by parameter.  The explanations:
 
 - :func:`unread_parameter` — every nudge of ``params[name]`` left the loss unchanged: the loss
   does not read that array (a layer holds a copy of it, or ``params[name]`` was rebound to a
@@ -28,12 +33,84 @@ from typing import Any
 
 import numpy as np
 
-from .report import compare
+from autograd_core.check.model import HandWrittenModel, register_model_kind
+from autograd_core.check.report import GradcheckReport, compare
+from autograd_core.graph import Node, no_grad
 
-__all__ = ["LOG_DELTA", "explain_log_delta", "unread_parameter"]
+from .functions import CROSS_ENTROPY_DELTA as LOG_DELTA
 
-#: What the textbook's ``cross_entropy_error`` adds inside the logarithm.
-LOG_DELTA = 1e-7
+__all__ = ["LOG_DELTA", "explain_log_delta", "log_delta_reason", "read_textbook_model", "unread_parameter"]
+
+_NOTE_LAYERS = (
+    "A gradient wrong here makes every parameter before the wrong layer look wrong too.  The model has "
+    "layers: nn.textbook.check_layers(model, x, t) checks each layer's backward against its own forward "
+    "and names the first wrong one."
+)
+
+
+def read_textbook_model(model: Any, x: Any, t: Any) -> HandWrittenModel | None:
+    """The book's kind of model, for ``check_model``: a ``params`` dict of arrays (nudged in
+    place), ``loss(x, t)`` and ``gradient(x, t)`` returning a dict with the same keys; None for
+    another kind of model."""
+    params = getattr(model, "params", None)
+    if not isinstance(params, dict) or not callable(getattr(model, "gradient", None)):
+        return None
+    arrays = {name: (p.data if isinstance(p, Node) else p) for name, p in params.items()}
+
+    def loss() -> Any:
+        with no_grad():
+            return model.loss(x, t)
+
+    def gradients() -> dict[str, Any]:
+        grads = model.gradient(x, t)
+        if not isinstance(grads, dict):
+            raise TypeError(
+                f"check_model: model.gradient(x, t) must return a dict of arrays, got {type(grads).__name__}"
+            )
+        return grads
+
+    return HandWrittenModel(
+        arrays,
+        loss=loss,
+        gradients=gradients,
+        unread=lambda name, backprop: unread_parameter(model, name, backprop),
+        explain=lambda report: _explain(model, x, t, report, loss),
+        notes_when_failing=[_NOTE_LAYERS] if getattr(model, "layers", None) is not None else [],
+    )
+
+
+def _explain(model: Any, x: Any, t: Any, report: GradcheckReport, loss: Callable[[], Any]) -> None:
+    """Explain a disagreement that is the loss's 1e-7 inside log(y + 1e-7): a note, and the report
+    marked inconclusive when it explains every failing row."""
+    failing = [r for r in report.rows if not r.passed and not r.problem]
+    if not failing:
+        return
+    note = explain_log_delta(
+        model, x, t,
+        {r.name: r.numerical_gradient for r in failing},
+        {r.name: r.backprop_gradient for r in failing},
+        [r.name for r in failing],
+        atol=report.atol, rtol=report.rtol, loss=loss,
+    )
+    if not note:
+        return
+    report.notes.append(note)
+    if len(failing) == len([r for r in report.rows if not r.passed]):
+        report.inconclusive_reason = f"from the loss's log(y + {LOG_DELTA:g})"
+
+
+def log_delta_reason(y_t: np.ndarray, factor: np.ndarray) -> str:
+    """Why backward and the loss disagree where the book's ``1e-7`` matters (one sentence for
+    ``check_model`` and ``check_layers``).
+
+    >>> log_delta_reason(np.array([1e-9, 0.5]), np.array([0.0099, 0.9999998]))[:46]
+    "the loss's 1e-07 inside log(y + 1e-07) (the te"
+    """
+    return (
+        f"the loss's {LOG_DELTA:g} inside log(y + {LOG_DELTA:g}) (the textbook's cross_entropy_error): backward "
+        f"differentiates log(y), and the right class's probability is as small as {float(y_t.min()):.2g}, so the "
+        f"loss's true gradient is backward's times y/(y + {LOG_DELTA:g}) row by row (down to {float(factor.min()):.6g})"
+    )
 
 
 def unread_parameter(model: Any, name: str, backprop: np.ndarray) -> str:
@@ -124,12 +201,9 @@ def explain_log_delta(
         worst = max(worst, row.relative_error)
     listed = ", ".join(repr(name) for name in names)
     return (
-        f"The disagreement ({listed}) is the loss's {LOG_DELTA:g} inside log(y + {LOG_DELTA:g}) (the textbook's "
-        f"cross_entropy_error): backward differentiates log(y), and the right class's probability is as small as "
-        f"{float(y_t.min()):.2g} here, so the loss's true gradient is backward's times y/(y + {LOG_DELTA:g}) row by "
-        f"row (down to {float(factor.min()):.6g}).  Rescaled by it, backprop agrees with the numerical gradient "
-        f"(relative error {worst:.1e}): backward is right.  Check at a point where it does not matter, e.g. with "
-        "inputs scaled to [0, 1] (pixels / 255)."
+        f"The disagreement ({listed}) is {log_delta_reason(y_t, factor)}.  Rescaled by it, backprop agrees with the "
+        f"numerical gradient (relative error {worst:.1e}): backward is right.  Check at a point where it does not "
+        "matter, e.g. with inputs scaled to [0, 1] (pixels / 255)."
     )
 
 
@@ -153,3 +227,6 @@ def _right_class_probabilities(model: Any, x: Any, t: Any, loss: Callable[[], An
     if index.shape[0] != y.shape[0] or index.dtype.kind not in "iuf":
         return None
     return y[np.arange(y.shape[0]), index.astype(int)], labels
+
+
+register_model_kind(read_textbook_model)  # check_model reads the book's models
