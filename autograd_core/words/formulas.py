@@ -16,11 +16,12 @@ an op defined again later does not change what an existing graph says.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from typing import Any
 
 from ..graph import Node
-from ..ops.record import PLACEHOLDERS, fill, record_of
+from ..ops.record import record_of
 from .captions import Captions
 from .numbers import format_number
 
@@ -61,8 +62,9 @@ def local_parts(node: Node, index: int, captions: Captions | None = None) -> tup
         symbols = _fill(template, node, words.label, words.label(node))
         numbers = _fill(template, node, lambda n: format_number(n.data), format_number(node.data))
     else:
-        symbols = _fill(template, node, words.wrapped, words.wrapped(node))
-        numbers = _fill(template, node, lambda n: _number_in_formula(n.data), _number_in_formula(node.data))
+        symbols = _fill(template, node, words.wrapped, words.wrapped(node), words.label, words.label(node))
+        numbers = _fill(template, node, lambda n: _number_in_formula(n.data), _number_in_formula(node.data),
+                        lambda n: format_number(n.data), format_number(node.data))
     return head, symbols, numbers, value
 
 
@@ -81,7 +83,10 @@ def vjp_text(node: Node, index: int, captions: Captions | None = None) -> str:
     """
     words = captions or Captions()
     template = _template(node, index)
-    text = f"{node.op}'s VJP of g" if template is None else _fill(template, node, words.wrapped, words.wrapped(node))
+    if template is None:
+        text = f"{node.op}'s VJP of g"
+    else:
+        text = _fill(template, node, words.wrapped, words.wrapped(node), words.label, words.label(node))
     op = record_of(node)
     parent = node.parents[index]
     if op is not None and op.broadcasts and parent.data.shape != node.data.shape:
@@ -121,19 +126,35 @@ def _template(node: Node, index: int) -> str | None:
     return op.formula[index]
 
 
-def _fill(template: str, node: Node, show: Callable[[Node], str], out: str) -> str:
+def _fill(template: str, node: Node, show: Callable[[Node], str], out: str, plain: Callable[[Node], str] | None = None,
+          plain_out: str | None = None) -> str:
+    """The template with each placeholder filled by ``show`` (a caption in parentheses where it
+    binds loosely), or by ``plain`` where the template already puts it alone in parentheses
+    (``softmax({a})``: never ``softmax((x + b))``)."""
     parents = node.parents
-    values = dict.fromkeys(PLACEHOLDERS, "")
-    values["out"] = out
     arg = node.arg
-    if arg is not None:
-        values["n"] = format_number(arg) if isinstance(arg, (int, float)) else str(arg)
-    for keys, k in ((("x", "a"), 0), (("y", "b"), 1)):
-        if k < len(parents):
-            shown = show(parents[k])
-            for key in keys:
-                values[key] = shown
-    return fill(template, values)
+    n = "" if arg is None else (format_number(arg) if isinstance(arg, (int, float)) else str(arg))
+
+    def value(field: str, alone: bool) -> str:
+        if field == "n":
+            return n
+        if field == "out":
+            return plain_out if alone and plain_out is not None else out
+        k = 0 if field in ("x", "a") else 1
+        if k >= len(parents):
+            return ""
+        return (plain or show)(parents[k]) if alone else show(parents[k])
+
+    pieces = list(string.Formatter().parse(template))
+    text = []
+    for i, (literal, field, _, _) in enumerate(pieces):
+        text.append(literal)
+        if field is None:
+            continue
+        following = pieces[i + 1][0] if i + 1 < len(pieces) else ""
+        alone = literal.endswith("(") and following.startswith(")")
+        text.append(value(field, alone))
+    return "".join(text)
 
 
 def _number_in_formula(x: Any) -> str:

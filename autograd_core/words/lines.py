@@ -152,7 +152,7 @@ def _array_lines(c: Any, captions: Captions) -> list[str]:
     rows = array_lines(_data(c.contribution))
     first = f"  {target} += {words_}  ({shape})"
     if len(first) > WIDTH:  # the words on lines of their own, never dropped
-        lines = [f"  {target} += ({shape})", *_wrap_words(words_)]
+        lines = [f"  {target} +=", *_wrap_words(f"{words_}  ({shape})")]
     else:
         lines = [first]
     if len(rows) == 1 and len(lines[-1]) + len(rows[0]) + 3 <= WIDTH:
