@@ -197,6 +197,15 @@ class Tensor(Node):
             raise ValueError(f"item: tensor {self._describe()} has shape {self.shape}, not a single number")
         return self.data.item()
 
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of floats, as ``ndarray.tolist``; a 0-d tensor
+        gives a float.
+
+        >>> Tensor([[1.0, 2.0]]).tolist(), Tensor(3.0).tolist()
+        ([[1.0, 2.0]], 3.0)
+        """
+        return self.data.tolist()
+
     def __float__(self) -> float:
         return self.item()
 
