@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
+from autograd_core.extras import require
 
 from .recipes import CNN_RECIPE, MODELS, build_model, cnn_parameter_count, fill_defaults
 
@@ -184,7 +185,7 @@ def validate(args: argparse.Namespace) -> list[int]:
 
 def run_train(args: argparse.Namespace) -> int:
     """The ``chainrule train`` command; returns the exit status."""
-    from threadpoolctl import threadpool_limits
+    threadpool_limits = require("threadpoolctl", "train", "chainrule train").threadpool_limits
 
     from .mnist import load_mnist
     from .optimizers import SGD, AdaGrad, Adam, Momentum

@@ -19,14 +19,16 @@ from typing import Any
 
 import numpy as np
 
+from ..extras import MissingExtraError
+
 try:
     from hypothesis import HealthCheck, settings
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
-except ImportError as error:  # pragma: no cover - hypothesis is a dev dependency
-    raise ImportError(
-        "autograd_core.testing needs the hypothesis package: pip install hypothesis (or 'chainrule[dev]')"
-    ) from error
+except ImportError:  # pragma: no cover - hypothesis comes with the dev extra
+    raise MissingExtraError(
+        "autograd_core.testing needs the hypothesis package: pip install 'chainrule[dev]'"
+    ) from None
 
 from ..define import apply_op
 from ..expr import ARITHMETIC

@@ -10,7 +10,8 @@ One error path serves every subcommand: a command that cannot do what was asked 
 input's fault, such as a diverged training run, status 1; a stop by Ctrl-C, 130), and
 :func:`main` prints it as one line, ``chainrule <command>: error: <message>``, and exits with its
 status.  Other exceptions are bugs and keep their traceback, except conditions of the machine
-rather than of the input: a missing Graphviz ``dot`` (one line with the install hint, status 1),
+rather than of the input: a missing Graphviz ``dot`` or optional package (one line with the install
+hint, status 1),
 a closed pipe (``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE) and Ctrl-C
 outside a command's own handling (one line, 130).
 
@@ -25,6 +26,8 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, entry_points, version
+
+from ..extras import MissingExtraError
 
 __all__ = [
     "BROKEN_PIPE_STATUS",
@@ -137,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C outside a command's own handling (train keeps its last epoch)
         print(f"chainrule {command}: interrupted", file=sys.stderr)
         return INTERRUPTED_STATUS
+    except MissingExtraError as error:  # an optional package this command needs (its line names the extra)
+        print(f"chainrule {command}: error: {error}", file=sys.stderr)
+        return ENVIRONMENT_STATUS
     except Exception as error:
         if not _is_missing_graphviz(error):
             raise
