@@ -55,7 +55,8 @@ def test_everything_imports_without_the_extras_and_a_feature_names_its_extra():
         "    print(type(error).__name__, error)\n"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "MissingExtraError viz.slides needs the pypdf package: pip install 'chainrule[slides]'"
+    expected = "MissingExtraError viz.slides needs the pypdf package: pip install 'chainrule[slides]'"
+    assert result.stdout.strip() == expected
 
 
 def test_a_command_without_its_extra_says_so_in_one_line_and_exits_1():
