@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..expr import ExpressionError, parse
 from ..graph import Node
 from ..words import format_number, local_parts, vjp_text
@@ -129,7 +131,6 @@ def pass_gradients(steps: Any) -> dict[Node, Any]:
 def _agrees(value: Any, expected: Any) -> bool:
     """True where ``value`` is ``expected`` rounded to :data:`DIGITS` significant digits or closer:
     within half a unit of the last digit kept (0.317 for 0.31737; 0.786 for 0.78645)."""
-    import numpy as np
 
     try:
         v = np.asarray(value, dtype=float)
