@@ -13,7 +13,7 @@ it there, before the model is touched, with one ``ValueError`` listing every pro
 - negative values in the arrays a module lists in its ``nonnegative_names`` (BatchNorm's
   ``running_var``: a negative variance makes every eval output nan).
 
-Then the staged arrays are copied in with Ctrl-C held back (:func:`nn.uninterrupted.uninterrupted`):
+Then the staged arrays are copied in with Ctrl-C held back (:func:`autograd_core.interrupts.uninterrupted`):
 an interrupt anywhere leaves the model exactly as before or exactly as after.
 
 Example:
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .uninterrupted import uninterrupted
+from autograd_core.interrupts import uninterrupted
 
 #: At most this many problems are spelled out in one error; the rest are counted.
 MAX_PROBLEMS_LISTED = 8

@@ -18,7 +18,7 @@ swallowed.  :func:`interrupt_everywhere` proves it by trying every point:
 The interrupt is a real SIGINT (``signal.raise_signal``) raised from the trace function, with
 Python's default handler installed for the run: Python runs the SIGINT handler in force at that
 bytecode, as it does for a Ctrl-C from the terminal.  So code that holds SIGINT back in a critical
-region (``nn.uninterrupted``) is tested as it behaves for real; ``via="raise"`` raises
+region (``autograd_core.interrupts``) is tested as it behaves for real; ``via="raise"`` raises
 ``KeyboardInterrupt`` from the trace function directly instead, for code meant to be safe without
 holding anything back (a ``try``/``finally`` entered before any state changes).
 

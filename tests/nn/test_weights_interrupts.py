@@ -14,7 +14,7 @@ from nn.two_layer_net import TwoLayerNet
 from nn.weights import _arrays_of, load_weights, read_weights, save_weights
 
 # The code that reads, checks and copies: every bytecode of these modules is a point to interrupt at.
-LOADING = ["nn.weights", "nn.loading", "nn.uninterrupted"]
+LOADING = ["nn.weights", "nn.loading", "autograd_core.interrupts"]
 
 
 def small_net(seed: int) -> Sequential:
@@ -98,7 +98,7 @@ def test_load_state_dict_is_all_or_nothing_at_every_line_and_checks_the_same():
     state["1.running_var"] = np.array([1.0, 2.0, 3.0], np.float32)
     report = interrupt_everywhere(
         lambda: small_net(0), lambda model: model.load_state_dict(state), _arrays_of,
-        ["nn.module", "nn.loading", "nn.uninterrupted"],
+        ["nn.module", "nn.loading", "autograd_core.interrupts"],
     )
     assert report.before and report.after and not report.failures
     model = small_net(0)

@@ -1,5 +1,11 @@
 """``uninterrupted()``: run a block whole, holding back Ctrl-C until it has finished.
 
+What it is for: a change of state made of several steps that must happen all together or not at
+all (a mode switch and the counter that goes with it, a step and its record, a model's weights
+copied in one by one).  Put the steps inside the block, or enter the block before the first
+change, and an interrupt can land only before the block or after it.  The module uses the
+standard library alone, so the lowest room of the engine (``graph``) may use it too.
+
 Python turns Ctrl-C (SIGINT) into a ``KeyboardInterrupt`` raised between any two bytecodes of
 the main thread, so a loop that changes several arrays can be stopped half-way.  Inside
 ``with uninterrupted():`` SIGINT is caught by a handler that only remembers it; when the block

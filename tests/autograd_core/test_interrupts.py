@@ -9,7 +9,7 @@ import threading
 import pytest
 from interrupts import interrupt_everywhere
 
-from nn.uninterrupted import uninterrupted
+from autograd_core.interrupts import uninterrupted
 
 
 @pytest.fixture
@@ -119,6 +119,6 @@ def test_two_assignments_in_the_block_are_all_or_nothing_at_every_bytecode():
             d["b"] = 1
 
     report = interrupt_everywhere(
-        lambda: {"a": 0, "b": 0}, both, dict, [__name__, "nn.uninterrupted", "contextlib"], granularity="opcode"
+        lambda: {"a": 0, "b": 0}, both, dict, [__name__, "autograd_core.interrupts", "contextlib"], granularity="opcode"
     )
     assert report.before and report.after and not report.failures
