@@ -37,7 +37,7 @@ RECIPES: dict[str, dict[str, Any]] = {
 #: at least (PyTorch: "Expected more than 1 value per channel when training").  Checked before any
 #: data is read; a last batch of one never happens (it joins the batch before, see nn.batches).
 MIN_BATCH: dict[str, tuple[int, str]] = {
-    "mlp": (1, ""),
+    "mlp": (1, "each gradient step averages the loss over a batch of images"),
     "cnn": (2, "the cnn model's BatchNorm normalises each feature over the batch"),
 }
 
@@ -86,6 +86,10 @@ def build_model(
     ...                             np.dtype(np.float32))
     >>> x.shape, text
     ((2, 1, 28, 28), 'SimpleConvNet conv30x5x5-ReLU-pool2-100-BN-ReLU-10')
+    >>> build_model(argparse.Namespace(model="mlp"), np.zeros((0, 784)), np.zeros((1, 784)), [4], np.dtype(float))
+    Traceback (most recent call last):
+    ...
+    ValueError: --model mlp: the training set holds 0 image(s); each gradient step ... which takes at least 1
     """
     least, why = MIN_BATCH[args.model]
     if len(x_train) < least:
