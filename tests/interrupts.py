@@ -79,12 +79,14 @@ FAILURES_LISTED = 12
 @dataclass
 class InterruptReport:
     """What :func:`interrupt_everywhere` found: the number of points, the k's (1-based) after which
-    the state was the before state or the after state, and a line per failing point."""
+    the state was the before state or the after state, a line per failing point, and where each
+    point is (``where[k - 1]``: module, line and function, and the bytecode for ``"opcode"``)."""
 
     points: int
     before: list[int] = field(default_factory=list)
     after: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)
 
 
 def same_state(a: Any, b: Any) -> bool:
@@ -228,7 +230,7 @@ def _every_point(
         raise AssertionError("interrupt_everywhere: the traced run ended in another state than the untraced one")
     if counter.count == 0:
         raise AssertionError(f"interrupt_everywhere: no {granularity} event in {', '.join(modules)}")
-    report = InterruptReport(points=counter.count)
+    report = InterruptReport(points=counter.count, where=counter.where)
     for k in range(1, counter.count + 1):
         subject = make()
         tracer = _Tracer(modules, functions, granularity, k, via)

@@ -111,7 +111,7 @@ def test_in_another_thread_the_block_just_runs(default_sigint):
 
 
 def test_two_assignments_in_the_block_are_all_or_nothing_at_every_bytecode():
-    """Interrupted at every bytecode of the block, of uninterrupted() and of contextlib's machinery."""
+    """Interrupted at every bytecode of the block and of the guard's own code (entering, holding, leaving)."""
 
     def both(d):
         with uninterrupted():
@@ -119,6 +119,21 @@ def test_two_assignments_in_the_block_are_all_or_nothing_at_every_bytecode():
             d["b"] = 1
 
     report = interrupt_everywhere(
-        lambda: {"a": 0, "b": 0}, both, dict, [__name__, "autograd_core.interrupts", "contextlib"], granularity="opcode"
+        lambda: {"a": 0, "b": 0}, both, dict, [__name__, "autograd_core.interrupts"], granularity="opcode"
     )
     assert report.before and report.after and not report.failures
+    guard = [where for where in report.where if where.startswith("autograd_core.interrupts:")]
+    assert any("(__enter__)" in where for where in guard) and any("(__exit__)" in where for where in guard)
+
+
+def test_one_guard_holds_one_block_at_a_time(default_sigint):
+    guard = uninterrupted()
+    with guard:
+        with pytest.raises(RuntimeError, match="already holding a block"):
+            with guard:
+                pass
+        assert signal.getsignal(signal.SIGINT) is not signal.default_int_handler  # still held
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with guard:  # used again after its block: fine
+        pass
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
