@@ -23,6 +23,7 @@ import numpy as np
 
 from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
 from autograd_core.extras import require
+from autograd_core.words import format_number
 
 from .recipes import CNN_RECIPE, MIN_BATCH, MODELS, build_model, cnn_parameter_count, fill_defaults
 
@@ -203,7 +204,7 @@ def _lr_fits_dtype(args: argparse.Namespace) -> None:
         side = "small" if args.lr < tiny else "large"
         raise UsageError(
             f"--lr {args.lr!r} is too {side} to compute with in {args.dtype} "
-            f"(it must lie between {tiny:.3g} and {largest:.3g})"
+            f"(it must lie between {format_number(tiny)} and {format_number(largest)})"
         )
 
 

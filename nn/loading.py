@@ -22,7 +22,7 @@ Example:
     >>> copy_all_or_nothing({"w": np.array([1.0, 1e300]), "n": np.array([300])}, model)
     Traceback (most recent call last):
     ...
-    ValueError: array 'w' holds 1e+300 at index (1,), beyond float32's range (±3.4e+38); array 'n' holds 300 ...
+    ValueError: array 'w' holds 1e300 at index (1,), beyond float32's range (±3.403e38); array 'n' holds 300 ...
     >>> copy_all_or_nothing({"w": np.array([1.0, 2.0]), "n": np.array([3])}, model)
     >>> model["w"], model["n"]
     (array([1., 2.], dtype=float32), array([3], dtype=int8))
@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core.interrupts import uninterrupted
+from autograd_core.words import format_number
 
 #: At most this many problems are spelled out in one error; the rest are counted.
 MAX_PROBLEMS_LISTED = 8
@@ -61,7 +62,7 @@ def _first(mask: np.ndarray, array: np.ndarray) -> str:
     """``"nan at index (0, 2)"``: the first value where ``mask`` holds, and where it is."""
     flat = int(np.flatnonzero(mask)[0])
     index = tuple(int(i) for i in np.unravel_index(flat, mask.shape))
-    return f"{float(array.reshape(-1)[flat]):g} at index {index}"
+    return f"{format_number(array.reshape(-1)[flat])} at index {index}"
 
 
 def stage(
@@ -88,7 +89,8 @@ def stage(
         finite = np.isfinite(array)
         overflow = finite & ~np.isfinite(staged)
         if overflow.any():
-            return None, f"{what} holds {_first(overflow, array)}, beyond {want}'s range (±{np.finfo(want).max:.3g})"
+            largest = format_number(np.finfo(want).max)
+            return None, f"{what} holds {_first(overflow, array)}, beyond {want}'s range (±{largest})"
         if not allow_nonfinite and not finite.all():
             count = array.size - int(np.count_nonzero(finite))
             return None, (

@@ -88,7 +88,8 @@ def in_process_error(capsys, *args: str) -> str:
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--lr", "1e-320"], "--lr 1e-320 is too small to compute with in float32 (it must lie between 1.18e-38"),
+        (["--lr", "1e-320"],
+         "--lr 1e-320 is too small to compute with in float32 (it must lie between 1.175e-38 and 3.403e38)"),
         (["--lr", "1e-320", "--dtype", "float64"], "--lr 1e-320 is too small to compute with in float64"),
         (["--lr", "1e39"], "--lr 1e+39 is too large to compute with in float32"),
         (["--out", "   "], "--out '   ': empty; give a folder name"),

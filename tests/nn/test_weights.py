@@ -156,7 +156,7 @@ BAD_VALUES = [
     ("1.running_var", np.array([1.0, NAN, 1.0], np.float32),
      r"array '1.running_var' holds nan at index \(1,\) \(1 of 3 values are nan or inf; pass allow_nonfinite=True"),
     ("0.W", np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 1e300]]),
-     r"array '0.W' holds 1e\+300 at index \(1, 2\), beyond float32's range \(±3.4e\+38\)"),
+     r"array '0.W' holds 1e300 at index \(1, 2\), beyond float32's range \(±3.403e38\)"),
     ("0.W", np.ones((2, 3), bool), r"array '0.W' has dtype bool, which does not fit the model's float32"),
     ("0.b", np.array([0.0, INF, -INF], np.float32), r"array '0.b' holds inf at index \(1,\) \(2 of 3 values"),
     ("1.gamma", np.array([NAN, NAN, NAN]), r"array '1.gamma' holds nan at index \(0,\) \(3 of 3 values"),
