@@ -70,20 +70,19 @@ class TorchMirror:
     def __init__(self, output: Any, *, named: Any = None, names: Mapping[Any, str] | None = None) -> None:
         graph: TorchGraph = read_graph(output)
         self.graph = graph
-        self.torch_leaves = list(graph.leaves)
+        self.torch_leaves = list(graph.leaves) if output.grad_fn is not None else [output]
         self.leaf_names, self._constant_names = leaf_names(self.torch_leaves, named, names)
         self.opaque: list[tuple[str, str]] = []
         self.value_gaps: list[ValueGap] = []
         self._plan: list[_Step] = []
+        self._unknown: set[int] = set()  # ids of mirror nodes whose value PyTorch kept nowhere
         self.leaves = [
             Tensor(to_array(leaf), requires_grad=True, name=name)
             for leaf, name in zip(self.torch_leaves, self.leaf_names)
         ]
         if output.grad_fn is None:  # the result is a leaf itself
             self.mirror_of: dict = {}
-            self.root = self.leaves[0] if self.leaves else Tensor(to_array(output), requires_grad=True, name="x0")
-            if not self.leaves:
-                self.leaves, self.torch_leaves = [self.root], [output]
+            self.root = self.leaves[0]
             return
         self.mirror_of = self._build()
         self.root = self.mirror_of[(output.grad_fn, output.output_nr)]
@@ -126,6 +125,8 @@ class TorchMirror:
             try:
                 constants = self._constants(node, rule)
                 args = _arguments(node, env, constants)
+                if any(id(a) in self._unknown for a in args):
+                    raise Unsupported("the value of one of its inputs is unknown (PyTorch kept it nowhere)")
                 missing = [i for i, a in enumerate(args) if a is None and i not in rule.optional]
                 if missing and rule.solve is not None and kept is not None:
                     solved = rule.solve(node, args, to_array(kept))
@@ -143,7 +144,10 @@ class TorchMirror:
                 out, reason = None, f"chainrule's op refused it: {error}"
         if out is None:
             parents = [env[edge] for edge in node.edges if edge[0] is not None]
-            out = opaque(node, parents, nr, kept, reason)
+            known = not any(id(p) in self._unknown for p in parents)
+            out = opaque(node, parents, nr, kept, reason, inputs_known=known)
+            if kept is None and not (known and out._saved.params["torch_op"].rerun is not None):
+                self._unknown.add(id(out))
             self.opaque.append((node.name, reason))
             self._plan.append(_Step(node, nr, {}, out._saved.params["torch_op"]))
             return out

@@ -111,13 +111,16 @@ def _apply_for(torch_name: str) -> Callable[..., Tensor]:
     return _OPS[name]
 
 
-def opaque(node: TorchNode, parents: Sequence[Tensor], nr: int, kept: Any, reason: str) -> Tensor:
-    """The mirror of output ``nr`` of a PyTorch node chainrule cannot rebuild (``reason`` says why)."""
+def opaque(
+    node: TorchNode, parents: Sequence[Tensor], nr: int, kept: Any, reason: str, inputs_known: bool = True
+) -> Tensor:
+    """The mirror of output ``nr`` of a PyTorch node chainrule cannot rebuild (``reason`` says why).
+    ``inputs_known``: False when an input's value is unknown, so running the op again tells nothing."""
     inputs = [p.data for p in parents]
-    rerun = aten_rerun(node, inputs, nr, kept)
+    rerun = aten_rerun(node, inputs, nr, kept) if inputs_known or kept is not None else None
     if kept is not None:
         value = to_array(kept)
-    elif rerun is not None:
+    elif rerun is not None and inputs_known:
         value = rerun(inputs)[nr]
     else:
         value = _unknown(node, nr)

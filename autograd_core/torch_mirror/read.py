@@ -37,13 +37,13 @@ _FREED = (
 )
 
 
-def import_torch() -> Any:
-    """The ``torch`` module, or an ImportError saying how to install it."""
+def import_torch(what: str = "from_torch") -> Any:
+    """The ``torch`` module, or an ImportError saying that ``what`` needs it and how to install it."""
     try:
         import torch
     except ImportError:
         raise ImportError(
-            "from_torch needs PyTorch, which chainrule does not install by default: pip install 'chainrule[torch]'"
+            f"{what} needs PyTorch, which chainrule does not install by default: pip install 'chainrule[torch]'"
         ) from None
     return torch
 
