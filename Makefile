@@ -33,6 +33,7 @@ bench: setup
 docs: setup
 	$(PY) scripts/render_docs.py
 	$(PY) scripts/lecture_docs.py
+	$(PY) scripts/torch_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
