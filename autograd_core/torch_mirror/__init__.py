@@ -5,7 +5,12 @@ computation from chainrule ops, so ``viz.draw``, ``viz.lecture``, ``backprop()``
 the quiz) and ``gradcheck`` work on it as on any chainrule graph; ``compare_with_torch(loss)``
 checks that its gradients are PyTorch's, node by node, and names the first node where they are not.
 
-PyTorch is imported only when one of these is called (``pip install 'chainrule[torch]'``).
+PyTorch is imported only when one of these is called (``pip install 'chainrule[torch]'``).  The
+modules that build a mirror use the engine's public names (``autograd_core.Tensor``, its ops,
+``define_tensor_op``), so they are loaded on first use, once the engine is; so are
+:class:`TorchMirror` (the mirror with its mapping onto PyTorch's nodes, its leaves and a
+``rebuild`` function for ``gradcheck``) and :class:`TorchComparison`, read as attributes of this
+package.
 """
 
 from __future__ import annotations
@@ -35,4 +40,21 @@ def compare_with_torch(output: Any, *, named: Any = None, names: Any = None, **t
     return compare(output, named=named, names=names, **tolerances)
 
 
-__all__ = ["compare_with_torch", "from_torch"]
+def __getattr__(name: str) -> Any:
+    if name in ("TorchMirror", "ValueGap"):
+        from . import mirror
+
+        return getattr(mirror, name)
+    if name in ("TorchComparison", "GradientRow"):
+        from . import compare
+
+        return getattr(compare, name)
+    if name == "TorchMirrorWarning":
+        from . import opaque
+
+        return opaque.TorchMirrorWarning
+    raise AttributeError(f"module 'autograd_core.torch_mirror' has no attribute {name!r}")
+
+
+__all__ = ["GradientRow", "TorchComparison", "TorchMirror", "TorchMirrorWarning", "ValueGap", "compare_with_torch",
+           "from_torch"]

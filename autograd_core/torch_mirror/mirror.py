@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import Tensor, topological_order
-from .opaque import TorchOp, opaque
+from .opaque import TorchOp, opaque, opaque_node
 from .read import MISSING, TorchGraph, TorchNode, Unsupported, constant_name, leaf_names, read_graph, to_array
 from .rules import RULES
 
@@ -145,11 +145,11 @@ class TorchMirror:
         if out is None:
             parents = [env[edge] for edge in node.edges if edge[0] is not None]
             known = not any(id(p) in self._unknown for p in parents)
-            out = opaque(node, parents, nr, kept, reason, inputs_known=known)
-            if kept is None and not (known and out._saved.params["torch_op"].rerun is not None):
+            out, handle = opaque(node, parents, nr, kept, inputs_known=known)
+            if kept is None and not (known and handle.rerun is not None):
                 self._unknown.add(id(out))
             self.opaque.append((node.name, reason))
-            self._plan.append(_Step(node, nr, {}, out._saved.params["torch_op"]))
+            self._plan.append(_Step(node, nr, {}, handle))
             return out
         self._plan.append(_Step(node, nr, constants, None))
         if kept is not None:
@@ -205,12 +205,7 @@ class TorchMirror:
         for step in self._plan:
             node = step.node
             if step.handle is not None:
-                parents = [env[edge] for edge in node.edges if edge[0] is not None]
-                handle = step.handle
-                from .opaque import _apply_for
-
-                out = _apply_for(node.name)(*parents, torch_op=handle)
-                out.name, out.arg = f"torch:{node.name}", None
+                out = opaque_node(step.handle, [env[edge] for edge in node.edges if edge[0] is not None])
             else:
                 out = RULES[node.name].build(node, _arguments(node, env, step.constants), step.nr)
             env[(node.fn, step.nr)] = out

@@ -112,9 +112,9 @@ def _apply_for(torch_name: str) -> Callable[..., Tensor]:
 
 
 def opaque(
-    node: TorchNode, parents: Sequence[Tensor], nr: int, kept: Any, reason: str, inputs_known: bool = True
-) -> Tensor:
-    """The mirror of output ``nr`` of a PyTorch node chainrule cannot rebuild (``reason`` says why).
+    node: TorchNode, parents: Sequence[Tensor], nr: int, kept: Any, inputs_known: bool = True
+) -> tuple[Tensor, TorchOp]:
+    """The mirror of output ``nr`` of a PyTorch node chainrule cannot rebuild, and what it keeps.
     ``inputs_known``: False when an input's value is unknown, so running the op again tells nothing."""
     inputs = [p.data for p in parents]
     rerun = aten_rerun(node, inputs, nr, kept) if inputs_known or kept is not None else None
@@ -130,8 +130,14 @@ def opaque(
             TorchMirrorWarning,
             stacklevel=4,
         )
-    out = _apply_for(node.name)(*parents, torch_op=TorchOp(node, nr, inputs, value, rerun))
-    out.name = f"torch:{node.name}"
+    handle = TorchOp(node, nr, inputs, value, rerun)
+    return opaque_node(handle, parents), handle
+
+
+def opaque_node(handle: TorchOp, parents: Sequence[Tensor]) -> Tensor:
+    """The chainrule node of an opaque op, named after PyTorch's node (``torch:GeluBackward0``)."""
+    out = _apply_for(handle.node.name)(*parents, torch_op=handle)
+    out.name = f"torch:{handle.node.name}"
     out.arg = None  # the op's parameter is PyTorch's node, already in the name: no second copy in captions
     return out
 
@@ -153,6 +159,10 @@ def aten_rerun(node: TorchNode, inputs: Sequence[np.ndarray], nr: int, kept: Any
     packet = getattr(torch.ops.aten, op_name(node.name)[len("torch_"):], None)
     if packet is None or not hasattr(packet, "overloads"):
         return None
+    try:
+        expected = node.output_shape(nr)
+    except Unsupported:
+        expected = None
     for overload in packet.overloads():
         call = _call_for(node, getattr(packet, overload))
         if call is None:
@@ -161,7 +171,9 @@ def aten_rerun(node: TorchNode, inputs: Sequence[np.ndarray], nr: int, kept: Any
             result = call(inputs)
         except Exception:  # noqa: BLE001 - an overload that does not fit these arguments: try the next
             continue
-        if nr < len(result) and (kept is None or _same(result[nr], to_array(kept))):
+        if nr >= len(result) or (expected is not None and result[nr].shape != expected):
+            continue
+        if kept is None or _same(result[nr], to_array(kept)):
             return call
     return None
 
@@ -171,7 +183,12 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _call_for(node: TorchNode, op: Any) -> Callable | None:
+    """The overload ``op`` called with what ``node`` saved, if its arguments account for all of it."""
     torch = import_torch()
+    arguments = {argument.name for argument in op._schema.arguments}
+    saved = {name for name in node.saved_names() if "sym_" not in name and not name.startswith("result")}
+    if not saved <= arguments:  # e.g. var(self, unbiased) for a node that saved a dim: another overload
+        return None
     fixed: dict[str, Any] = {}
     slots: list[tuple[str, int]] = []  # (argument, input index) for the arguments that are inputs
     edges = node.edges

@@ -276,6 +276,16 @@ def _mean_dim(node: TorchNode, args: list, nr: int) -> Tensor:
     return args[0].mean(axis=_axes(node), keepdims=bool(node.saved("keepdim", False)))
 
 
+@rule(("VarBackward0", "StdBackward0"), ("self",))
+def _var(node: TorchNode, args: list, nr: int) -> Tensor:
+    correction = node.saved("correction", 1)
+    ddof = 1 if correction is None else correction
+    if float(ddof) != int(ddof):
+        raise Unsupported(f"a fractional correction {ddof}")
+    spread = args[0].var if node.name.startswith("Var") else args[0].std
+    return spread(axis=_axes(node), keepdims=bool(node.saved("keepdim", False)), ddof=int(ddof))
+
+
 # max()/min() of everything and amax/amin share the gradient between tied entries, as chainrule's max does.
 @rule(("MaxBackward1", "MinBackward1"), ("self",))
 def _extreme_all(node: TorchNode, args: list, nr: int) -> Tensor:
@@ -357,6 +367,25 @@ def _slice(node: TorchNode, args: list, nr: int) -> Tensor:
     start = 0 if start is None else max(min(int(start), size), -size)
     end = size if end is None else max(min(int(end), size), -size)
     return x[_at(dim, x.ndim, slice(start, end, step))]
+
+
+@rule("IndexSelectBackward0", ("self",))
+def _index_select(node: TorchNode, args: list, nr: int) -> Tensor:
+    x = args[0]
+    return x[_at(int(node.saved("dim")), x.ndim, to_array(node.saved("index")).astype(np.intp))]
+
+
+@rule("FlipBackward0", ("self",))
+def _flip(node: TorchNode, args: list, nr: int) -> Tensor:
+    x = args[0]
+    dims = {int(d) % x.ndim for d in node.saved("dims")}
+    return x[tuple(slice(None, None, -1) if axis in dims else slice(None) for axis in range(x.ndim))]
+
+
+@rule("RollBackward0", ("self",))
+def _roll(node: TorchNode, args: list, nr: int) -> Tensor:
+    shifts, dims = tuple(int(s) for s in node.saved("shifts")), tuple(int(d) for d in node.saved("dims"))
+    return args[0].roll(shifts, dims or None) if dims else args[0].roll(shifts[0])
 
 
 @rule("IndexBackward0", ("self",))

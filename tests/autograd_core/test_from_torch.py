@@ -19,8 +19,7 @@ from autograd_core import (
     gradcheck,
     topological_order,
 )
-from autograd_core.torch_mirror.mirror import TorchMirror
-from autograd_core.torch_mirror.opaque import TorchMirrorWarning
+from autograd_core.torch_mirror import TorchMirror, TorchMirrorWarning
 from autograd_core.torch_mirror.rules import RULES, Rule
 
 DTYPES = {torch.float32: 1e-6, torch.float64: 1e-12}  # the largest |chainrule - PyTorch| allowed
@@ -113,6 +112,20 @@ def test_the_mirror_draws_values_gradients_and_local_derivatives_on_every_edge()
     mlp = from_torch(loss, named=net, names={x: "x"})
     mlp.backward()
     assert_fully_drawn(mlp)
+
+
+def test_gradcheck_runs_on_the_mirror_rebuilt_from_perturbed_leaves():
+    y, names, _ = tanh_layer(torch.float64)
+    mirror = TorchMirror(y, names=names)
+    report = gradcheck(mirror.rebuild, *mirror.leaves)
+    assert report.passed and [row.name for row in report.rows] == ["W", "b"]
+    # and it is a real check: a rule with a wrong derivative is named by gradcheck too
+    bad = define_tensor_op("bad_sum_for_test", lambda a: a.sum(), lambda g, inputs, out: (2 * g + 0 * inputs[0],))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(RULES, "SumBackward0", Rule(("self",), lambda node, args, nr: bad(args[0])))
+        broken = TorchMirror(y, names=names)
+        failed = gradcheck(broken.rebuild, *broken.leaves, raise_exception=False)
+    assert not failed.passed and failed.local_mismatches[0].op == "bad_sum_for_test"
 
 
 def test_the_stepper_and_the_quiz_run_on_the_textbook_apples_written_in_pytorch():
@@ -261,6 +274,9 @@ UNARY = {
     "select_stack": lambda t: torch.stack([t[0], t[1], t[2]], 0), "sqrt": lambda t: (t * t + 1).sqrt(),
     "log": lambda t: torch.log(t * t + 1), "abs": torch.abs, "expand": lambda t: t[:1].expand(3, 4) * t,
     "gelu": torch.nn.functional.gelu, "clamp": lambda t: t.clamp(-0.5, 0.5), "plus_one": lambda t: (t + 1) * t,
+    "var": lambda t: t - t.var(0), "std": lambda t: t * t.std(1, keepdim=True), "flip": lambda t: t.flip(1) * t,
+    "roll": lambda t: t.roll(1, 0) + t, "index_select": lambda t: t.index_select(0, torch.tensor([2, 2, 0])),
+    "cumsum": lambda t: t.cumsum(1), "layer_norm": lambda t: F.layer_norm(t, (4,)),  # PyTorch's own backward
 }
 BINARY = {
     "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": lambda a, b: a / (b * b + 1),
