@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Tensor
-from autograd_core.torch_mirror.read import import_torch
+from autograd_core.extras import require
 
 from .activations import ReLU, Sigmoid, Tanh
 from .batchnorm import BatchNorm
@@ -65,7 +65,7 @@ def to_torch(model: Module) -> Any:
     >>> to_torch(Conv2d(1, 4, 3, padding=1, seed=0))
     Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))
     """
-    torch = import_torch("nn.to_torch")
+    torch = require("torch", "torch", "nn.to_torch")
     if not isinstance(model, Module):
         raise TypeError(f"nn.to_torch: expected a chainrule nn Module, got {type(model).__name__}")
     return _export(torch, model, "model", images=None, following=None)
@@ -162,7 +162,7 @@ def from_torch(module: Any) -> Module:
     >>> layer.W.shape, layer.W.dtype
     ((3, 2), dtype('float64'))
     """
-    torch = import_torch("nn.from_torch")
+    torch = require("torch", "torch", "nn.from_torch")
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"nn.from_torch: expected a torch.nn.Module, got {type(module).__name__}")
     return _import(torch, module, "model")

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..words import Captions
 from .mirror import TorchMirror
 from .read import import_torch, to_array
 
@@ -114,9 +115,7 @@ def compare_with_torch(
     mirror_grads = [np.zeros(leaf.shape, leaf.dtype) if leaf.grad is None else np.asarray(leaf.grad)
                     for leaf in mirror.leaves]
 
-    from .. import words
-
-    captions = words.Captions(mirror.root)
+    captions = Captions(mirror.root)
     rows: list[GradientRow] = []
     first = None
     seen: set = set()

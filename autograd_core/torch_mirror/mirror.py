@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import Tensor, topological_order
+from ..graph import topological_order
+from ..tensor import Tensor
 from .opaque import TorchOp, opaque, opaque_node
 from .read import MISSING, TorchGraph, TorchNode, Unsupported, constant_name, leaf_names, read_graph, to_array
 from .rules import RULES

@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import Tensor, define_tensor_op
+from ..define import define_tensor_op
+from ..tensor import Tensor
 from .read import MISSING, TorchNode, Unsupported, import_torch, to_array
 
 

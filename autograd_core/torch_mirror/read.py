@@ -22,9 +22,12 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from ..extras import require
 
 #: What :meth:`TorchNode.saved` returns for an attribute the node did not save, when asked for it as the default.
 MISSING: Any = object()
@@ -37,15 +40,10 @@ _FREED = (
 )
 
 
-def import_torch(what: str = "from_torch") -> Any:
-    """The ``torch`` module, or an ImportError saying that ``what`` needs it and how to install it."""
-    try:
-        import torch
-    except ImportError:
-        raise ImportError(
-            f"{what} needs PyTorch, which chainrule does not install by default: pip install 'chainrule[torch]'"
-        ) from None
-    return torch
+def import_torch(feature: str = "from_torch") -> ModuleType:
+    """The ``torch`` module, or :class:`~autograd_core.extras.MissingExtraError` saying in one line
+    that ``feature`` needs it and which extra installs it (``chainrule[torch]``)."""
+    return require("torch", "torch", feature)
 
 
 class Unsupported(Exception):

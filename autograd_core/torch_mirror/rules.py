@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import Tensor, concatenate, maximum, minimum, stack, where
+from ..tensor import Tensor, avg_pool2d, batch_norm, concatenate, conv2d, max_pool2d, maximum, minimum, stack, where
 from .read import MISSING, TorchNode, Unsupported, to_array
 
 
@@ -485,15 +485,6 @@ def _mse_loss(node: TorchNode, args: list, nr: int) -> Tensor:
 
 
 # -- convolutional layers ----------------------------------------------------------------------------
-def _engine(name: str) -> Callable:
-    import autograd_core
-
-    op = getattr(autograd_core, name, None)
-    if op is None:
-        raise Unsupported(f"this chainrule has no autograd_core.{name}")
-    return op
-
-
 def _pair(value: Any) -> tuple[int, ...]:
     return tuple(int(v) for v in value)
 
@@ -511,7 +502,7 @@ def _convolution(node: TorchNode, args: list, nr: int) -> Tensor:
     if bias is not None and not isinstance(bias, Tensor):
         bias = Tensor(bias, dtype=weight.dtype)
     stride, padding = _pair(node.saved("stride")), _pair(node.saved("padding"))
-    return _engine("conv2d")(x, weight, bias if has_bias else None, stride=stride, padding=padding)
+    return conv2d(x, weight, bias if has_bias else None, stride=stride, padding=padding)
 
 
 def _pool_window(node: TorchNode) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -527,7 +518,7 @@ def _pool_window(node: TorchNode) -> tuple[tuple[int, ...], tuple[int, ...]]:
 @rule("MaxPool2DWithIndicesBackward0", ("self",))
 def _max_pool(node: TorchNode, args: list, nr: int) -> Tensor:
     kernel, stride = _pool_window(node)
-    return _engine("max_pool2d")(args[0], kernel, stride)
+    return max_pool2d(args[0], kernel, stride)
 
 
 @rule("AvgPool2DBackward0", ("self",))
@@ -535,7 +526,7 @@ def _avg_pool(node: TorchNode, args: list, nr: int) -> Tensor:
     if node.saved("divisor_override", None) is not None:
         raise Unsupported("avg_pool2d with divisor_override")
     kernel, stride = _pool_window(node)
-    return _engine("avg_pool2d")(args[0], kernel, stride)
+    return avg_pool2d(args[0], kernel, stride)
 
 
 @rule("NativeBatchNormBackward0", ("input", "weight", "bias"), optional=(1, 2))
@@ -554,4 +545,4 @@ def _batch_norm(node: TorchNode, args: list, nr: int) -> Tensor:
             raise Unsupported("batch norm in eval mode without running statistics")
         # copies: the mirror must not move PyTorch's running statistics (its forward already did)
         statistics.append(np.full(features, fill, dtype) if kept is None else to_array(kept).astype(dtype))
-    return _engine("batch_norm")(x, gamma, beta, *statistics, training=training, eps=float(node.saved("eps")))
+    return batch_norm(x, gamma, beta, *statistics, training=training, eps=float(node.saved("eps")))
