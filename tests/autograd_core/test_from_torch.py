@@ -1,13 +1,14 @@
 """autograd_core.from_torch on a real PyTorch: the mirror computes what PyTorch computed, its
 gradients are PyTorch's (the oracle), and every chainrule view works on it."""
 
+import re
 import warnings
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import viz
@@ -51,8 +52,6 @@ def dot_of(root) -> str:
 
 def drawn(source: str) -> tuple[dict, list]:
     """The value boxes of a DOT diagram ({id: label}) and its edges from a box into an op ((box, label or None))."""
-    import re
-
     boxes = dict(re.findall(r"^\t(v\d+) \[label=<(.*)> shape=box", source, re.M))
     edges = re.findall(r"^\t(v\d+) -> o\d+(?: \[label=<(.*)>\])?$", source, re.M)
     return boxes, edges
@@ -315,8 +314,7 @@ def torch_graphs(draw):
 def test_random_graphs_have_pytorchs_gradients_at_every_node(out):
     # Tolerances: float64 1e-12 absolute + 1e-10 relative per element (summation order differs by a
     # few ulps per op); float32 1e-6 + 1e-4 (its unit roundoff is 6e-8, and exp/log amplify it).
-    if not out.requires_grad:
-        return  # the drawn graph never touched a leaf: nothing for PyTorch to record
+    assume(out.requires_grad)  # a drawn graph that never touched a leaf: nothing for PyTorch to record
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TorchMirrorWarning)
         report = compare_with_torch(out)
