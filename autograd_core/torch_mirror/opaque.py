@@ -1,11 +1,17 @@
 """Opaque nodes: a PyTorch op chainrule has no counterpart for, mirrored as an op whose backward
 is PyTorch's own node.
 
-Each such op goes through the engine's one door for ops, :func:`define_tensor_op`, under the name
-``torch_<op>`` (``GeluBackward0`` becomes the op ``torch_gelu``), with its VJP in words ("g through
-PyTorch's GeluBackward0"); the node itself is named ``torch:GeluBackward0``.  So it is drawn,
-stepped, quizzed and gradchecked like any other op: its VJP calls PyTorch's node on the
-gradient (``grad_fn(g)``), which is exactly what PyTorch's own backward pass does there.
+Each PyTorch node type without a rule becomes one op, defined once through the engine's one door
+for ops, :func:`define_tensor_op`, under the name ``torch_<op>`` (``GeluBackward0`` becomes the op
+``torch_gelu``), with its VJP in words ("g through PyTorch's GeluBackward0"); every mirror of that
+node type, in any graph, uses that one record.  The node itself is named ``torch:GeluBackward0``.
+So it is drawn, stepped, quizzed and gradchecked like any other op: its VJP calls PyTorch's node
+on the gradient (``grad_fn(g)``), which is exactly what PyTorch's own backward pass does there.
+
+The op's name is a valid op name whatever PyTorch calls the node (a custom ``autograd.Function``
+may have any class name): folded to ASCII, in snake case, at most 64 characters; a name already
+taken by another op (one of yours, or another node type that reads the same) gets a number
+(``torch_gelu_2``) rather than replacing it.
 
 Its forward value is PyTorch's own where PyTorch kept it (the result itself, or a tensor another
 node saved), else the op run again through ``torch.ops.aten`` with the arguments the node saved
@@ -15,11 +21,15 @@ is drawn as NaN, with a :class:`TorchMirrorWarning`.
 Example:
     >>> op_name("GeluBackward0"), op_name("MaxPool2DWithIndicesBackward0"), op_name("torch::autograd::CopySlices")
     ('torch_gelu', 'torch_max_pool2d_with_indices', 'torch_copy_slices')
+    >>> op_name("ÄpfelBackward"), len(op_name("Deep" * 40 + "Backward0"))
+    ('torch_apfel', 64)
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from ..define import define_tensor_op
+from ..ops.record import MAX_NAME, TENSOR_OPS, Op
 from ..tensor import Tensor
 from .read import MISSING, TorchNode, Unsupported, import_torch, to_array
 
@@ -35,12 +46,20 @@ class TorchMirrorWarning(UserWarning):
     """The mirror of a PyTorch graph could not know something PyTorch did not keep (a value)."""
 
 
-def op_name(torch_name: str) -> str:
-    """The chainrule op name for an opaque PyTorch node: ``torch_`` and the op in snake case."""
-    base = re.sub(r"Backward\d*$", "", torch_name.split("::")[-1])
+def _snake(name: str) -> str:
+    """A PyTorch node name as the op's name in snake case: ``MaxPool2DWithIndicesBackward0`` ->
+    ``max_pool2d_with_indices`` (what ``torch.ops.aten`` calls most of them)."""
+    base = re.sub(r"Backward\d*$", "", name.split("::")[-1])
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", base).lower()
-    snake = re.sub(r"(\d)_d(?=_|$)", r"\1d", snake)
-    return "torch_" + (re.sub(r"\W+", "_", snake).strip("_") or "op")
+    return re.sub(r"(\d)_d(?=_|$)", r"\1d", snake)
+
+
+def op_name(torch_name: str) -> str:
+    """The chainrule op name for an opaque PyTorch node: ``torch_`` and the op in snake case, folded
+    to ASCII letters, digits and underscores and cut to the longest name an op may have."""
+    ascii_name = unicodedata.normalize("NFKD", torch_name).encode("ascii", "ignore").decode("ascii")
+    word = re.sub(r"[^0-9a-z]+", "_", _snake(ascii_name)).strip("_") or "op"
+    return ("torch_" + word)[:MAX_NAME].rstrip("_")
 
 
 class TorchOp:
@@ -93,7 +112,8 @@ class TorchOp:
         )
 
 
-_OPS: dict[str, Callable[..., Tensor]] = {}
+_RECORDS: dict[str, Op] = {}  # PyTorch node type -> the record of its opaque op
+_DEFINING = threading.Lock()  # two threads mirroring the same node type define its op once
 
 
 def _forward(*arrays: np.ndarray, torch_op: TorchOp) -> np.ndarray:
@@ -104,12 +124,34 @@ def _vjp(g: Any, inputs: Any, out: Any, torch_op: TorchOp) -> tuple:
     return torch_op.vjp(g)
 
 
-def _apply_for(torch_name: str) -> Callable[..., Tensor]:
-    """The op for this PyTorch node type, defined once through define_tensor_op."""
-    name = op_name(torch_name)
-    if name not in _OPS:
-        _OPS[name] = define_tensor_op(name, _forward, _vjp, formula=(f"g through PyTorch's {torch_name}",) * 8)
-    return _OPS[name]
+def record_for(torch_name: str) -> Op:
+    """The record of the opaque op for the PyTorch node type ``torch_name``: defined through
+    ``define_tensor_op`` the first time, the same record every time after (a second mirror of the
+    same node type reuses it; nothing is defined again).
+
+    >>> record = record_for("DocExampleBackward")
+    >>> record.name, record.formula[0], record_for("DocExampleBackward") is record
+    ('torch_doc_example', "g through PyTorch's DocExampleBackward", True)
+    """
+    with _DEFINING:
+        record = _RECORDS.get(torch_name)
+        if record is None:
+            name = _free_name(op_name(torch_name))
+            words = f"g through PyTorch's {torch_name[:100]}".replace("{", "{{").replace("}", "}}")
+            define_tensor_op(name, _forward, _vjp, formula=(words,) * 8)
+            record = _RECORDS[torch_name] = TENSOR_OPS[name]
+        return record
+
+
+def _free_name(name: str) -> str:
+    """``name``, or ``name_2``, ``name_3``, ... if another op (a user's, or another node type's
+    that reads the same) has it already: an opaque op never replaces one."""
+    candidate, number = name, 1
+    while candidate in TENSOR_OPS:
+        number += 1
+        suffix = f"_{number}"
+        candidate = name[: MAX_NAME - len(suffix)] + suffix
+    return candidate
 
 
 def opaque(
@@ -137,7 +179,7 @@ def opaque(
 
 def opaque_node(handle: TorchOp, parents: Sequence[Tensor]) -> Tensor:
     """The chainrule node of an opaque op, named after PyTorch's node (``torch:GeluBackward0``)."""
-    out = _apply_for(handle.node.name)(*parents, torch_op=handle)
+    out = record_for(handle.node.name).apply(*parents, torch_op=handle)
     out.name = f"torch:{handle.node.name}"
     out.arg = None  # the op's parameter is PyTorch's node, already in the name: no second copy in captions
     return out
@@ -157,7 +199,7 @@ def aten_rerun(node: TorchNode, inputs: Sequence[np.ndarray], nr: int, kept: Any
     arrays), found in ``torch.ops.aten`` by the node's name and called with what the node saved;
     None if there is no such op, or if run on ``inputs`` it does not give output ``nr`` as PyTorch kept it."""
     torch = import_torch()
-    packet = getattr(torch.ops.aten, op_name(node.name)[len("torch_"):], None)
+    packet = getattr(torch.ops.aten, _snake(node.name), None)
     if packet is None or not hasattr(packet, "overloads"):
         return None
     try:

@@ -20,7 +20,9 @@ from autograd_core import (
     gradcheck,
     topological_order,
 )
+from autograd_core.ops.record import check_op_name
 from autograd_core.torch_mirror import TorchMirror, TorchMirrorWarning
+from autograd_core.torch_mirror.opaque import op_name
 from autograd_core.torch_mirror.rules import RULES, Rule
 
 DTYPES = {torch.float32: 1e-6, torch.float64: 1e-12}  # the largest |chainrule - PyTorch| allowed
@@ -196,6 +198,39 @@ def test_a_custom_autograd_function_is_opaque_and_its_backward_is_its_own():
     assert report.passed, report
     assert report.mirror.opaque[0][0] == "CubeBackward"
     assert report.mirror.leaves[0].grad == pytest.approx([4 * 0.5**3, 4 * 1.5**3 * -1])
+
+
+def test_an_opaque_op_is_defined_once_per_node_type_and_never_takes_a_users_name():
+    class UniqueSquare(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 2 * g * x
+
+    mine = define_tensor_op("torch_unique_square", np.square, lambda g, inputs, out: (2 * g * inputs[0],))
+    users = TENSOR_OPS["torch_unique_square"]
+    w = torch.tensor([0.5, -2.0], dtype=torch.float64, requires_grad=True)
+    first, second = (TorchMirror((UniqueSquare.apply(w) * w).sum(), names={w: "w"}) for _ in range(2))
+    opaque = [next(n for n in m.ops if n.name == "torch:UniqueSquareBackward") for m in (first, second)]
+    assert opaque[0].op_record is opaque[1].op_record  # the second mirror reused the first's record
+    assert opaque[0].op == "torch_unique_square_2" and TENSOR_OPS["torch_unique_square"] is users
+    assert mine(np.array([3.0])).data.tolist() == [9.0]  # the user's op still works as defined
+    second.root.backward()
+    assert second.leaves[0].grad.tolist() == [3 * 0.5**2, 3 * 2.0**2]  # d/dw sum(w² · w) = 3w², by hand
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_any_name_pytorch_gives_a_node_makes_a_valid_op_name(name):
+    """A custom autograd.Function may have any class name (Unicode, very long): the op's name is
+    still one the engine's own check accepts."""
+    made = op_name(name + "Backward")
+    assert check_op_name(made, "test") == made and made.startswith("torch")
 
 
 def test_compare_names_the_node_where_the_gradients_part(monkeypatch):
