@@ -197,7 +197,11 @@ def _unknown(node: TorchNode, nr: int) -> np.ndarray:
 def aten_rerun(node: TorchNode, inputs: Sequence[np.ndarray], nr: int, kept: Any) -> Callable | None:
     """The PyTorch op behind ``node`` as a function of its inputs' arrays (all its outputs, as
     arrays), found in ``torch.ops.aten`` by the node's name and called with what the node saved;
-    None if there is no such op, or if run on ``inputs`` it does not give output ``nr`` as PyTorch kept it."""
+    None if there is no such op, if the node is a Python ``autograd.Function`` (whose name says
+    nothing of what it computes), or if run on ``inputs`` it does not give output ``nr`` as PyTorch
+    kept it."""
+    if node.is_python_function:
+        return None  # its name is its author's class name, not the name of an aten op
     torch = import_torch()
     packet = getattr(torch.ops.aten, _snake(node.name), None)
     if packet is None or not hasattr(packet, "overloads"):

@@ -77,6 +77,12 @@ class TorchNode:
     def is_leaf(self) -> bool:
         return hasattr(self.fn, "variable")
 
+    @property
+    def is_python_function(self) -> bool:
+        """A node of a ``torch.autograd.Function`` written in Python: its forward is its author's,
+        whatever its name says (a class ``Gelu`` need not compute GELU)."""
+        return isinstance(self.fn, import_torch().autograd.function.BackwardCFunction)
+
     def saved(self, attr: str, default: Any = _REQUIRED) -> Any:
         """What the node saved as ``_saved_<attr>``; ``default`` (or :class:`Unsupported`) if it saved none."""
         try:

@@ -233,6 +233,24 @@ def test_any_name_pytorch_gives_a_node_makes_a_valid_op_name(name):
     assert check_op_name(made, "test") == made and made.startswith("torch")
 
 
+def test_a_python_function_named_like_a_pytorch_op_is_not_run_as_that_op():
+    class Gelu(torch.autograd.Function):  # doubles its input: not GELU, whatever its name says
+        @staticmethod
+        def forward(ctx, x):
+            return 2 * x
+
+        @staticmethod
+        def backward(ctx, g):
+            return 2 * g
+
+    x = torch.tensor([1.0, -1.0], dtype=torch.float64, requires_grad=True)
+    with pytest.warns(TorchMirrorWarning, match="PyTorch kept no forward value of GeluBackward"):
+        report = compare_with_torch(Gelu.apply(x).sum(), names={x: "x"})
+    opaque = next(n for n in report.mirror.ops if n.name == "torch:GeluBackward")
+    assert np.isnan(opaque.data).all()  # unknown, said so, rather than torch.ops.aten.gelu's numbers
+    assert report.passed and report.mirror.leaves[0].grad.tolist() == [2.0, 2.0]
+
+
 def test_compare_names_the_node_where_the_gradients_part(monkeypatch):
     bad_tanh = define_tensor_op("bad_tanh_for_test", np.tanh, lambda g, inputs, out: (g * (1 - out),))
     monkeypatch.setitem(RULES, "TanhBackward0", Rule(("self",), lambda node, args, nr: bad_tanh(args[0])))
