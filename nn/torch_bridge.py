@@ -31,7 +31,6 @@ Example:
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -46,15 +45,11 @@ from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Linear
 from .module import Module
-from .pool import MaxPool2d
+from .pool import AvgPool2d, MaxPool2d
 from .sequential import Sequential
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-def _avg_pool_class() -> type | None:
-    """chainrule's ``nn.AvgPool2d``, where this version of nn has one (read from the package's exports)."""
-    return getattr(sys.modules[__package__], "AvgPool2d", None)
+_IMAGE_LAYERS = (Conv2d, MaxPool2d, AvgPool2d)  # they take and give (N, C, H, W) batches
 
 
 # -- chainrule -> PyTorch ------------------------------------------------------------------------
@@ -100,7 +95,7 @@ def _export(torch: Any, layer: Module, path: str, images: bool | None, following
             _copy(torch, out.bias, layer.b.data)
     elif isinstance(layer, MaxPool2d):
         out = tnn.MaxPool2d(layer.kernel_size, layer.stride)
-    elif _avg_pool_class() is not None and isinstance(layer, _avg_pool_class()):
+    elif isinstance(layer, AvgPool2d):
         out = tnn.AvgPool2d(layer.kernel_size, layer.stride)
     elif isinstance(layer, BatchNorm):
         spatial = images if images is not None else _expects_images(following)
@@ -127,7 +122,7 @@ _SUPPORTED = "Linear, Conv2d, MaxPool2d, AvgPool2d, BatchNorm, Flatten, Dropout,
 
 
 def _gives_images(layer: Module, images: bool | None) -> bool | None:
-    if isinstance(layer, (Conv2d, MaxPool2d)) or (_avg_pool_class() and isinstance(layer, _avg_pool_class())):
+    if isinstance(layer, _IMAGE_LAYERS):
         return True
     if isinstance(layer, (Flatten, Linear)):
         return False
@@ -141,7 +136,7 @@ def _expects_images(layer: Module | None) -> bool:
     """A BatchNorm at the start of a network normalises images if the next layer reads images."""
     while isinstance(layer, Sequential) and layer.layers:
         layer = layer.layers[0]
-    return isinstance(layer, (Conv2d, MaxPool2d)) or bool(_avg_pool_class() and isinstance(layer, _avg_pool_class()))
+    return isinstance(layer, _IMAGE_LAYERS)
 
 
 def _dtype(torch: Any, parameter: Tensor) -> Any:
@@ -190,9 +185,7 @@ def _import(torch: Any, layer: Any, path: str) -> Module:
             out.b.data[...] = _array(layer.bias)
     elif kind in (tnn.MaxPool2d, tnn.AvgPool2d):
         name = kind.__name__
-        pool = MaxPool2d if kind is tnn.MaxPool2d else _avg_pool_class()
-        if pool is None:
-            raise TypeError(f"nn.from_torch: {path} is a torch.nn.{name}, and this chainrule's nn has no {name}")
+        pool = MaxPool2d if kind is tnn.MaxPool2d else AvgPool2d
         _refuse_unless(path, name, padding=(_pair(layer.padding), (0, 0)), ceil_mode=(layer.ceil_mode, False),
                        **({"dilation": (_pair(layer.dilation), (1, 1)), "return_indices": (layer.return_indices, False)}
                           if kind is tnn.MaxPool2d else {"divisor_override": (layer.divisor_override, None)}))

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from nn import (
     SGD,
     Adam,
+    AvgPool2d,
     BatchNorm,
     Conv2d,
     Dropout,
@@ -93,6 +94,26 @@ def test_the_chainrule_convnet_computes_the_same_in_pytorch():
     model = convnet(batchnorm=True, seed=0, dtype=np.float64).eval()
     x = np.random.default_rng(2).random((3, 1, 28, 28))
     np.testing.assert_allclose(to_torch(model)(torch.from_numpy(x)).detach().numpy(), model(x).data, atol=1e-12)
+
+
+def test_average_pooling_crosses_both_ways_and_computes_the_same():
+    model = Sequential(
+        BatchNorm(2, dtype=np.float64), AvgPool2d(2), Conv2d(2, 3, 3, seed=0, dtype=np.float64),
+        AvgPool2d((2, 1), stride=1), Flatten(), Linear(3 * 1 * 2, 3, seed=1),
+    )
+    model[0].running_mean.data[...] = [0.5, -0.25]
+    model.eval()
+    net = to_torch(model)
+    # a BatchNorm before a pool normalises images: BatchNorm2d
+    assert [type(m).__name__ for m in net] == ["BatchNorm2d", "AvgPool2d", "Conv2d", "AvgPool2d", "Flatten", "Linear"]
+    assert (net[3].kernel_size, net[3].stride) == ((2, 1), (1, 1))
+    x = np.random.default_rng(4).standard_normal((4, 2, 8, 8))
+    np.testing.assert_allclose(net(torch.from_numpy(x)).detach().numpy(), model(x).data, rtol=1e-12, atol=1e-13)
+    back = from_torch(net)
+    assert [type(m).__name__ for m in back.layers] == [type(m).__name__ for m in model.layers]
+    assert (back[3].kernel_size, back[3].stride) == ((2, 1), (1, 1)) and back[1].kernel_size == (2, 2)
+    with pytest.raises(ValueError, match="divisor_override=3"):
+        from_torch(torch.nn.AvgPool2d(2, divisor_override=3))
 
 
 def test_layers_without_a_counterpart_are_refused_by_name():
