@@ -266,16 +266,16 @@ def test_a_convolutional_network_in_float64_mirrors_without_opaque_nodes():
     torch.manual_seed(0)
     net = torch.nn.Sequential(
         torch.nn.Conv2d(2, 3, 3, padding=1), torch.nn.BatchNorm2d(3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(), torch.nn.Linear(3 * 3 * 3, 4), torch.nn.BatchNorm1d(4), torch.nn.Tanh(),
-        torch.nn.Linear(4, 3),
+        torch.nn.AvgPool2d(2, stride=1), torch.nn.Flatten(), torch.nn.Linear(3 * 3 * 3, 4), torch.nn.BatchNorm1d(4),
+        torch.nn.Tanh(), torch.nn.Linear(4, 3),
     ).double()
-    x = torch.randn(5, 2, 6, 6, dtype=torch.float64)
+    x = torch.randn(5, 2, 8, 8, dtype=torch.float64)
     loss = F.cross_entropy(net(x), torch.tensor([0, 1, 2, 1, 0]))
     report = compare_with_torch(loss, named=net)
     assert report.passed, report
     assert report.mirror.opaque == [] and report.mirror.value_gaps == []
     ops = {n.op for n in report.mirror.ops}
-    assert {"conv2d", "batch_norm", "max_pool2d", "reshape", "relu", "tanh"} <= ops
+    assert {"conv2d", "batch_norm", "max_pool2d", "avg_pool2d", "reshape", "relu", "tanh"} <= ops
     net.eval()
     report = compare_with_torch(F.cross_entropy(net(x), torch.tensor([0, 1, 2, 1, 0])), named=net)
     assert report.passed and report.mirror.opaque == []
