@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..words import Captions
+from ..words import Captions, format_number
 from .mirror import TorchMirror
 from .read import import_torch, to_array
 
@@ -64,8 +64,8 @@ class TorchComparison:
         width = max((len(r.caption) for r in self.rows), default=4)
         lines = [f"{'node':<{width}}  {'PyTorch node':<32} {'max |diff|':>10}  {'max |grad|':>10}"]
         for r in self.rows:
-            lines.append(f"{r.caption:<{width}}  {r.torch_node:<32} {r.max_abs_difference:>10.3g}  "
-                         f"{r.max_abs_gradient:>10.3g}  {'ok' if r.ok else 'DIFFERS'}")
+            lines.append(f"{r.caption:<{width}}  {r.torch_node:<32} {format_number(r.max_abs_difference):>10}  "
+                         f"{format_number(r.max_abs_gradient):>10}  {'ok' if r.ok else 'DIFFERS'}")
         lines.append(self.first_difference or "the mirror's gradients are PyTorch's at every node")
         return "\n".join(lines)
 
@@ -155,8 +155,8 @@ def _row(caption: str, torch_node: str, ours: Any, theirs: np.ndarray, rtol: Any
     where = f" from {', '.join(senders)}" if senders else ""
     return row, (
         f"gradients first differ at node {caption!r} (PyTorch's {torch_node}): max |chainrule - PyTorch| = "
-        f"{difference:.3g} (largest PyTorch gradient {row.max_abs_gradient:.3g}); its gradient came{where}, "
-        "whose own gradients agree: the backward of that op is where the two part"
+        f"{format_number(difference)} (largest PyTorch gradient {format_number(row.max_abs_gradient)}); its gradient "
+        f"came{where}, whose own gradients agree: the backward of that op is where the two part"
     )
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..graph import topological_order
 from ..tensor import Tensor
+from ..words import format_number
 from .opaque import TorchOp, opaque, opaque_node
 from .read import MISSING, TorchGraph, TorchNode, Unsupported, constant_name, leaf_names, read_graph, to_array
 from .rules import RULES
@@ -54,7 +55,7 @@ class ValueGap(NamedTuple):
     def __str__(self) -> str:
         if self.max_abs_difference == float("inf"):
             return f"{self.node} (output {self.output}): the mirror's value is unknown (NaN) where PyTorch's is not"
-        return f"{self.node} (output {self.output}): values differ by up to {self.max_abs_difference:.3g}"
+        return f"{self.node} (output {self.output}): values differ by up to {format_number(self.max_abs_difference)}"
 
 
 class TorchMirror:

@@ -24,6 +24,7 @@ from autograd_core.ops.record import check_op_name
 from autograd_core.torch_mirror import TorchMirror, TorchMirrorWarning
 from autograd_core.torch_mirror.opaque import op_name
 from autograd_core.torch_mirror.rules import RULES, Rule
+from autograd_core.words import format_number
 
 DTYPES = {torch.float32: 1e-6, torch.float64: 1e-12}  # the largest |chainrule - PyTorch| allowed
 
@@ -259,6 +260,8 @@ def test_compare_names_the_node_where_the_gradients_part(monkeypatch):
     assert not report.passed
     assert "gradients first differ at node 'x@W + b' (PyTorch's AddBackward0[0])" in report.first_difference
     assert "came from TanhBackward0" in report.first_difference
+    first = next(row for row in report.rows if not row.ok)  # numbers in the engine's one format (4 digits)
+    assert f"= {format_number(first.max_abs_difference)} (largest" in report.first_difference
     assert "DIFFERS" in repr(report)
 
 
