@@ -13,7 +13,20 @@ swallowed.  :func:`interrupt_everywhere` proves it by trying every point:
    state, and that SIGINT's handler is Python's default again.
 
 ``sys.settrace`` and its line and opcode events serve every Python from 3.10 on, 3.12+ (where
-``sys.monitoring`` was added beside it) included, so the helper needs nothing version-specific.
+``sys.monitoring`` was added beside it) included.
+
+Where a Ctrl-C can land.  ``"opcode"`` interrupts before every bytecode: stricter than CPython,
+which looks for a pending signal only at some of them.  No code can pass that test around a
+``with`` statement or a ``finally`` in the code under test, since the few bytecodes between the
+end of the block and the call of ``__exit__`` (or of the ``finally`` clause) raise too.
+``"delivery"`` interrupts where CPython 3.11+ raises a pending KeyboardInterrupt (its "eval
+breaker" checks): as a function starts or a generator resumes (the first bytecode of a frame of the
+chosen modules; for a Python function elsewhere called from them, as that function starts), after
+each call returns (at the next bytecode, when that bytecode is under the same exception handlers
+as the call: a call that is the block's last bytecode is covered by its callee's own points) and
+at every backward jump.  Use ``"opcode"`` for code meant to be safe anywhere (nothing between two of its
+bytecodes may leave a state in between) and ``"delivery"`` for code that relies on CPython's rule,
+as a ``with`` statement does.
 
 The interrupt is a real SIGINT (``signal.raise_signal``) raised from the trace function, with
 Python's default handler installed for the run: Python runs the SIGINT handler in force at that
@@ -31,7 +44,8 @@ Arguments:
     modules: names of the modules whose code is interrupted; a name covers its submodules too
         (``"nn"`` covers ``nn.weights``).  Code in other modules (NumPy, the standard library) runs
         between the traced events: an interrupt lands at every point of the named modules' code.
-    granularity: ``"line"`` (each new line, loops counted per pass) or ``"opcode"`` (each bytecode).
+    granularity: ``"line"`` (each new line, loops counted per pass), ``"opcode"`` (each bytecode) or
+        ``"delivery"`` (each bytecode where CPython 3.11+ delivers a pending Ctrl-C, see above).
     functions: if given, only the code of functions of these names (in those modules) is
         interrupted: to focus a slow operation's test on its critical part.
     via: ``"signal"`` (default) or ``"raise"``, as above.
@@ -71,7 +85,7 @@ from typing import Any
 
 import numpy as np
 
-GRANULARITIES = ("line", "opcode")
+GRANULARITIES = ("line", "opcode", "delivery")
 #: At most this many failing points are spelled out in the AssertionError.
 FAILURES_LISTED = 12
 
@@ -118,7 +132,8 @@ class _Tracer:
         self, modules: tuple[str, ...], functions: frozenset[str] | None, granularity: str, fire_at: int, via: str
     ) -> None:
         self.modules, self.functions, self.fire_at, self.via = modules, functions, fire_at, via
-        self.opcodes = granularity == "opcode"
+        self.opcodes = granularity != "line"
+        self.delivery = granularity == "delivery"
         self.event = "opcode" if self.opcodes else "line"
         self.count = 0
         self.fired = False
@@ -131,34 +146,75 @@ class _Tracer:
         return any(name == m or name.startswith(m + ".") for m in self.modules)
 
     def on_call(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if self.fired or not self._wanted(frame):
+        if self.fired:
+            return None
+        if not self._wanted(frame):
+            if self.delivery and frame.f_back is not None and self._wanted(frame.f_back):
+                self._point(frame, " as it starts")  # a Python function called from the code under test
             return None
         if self.opcodes:
             frame.f_trace_opcodes = True
             frame.f_trace_lines = False
-        return self.on_event
+        if not self.delivery:
+            return self.on_event
+        # The frame's own tracer: where it is, to tell the points where CPython delivers a signal.
+        state = {"first": True, "call": -1}
+
+        def on_frame_event(frame: FrameType, event: str, arg: Any) -> Any:
+            if event == "opcode" and not self.fired:
+                offset = frame.f_lasti
+                opname = _opname(frame.f_code, offset)
+                after_call, state["call"] = state["call"], offset if opname.startswith("CALL") else -1
+                first, state["first"] = state["first"], False
+                if (
+                    first
+                    or opname == "JUMP_BACKWARD"
+                    or (after_call >= 0 and _handler(frame.f_code, after_call) == _handler(frame.f_code, offset))
+                ):
+                    self._point(frame)
+            return on_frame_event
+
+        return on_frame_event
 
     def on_event(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if event != self.event or self.fired:
-            return self.on_event
+        if event == self.event and not self.fired:
+            self._point(frame)
+        return self.on_event
+
+    def _point(self, frame: FrameType, note: str = "") -> None:
+        """One more point: remember where it is (counting run), or interrupt there (the k-th)."""
         self.count += 1
         if self.fire_at == 0:
-            self.where.append(_location(frame, self.opcodes))
+            self.where.append(_location(frame, self.opcodes and not note) + note)
         elif self.count == self.fire_at:
             self.fired = True
             if self.via == "signal":
                 signal.raise_signal(signal.SIGINT)  # the handler in force now decides what happens
             else:
                 raise KeyboardInterrupt
-        return self.on_event
+
+
+def _opname(code: Any, offset: int) -> str:
+    raw = code.co_code
+    return dis.opname[raw[offset]] if 0 <= offset < len(raw) else "?"
+
+
+_HANDLERS: dict[Any, list[Any]] = {}
+
+
+def _handler(code: Any, offset: int) -> Any:
+    """The innermost exception handler covering ``offset`` (None: none), from the code's table."""
+    entries = _HANDLERS.get(code)
+    if entries is None:
+        entries = _HANDLERS[code] = list(dis.Bytecode(code).exception_entries)
+    covering = [e for e in entries if e.start <= offset < e.end]
+    return min(covering, key=lambda e: e.end - e.start) if covering else None
 
 
 def _location(frame: FrameType, opcode: bool) -> str:
     where = f"{frame.f_globals.get('__name__')}:{frame.f_lineno} ({frame.f_code.co_name})"
     if opcode:
-        code = frame.f_code.co_code
-        name = dis.opname[code[frame.f_lasti]] if 0 <= frame.f_lasti < len(code) else "?"
-        where += f" at bytecode {frame.f_lasti} {name}"
+        where += f" at bytecode {frame.f_lasti} {_opname(frame.f_code, frame.f_lasti)}"
     return where
 
 
@@ -193,6 +249,8 @@ def interrupt_everywhere(
         raise ValueError(f"interrupt_everywhere: granularity must be one of {GRANULARITIES}, got {granularity!r}")
     if via not in ("signal", "raise"):
         raise ValueError(f"interrupt_everywhere: via must be 'signal' or 'raise', got {via!r}")
+    if granularity == "delivery" and sys.version_info < (3, 11):
+        raise ValueError("interrupt_everywhere: granularity 'delivery' models CPython 3.11+ (exception tables)")
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("interrupt_everywhere: run it in the main thread (only it receives SIGINT)")
     modules = tuple(modules)
