@@ -21,191 +21,40 @@ Example:
 
 from __future__ import annotations
 
-import gc
-import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
+from .gc_pause import gc_paused
+from .modes import (
+    Switch,
+    check_name,
+    current_mode,
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    name_scope,
+    no_grad,
+)
 
-class _Mode(threading.local):
-    """The recording switches, one set per thread (as in PyTorch): ``grad_enabled``,
-    ``anomaly`` and ``scope``.  A thread starts with recording on, no anomaly checks, no scope.
-
-    Reading a thread-local attribute costs a few times a plain one, and every new node reads two.
-    So each thread also says, in :data:`SHARED`, whether its switches differ from the defaults:
-    while ``SHARED.changed == 0`` no thread is in ``no_grad``, ``name_scope``, ... (a thread's own
-    changes are counted before it reads), and node creation may use the defaults without looking.
-    """
-
-    def __init__(self) -> None:
-        _set(self, "grad_enabled", True)
-        _set(self, "anomaly", False)
-        _set(self, "scope", None)
-        _set(self, "_changed", False)
-
-    def __setattr__(self, attribute: str, value: Any) -> None:
-        _set(self, attribute, value)
-        changed = not self.grad_enabled or bool(self.anomaly) or self.scope is not None
-        if changed is not self._changed:
-            _set(self, "_changed", changed)
-            with _SHARED_LOCK:
-                SHARED.changed += 1 if changed else -1
-
-
-_set = threading.local.__setattr__
-
-
-class _Shared:
-    """State shared by all threads: how many threads have switches that differ from the defaults."""
-
-    __slots__ = ("changed",)
-
-    def __init__(self) -> None:
-        self.changed = 0
-
-
-SHARED = _Shared()
-_SHARED_LOCK = threading.Lock()
-MODE = _Mode()
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Record nothing inside the block: results are leaves without parents.
-
-    >>> from autograd_core import Value, no_grad
-    >>> with no_grad():
-    ...     y = Value(2.0) * 3
-    >>> y.parents
-    ()
-    """
-    previous = MODE.grad_enabled
-    MODE.grad_enabled = False
-    try:
-        yield
-    finally:
-        MODE.grad_enabled = previous
-
-
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record operations again inside the block (undoes an enclosing ``no_grad``)."""
-    previous = MODE.grad_enabled
-    MODE.grad_enabled = True
-    try:
-        yield
-    finally:
-        MODE.grad_enabled = previous
-
-
-def is_grad_enabled() -> bool:
-    """True when operations are being recorded."""
-    return MODE.grad_enabled
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Make ``backward()`` check every gradient it computes and name the first node whose
-    gradient is NaN or infinite.
-
-    >>> from autograd_core import Value, detect_anomaly
-    >>> x = Value(0.0, name="x")
-    >>> y = x ** 0.5
-    >>> with detect_anomaly():  # doctest: +ELLIPSIS
-    ...     y.backward()
-    Traceback (most recent call last):
-    ...
-    FloatingPointError: backward: non-finite gradient inf flowing from node pow (x**0.5) into input 0 'x'; ...
-    """
-    previous = MODE.anomaly
-    MODE.anomaly = True
-    try:
-        yield
-    finally:
-        MODE.anomaly = previous
-
-
-@contextmanager
-def name_scope(name: str) -> Iterator[None]:
-    """Tag every node created inside the block with a scope, e.g. ``"layer1"``.
-
-    Scopes nest with ``/`` (``"net/layer1"``); diagrams group a scope's nodes into a labelled box.
-
-    >>> from autograd_core import Value, name_scope
-    >>> with name_scope("layer1"):
-    ...     h = Value(1.0) * 2
-    >>> h.scope
-    'layer1'
-    """
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"name_scope: expected a non-empty string, got {name!r}")
-    check_name(name, "name_scope")
-    previous = MODE.scope
-    MODE.scope = name if previous is None else f"{previous}/{name}"
-    try:
-        yield
-    finally:
-        MODE.scope = previous
-
-
-def check_name(name: str, where: str) -> str:
-    """Return ``name`` if every character is printable text; refuse control characters (NUL,
-    newline, escape, ...) and lone surrogates at once, saying which and where, rather than as a
-    cryptic error from a diagram or an encoder later.
-
-    >>> check_name("layer 1", "name_scope")
-    'layer 1'
-    >>> check_name("a\\x00b", "Value")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: Value: the name 'a\\x00b' contains the control character U+0000 at position 1; ...
-    """
-    if name.isprintable():
-        return name
-    for position, character in enumerate(name):
-        category = unicodedata.category(character)
-        if category in ("Cc", "Cs"):
-            kind = "control character" if category == "Cc" else "lone surrogate"
-            raise ValueError(
-                f"{where}: the name {name!r} contains the {kind} U+{ord(character):04X} at position {position}; "
-                "a name must be printable text"
-            )
-    return name
-
-
-class _GCPause:
-    """Pause Python's cyclic garbage collector during a graph walk, and put the caller's setting back.
-
-    A graph of 10^5 nodes is 10^5 live GC-tracked objects; a walk allocates as it goes, and
-    every collection of the older generations re-scans all of them (a 200,000-node backward
-    took 4x longer with the GC on).  The walks create no reference cycles, so nothing is lost by
-    pausing.  The GC switch is process-wide: overlapping walks in several threads share one
-    pause, and the last one to finish restores the setting the first one found.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._walks = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._walks == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._walks += 1
-
-    def __exit__(self, *exc_info: object) -> None:
-        with self._lock:
-            self._walks -= 1
-            if self._walks == 0 and self._was_enabled:
-                gc.enable()
-
-
-gc_paused = _GCPause()
+__all__ = [
+    "Node",
+    "backward",
+    "check_name",
+    "current_mode",
+    "detect_anomaly",
+    "enable_grad",
+    "expect_node",
+    "gc_paused",
+    "gradients_set_aside",
+    "is_grad_enabled",
+    "name_scope",
+    "no_grad",
+    "register_stepper",
+    "topological_order",
+    "zero_grad",
+]
 
 
 #: What ``node.backprop()`` starts: registered by :mod:`autograd_core.steps`, which builds on the
@@ -297,6 +146,21 @@ class Node:
         raise NotImplementedError
 
 
+def expect_node(value: Any, where: str, argument: str = "root") -> Node:
+    """``value`` if it is a graph node; otherwise a TypeError naming the function and the argument.
+
+    >>> expect_node(3.0, "backward")
+    Traceback (most recent call last):
+    ...
+    TypeError: backward: root must be a graph node (a Value or a Tensor), got float: 3.0
+    """
+    if isinstance(value, Node):
+        return value
+    raise TypeError(
+        f"{where}: {argument} must be a graph node (a Value or a Tensor), got {type(value).__name__}: {value!r:.60}"
+    )
+
+
 def topological_order(root: Node, *, requiring_grad: bool = False) -> list[Node]:
     """Every node ``root`` depends on, parents before children, ``root`` last.
 
@@ -310,8 +174,8 @@ def topological_order(root: Node, *, requiring_grad: bool = False) -> list[Node]
     >>> [n.label for n in topological_order(c)]
     ['a', '2', 'mul', 'add']
     """
-    with gc_paused:
-        return _topological_order(root, requiring_grad)
+    expect_node(root, "topological_order")
+    return gc_paused.call(_topological_order, root, requiring_grad)
 
 
 def _topological_order(root: Node, requiring_grad: bool) -> list[Node]:
@@ -356,28 +220,31 @@ def backward(root: Node, grad: Any = None, *, create_graph: bool = False) -> Non
     >>> x.grad
     24.0
     """
+    expect_node(root, "backward")
     if not root.requires_grad:
         raise RuntimeError(
             f"backward: node {root._describe()} does not require a gradient: it was computed "
             "under no_grad() or only from inputs with requires_grad=False"
         )
     seed = root._seed(grad, create_graph)
-    with gc_paused:
-        _backward(root, seed, create_graph)
+    gc_paused.call(_backward, root, seed, create_graph)
 
 
 def _backward(root: Node, seed: Any, create_graph: bool) -> None:
     """The walk of :func:`backward` (with the GC paused)."""
     order = _topological_order(root, True)
     order.reverse()
-    pending: dict[Node, Any] = {root: seed}
-    kind = type(root)
+    anomaly = current_mode().anomaly
+    # Recording inside the pass: on only to build the gradients as a graph (create_graph).
+    with Switch(grad_enabled=create_graph):
+        _apply_chain_rule(order, {root: seed}, type(root), anomaly, create_graph)
+
+
+def _apply_chain_rule(order: list[Node], pending: dict, kind: type, anomaly: bool, create_graph: bool) -> None:
+    """The chain rule over ``order`` (reverse topological), all or nothing."""
     chain_rule = kind._chain_rule
-    anomaly = MODE.anomaly
     # All or nothing: a chain rule that cannot put its own writes back gets a copy of the grads.
     before = None if kind._chain_rule_puts_back and not anomaly else [node.grad for node in order]
-    previous_mode = MODE.grad_enabled
-    MODE.grad_enabled = create_graph
     try:
         if anomaly:
             for node in order:
@@ -389,8 +256,6 @@ def _backward(root: Node, seed: Any, create_graph: bool) -> None:
             for node, grad in zip(order, before):
                 node.grad = grad
         raise
-    finally:
-        MODE.grad_enabled = previous_mode
 
 
 def _checked_chain_rule(chain_rule: Any, node: Node, pending: dict, create_graph: bool) -> None:
@@ -422,6 +287,7 @@ def zero_grad(root: Node) -> None:
     >>> zero_grad(y); (x.grad, y.grad)
     (0.0, 0.0)
     """
+    expect_node(root, "zero_grad")
     for node in topological_order(root):
         node.grad = node._empty_grad
 

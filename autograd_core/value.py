@@ -31,7 +31,8 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
-from .graph import MODE, SHARED, Node, check_name
+from .graph import Node, check_name
+from .modes import SWITCHES, current_mode
 from .ops.record import DomainError, Op
 from .ops.scalar import (
     ADD,
@@ -183,9 +184,10 @@ def _new(
     node.op_record = op
     node.name = None
     node.arg = arg
-    if SHARED.changed:  # some thread is in no_grad, name_scope, ...: read this thread's switches
-        node.scope = MODE.scope
-        requires_grad = requires_grad and MODE.grad_enabled
+    if SWITCHES:  # some thread is in no_grad, name_scope, ...: read this thread's mode
+        mode = current_mode()
+        node.scope = mode.scope
+        requires_grad = requires_grad and mode.grad_enabled
     else:
         node.scope = None
     if requires_grad:
@@ -242,7 +244,7 @@ class Value(Node):
         self.name = name
         self.arg = None
         self.requires_grad = bool(requires_grad)
-        self.scope = MODE.scope
+        self.scope = current_mode().scope if SWITCHES else None
         self._in0 = self._in1 = self._d0 = self._d1 = None
 
     # -- the graph ---------------------------------------------------------------------------
@@ -582,6 +584,6 @@ def _constant(number: float) -> Value:
     constant.name = None
     constant.arg = None
     constant.requires_grad = False
-    constant.scope = MODE.scope if SHARED.changed else None
+    constant.scope = current_mode().scope if SWITCHES else None
     constant._in0 = constant._in1 = constant._d0 = constant._d1 = None
     return constant

@@ -50,7 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from ..graph import MODE, Node, check_name
+from ..graph import Node, check_name
+from ..modes import SWITCHES, current_mode
 from ..ops.record import TENSOR, TENSOR_OPS, Op, register
 from . import numpy_protocol as _numpy
 
@@ -117,7 +118,7 @@ class Tensor(Node):
         self.name = name if name is None else check_name(name, "Tensor")
         self.arg = None
         self.requires_grad = bool(requires_grad)
-        self.scope = MODE.scope
+        self.scope = current_mode().scope if SWITCHES else None
         self.parents = ()
         self._saved = None
 
@@ -173,7 +174,7 @@ class Tensor(Node):
         return _numpy.array_function(func, types, args, kwargs)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if self.requires_grad and MODE.grad_enabled:
+        if self.requires_grad and (not SWITCHES or current_mode().grad_enabled):
             raise TypeError(
                 f"cannot turn Tensor {self._describe()} (shape {self.shape}), which requires grad, into a NumPy "
                 "array: the graph would be dropped silently. Use t.detach().numpy() (or t.data) for the values, "
@@ -619,7 +620,7 @@ def _leaf(data: np.ndarray, op: str, requires_grad: bool, name: str | None = Non
     node.name = name
     node.arg = None
     node.requires_grad = requires_grad
-    node.scope = MODE.scope
+    node.scope = current_mode().scope if SWITCHES else None
     node.parents = ()
     node._saved = None
     return node
@@ -642,8 +643,14 @@ def new_node(data: np.ndarray, op: Op, parents: tuple, saved: Any = None, arg: A
     node.op_record = op
     node.name = None
     node.arg = arg
-    node.scope = MODE.scope
-    if MODE.grad_enabled:
+    if SWITCHES:
+        mode = current_mode()
+        node.scope = mode.scope
+        recording = mode.grad_enabled
+    else:
+        node.scope = None
+        recording = True
+    if recording:
         for parent in parents:
             if parent.requires_grad:
                 node.requires_grad = True

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..graph import MODE, Node
+from ..graph import Node, is_grad_enabled
 from ..ops.record import TENSOR_OPS, registrations
 
 __all__ = ["array_function", "array_ufunc", "reduction", "refuse_argument"]
@@ -77,7 +77,7 @@ def _tensors_in(values: Any) -> list[Node]:
 
 
 def _records(values: Any) -> bool:
-    return MODE.grad_enabled and any(t.requires_grad for t in _tensors_in(values))
+    return is_grad_enabled() and any(t.requires_grad for t in _tensors_in(values))
 
 
 def _numpy_name(func: Any) -> str:

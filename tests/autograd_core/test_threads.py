@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 
 from autograd_core import Value, detect_anomaly, enable_grad, is_grad_enabled, name_scope, no_grad
-from autograd_core.graph import MODE, SHARED
+from autograd_core.modes import SWITCHES, Switch, current_mode
 
 TIMEOUT = 30  # seconds: only reached if a thread is stuck, which is then reported as a failure
 
@@ -67,7 +67,8 @@ def test_overlapping_no_grad_in_two_threads_leaves_recording_on():
     run_threads(a, b)
     assert after == {"a": True, "b": True}
     assert is_grad_enabled()
-    assert SHARED.changed == 0  # every thread is back to the defaults: node creation skips the look-up
+    current_mode()  # reading drops the blocks that have been left
+    assert SWITCHES == []  # every thread is back to the defaults: node creation skips the look-up
     x = Value(2.0)
     assert (x * x).requires_grad
 
@@ -171,7 +172,7 @@ def test_detect_anomaly_stays_in_its_thread():
         with detect_anomaly():
             a_in.set()
             wait(b_done)
-            outcome["a"] = MODE.anomaly
+            outcome["a"] = current_mode().anomaly
 
     def b() -> None:
         wait(a_in)
@@ -189,18 +190,19 @@ def test_detect_anomaly_stays_in_its_thread():
 def test_a_new_thread_starts_with_the_defaults_whatever_the_creator_does():
     seen: list[tuple] = []
     with no_grad(), name_scope("outer"), detect_anomaly():
-        run_threads(lambda: seen.append((is_grad_enabled(), MODE.scope, MODE.anomaly)))
+        run_threads(lambda: seen.append((is_grad_enabled(), current_mode().scope, current_mode().anomaly)))
     assert seen == [(True, None, False)]
 
 
-def test_setting_a_switch_directly_is_seen_by_this_thread_only():
-    # Code that sets MODE.<switch> itself (as backward does) gets the same per-thread behaviour.
+def test_a_switch_entered_and_left_by_hand_is_seen_by_this_thread_only():
+    # Code that enters a Switch itself (as backward does) gets the same per-thread behaviour.
     seen: list[bool] = []
-    MODE.grad_enabled = False
+    switch = Switch(grad_enabled=False)
+    switch.__enter__()
     try:
         run_threads(lambda: seen.append((Value(1.0) * 2).requires_grad))
         assert not (Value(1.0) * 2).requires_grad
     finally:
-        MODE.grad_enabled = True
+        switch.__exit__(None, None, None)
     assert seen == [True]
-    assert (Value(1.0) * 2).requires_grad and SHARED.changed == 0
+    assert (Value(1.0) * 2).requires_grad and SWITCHES == []
