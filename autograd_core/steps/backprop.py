@@ -51,7 +51,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import words
-from ..graph import MODE, Node, _checked_chain_rule, gc_paused, register_stepper, topological_order
+from ..graph import Node, _checked_chain_rule, gc_paused, register_stepper, topological_order
+from ..interrupts import uninterrupted
+from ..modes import Switch, current_mode
 from ..words import Captions, format_number
 from .display import backprop_html
 from .exercises import check, run_quiz
@@ -237,31 +239,38 @@ class Backprop:
         touched = dict.fromkeys((*final, *node.parents))
         undo_pending = tuple([get(n, _MISSING) for n in touched])
         contributions = self._contributions(node, upstream) if upstream is not None else ()
-        try:
-            self._run_chain_rule(final)
-        except BaseException:
-            self._restore(tuple(zip(final, undo_grads)), tuple(zip(touched, undo_pending)))
-            raise  # e.g. detect_anomaly() stopped it: the pass is left as it was
-        self._done.update(final)
-        earlier = self._earlier
-        step = Step(
-            k + 1,
-            total,
-            node,
-            upstream,
-            contributions,
-            finished,
-            tuple([n.grad for n in final]),
-            tuple([(n, earlier[n]) for n in final if n in earlier]) if earlier else (),
-            self.captions,
-        )
-        step._undo_grads = undo_grads
-        step._undo_pending = undo_pending
-        self._history.append(step)
+        # The chain rule and the step's record happen together or not at all: a Ctrl-C waits
+        # until the step is taken and can be undone (back(), rewind()).
+        with uninterrupted():
+            try:
+                self._run_chain_rule(final)
+            except BaseException:
+                self._restore(tuple(zip(final, undo_grads)), tuple(zip(touched, undo_pending)))
+                raise  # e.g. detect_anomaly() stopped it: the pass is left as it was
+            self._done.update(final)
+            earlier = self._earlier
+            step = Step(
+                k + 1,
+                total,
+                node,
+                upstream,
+                contributions,
+                finished,
+                tuple([n.grad for n in final]),
+                tuple([(n, earlier[n]) for n in final if n in earlier]) if earlier else (),
+                self.captions,
+            )
+            step._undo_grads = undo_grads
+            step._undo_pending = undo_pending
+            self._history.append(step)
         return step
 
     def back(self) -> None:
         """Undo the last step: the gradients it changed are restored exactly."""
+        with uninterrupted():  # the step leaves the history and its changes are undone together
+            self._back()
+
+    def _back(self) -> None:
         if not self._history and self._lone_undo is not None:
             self._restore(*self._lone_undo)  # a lone input: take its seed back out of its grad
             self._lone_undo = None
@@ -275,19 +284,33 @@ class Backprop:
         self._done.difference_update(step.finished)
 
     def run(self) -> StepList:
-        """Take every remaining step; returns them (the REPL shows them one after another)."""
+        """Take every remaining step; returns them (the REPL shows them one after another).
+
+        All or nothing, as ``backward()``: if a step raises (Ctrl-C, ``detect_anomaly()``), the
+        steps this call took are undone and the pass is where it was."""
         taken = StepList()
-        with gc_paused:
-            step = self.step
-            for _ in range(len(self._ops) - len(self._history)):
-                taken.append(step())
-        self._finish_lone_input()
+        start = len(self._history)
+        lone = self._lone_undo
+        try:
+            gc_paused.call(self._take_remaining, taken)
+        except BaseException:
+            with uninterrupted():
+                while len(self._history) > start or self._lone_undo is not lone:
+                    self._back()
+            raise
         return taken
+
+    def _take_remaining(self, taken: StepList) -> None:
+        step = self.step
+        for _ in range(len(self._ops) - len(self._history)):
+            taken.append(step())
+        self._finish_lone_input()
 
     def rewind(self) -> None:
         """Undo every step taken (back to the start: every grad as it was before the pass)."""
-        while self._history or self._lone_undo is not None:
-            self.back()
+        with uninterrupted():
+            while self._history or self._lone_undo is not None:
+                self._back()
 
     def __iter__(self) -> Iterator[Step]:
         """Take the remaining steps one at a time: ``for s in steps: print(s)``."""
@@ -370,22 +393,20 @@ class Backprop:
         if self._ops or self._lone_undo is not None or root not in self.pending:
             return
         undo = (((root, root.grad),), ((root, self.pending[root]),))
-        self._run_chain_rule((root,))
-        self._lone_undo = undo
+        with uninterrupted():
+            self._run_chain_rule((root,))
+            self._lone_undo = undo
 
     def _run_chain_rule(self, nodes: tuple[Node, ...]) -> None:
         # As backward() does without create_graph: gradients are plain numbers, nothing recorded;
         # under detect_anomaly() each node is checked, as backward() checks it.
-        previous = MODE.grad_enabled
-        MODE.grad_enabled = False
-        try:
-            if MODE.anomaly:
+        anomaly = current_mode().anomaly
+        with Switch(grad_enabled=False):
+            if anomaly:
                 for node in nodes:
                     _checked_chain_rule(self._chain_rule, node, self.pending, False)
             else:
                 self._chain_rule(nodes, self.pending, False)
-        finally:
-            MODE.grad_enabled = previous
 
     def _restore(self, grads: tuple[tuple[Node, Any], ...], pending: tuple[tuple[Node, Any], ...]) -> None:
         for node, grad in grads:
