@@ -19,9 +19,10 @@ kind.  ``nn.textbook`` registers the book's models (a ``params`` dict and ``grad
 ...     return HandWrittenModel(
 ...         {"w": model.w}, lambda: float(np.sum((model.w * x - t) ** 2) / 2),
 ...         lambda: {"w": np.array([np.sum((model.w * x - t) * x)])})
->>> register_model_kind(read_line)
+>>> forget_line = register_model_kind(read_line)
 >>> check_model(Line(), np.array([1.0, 2.0]), np.array([1.0, 1.0])).passed
 True
+>>> forget_line()                    # a reader used for a while only is taken out again
 """
 
 from __future__ import annotations
@@ -68,12 +69,21 @@ class HandWrittenModel:
 _KINDS: list[Callable[[Any, Any, Any], HandWrittenModel | None]] = []
 
 
-def register_model_kind(reader: Callable[[Any, Any, Any], HandWrittenModel | None]) -> None:
+def register_model_kind(reader: Callable[[Any, Any, Any], HandWrittenModel | None]) -> Callable[[], None]:
     """Teach :func:`check_model` a kind of model: ``reader(model, x, t)`` returns a
     :class:`HandWrittenModel`, or None for a model that is not of its kind.  Readers are asked in
-    the order they were registered, before the engine's own kind (modules of Tensors)."""
+    the order they were registered, before the engine's own kind (modules of Tensors).
+
+    Returns a function that takes the reader out again (a test or a doctest registers a reader
+    for a while only, and must not leave it behind for the checks that follow)."""
     if reader not in _KINDS:
         _KINDS.append(reader)
+
+    def unregister() -> None:
+        if reader in _KINDS:
+            _KINDS.remove(reader)
+
+    return unregister
 
 
 def check_model(

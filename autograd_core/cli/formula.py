@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,12 +54,15 @@ def parse_assignments(arguments: Iterable[str]) -> dict[str, float]:
 
     >>> parse_assignments(["apple=100", "count=2", "tax=1.1"])
     {'apple': 100.0, 'count': 2.0, 'tax': 1.1}
+    >>> parse_assignments(["\ufb01=2"])   # the ligature fi: Python, and so the formula, read it as 'fi'
+    {'fi': 2.0}
     >>> parse_assignments(["apple:100"])
     Traceback (most recent call last):
     ...
     autograd_core.expr.ExpressionError: expected name=value, got 'apple:100'
     """
     values: dict[str, float] = {}
+    given: dict[str, str] = {}  # each name as the formula reads it -> the argument that gave it
     for argument in arguments:
         name, sep, text = argument.partition("=")
         name = name.strip()
@@ -67,8 +71,11 @@ def parse_assignments(arguments: Iterable[str]) -> dict[str, float]:
             raise ExpressionError(f"expected name=value, got {argument!r}")
         if not name.isidentifier():
             raise ExpressionError(f"{name!r} (in {argument!r}) is not a valid variable name")
+        # Python reads identifiers in NFKC form (the ligature 'ﬁ' is 'fi'), and so does the formula.
+        name = unicodedata.normalize("NFKC", name)
         if name in values:
-            raise ExpressionError(f"{name!r} is given twice ({name}={values[name]:g} and {argument})")
+            raise ExpressionError(f"{name!r} is given twice ({given[name]} and {argument})")
+        given[name] = argument
         try:
             number = float(text)
         except ValueError:

@@ -18,6 +18,8 @@ Example:
 
 from __future__ import annotations
 
+import numbers
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -364,15 +366,21 @@ def _concatenate_vjp(node: Tensor, g: Any) -> tuple:
     )
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis.
+def concatenate(tensors: Sequence[Any], axis: int | None = 0) -> Tensor:
+    """Join tensors along an existing axis; ``axis=None`` joins them flattened, as NumPy does.
 
     >>> from autograd_core import Tensor, concatenate
     >>> a = Tensor([1.0, 2.0], requires_grad=True); b = Tensor([3.0], requires_grad=True)
     >>> concatenate([a, b]).shape
     (3,)
+    >>> concatenate([Tensor([[1.0, 2.0]]), b], axis=None).data
+    array([1., 2., 3.])
     """
     parts = _lift_all(tensors, "concatenate")
+    if axis is None:
+        return concatenate([p.reshape(-1) for p in parts], axis=0)
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"concatenate: axis must be an integer or None, got {type(axis).__name__}: {axis!r:.40}")
     try:
         out = np.concatenate([p.data for p in parts], axis=axis)
     except (ValueError, np.exceptions.AxisError) as error:
