@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -31,13 +32,22 @@ KINK_OPS = ("relu", "abs", "max", "min", "maximum", "minimum", "leaky_relu", "cl
 
 
 def check_local_derivatives(
-    root: Node, *, eps: float, atol: float, rtol: float, kink_distance: float | None = None
+    root: Node,
+    *,
+    eps: float,
+    atol: float,
+    rtol: float,
+    kink_distance: float | None = None,
+    labels: Mapping[int, str] | None = None,
 ) -> tuple[list[LocalMismatch], list[str]]:
     """Check every node ``root`` depends on; return the mismatches and the kink warnings.
 
     ``kink_distance`` (default ``10 * eps``): an input of relu/abs/max closer than this to the
     kink is reported as a warning (finite differences give 0.5 there) instead of being checked.
+    ``labels``: what to call some nodes (by ``id``), e.g. unnamed inputs by the parameter names of
+    the function checked; other nodes are called by their ``label``.
     """
+    named = labels or {}
     distance = 10 * eps if kink_distance is None else kink_distance
     mismatches: list[LocalMismatch] = []
     warnings: list[str] = []
@@ -45,9 +55,9 @@ def check_local_derivatives(
         if not node.parents or not node.requires_grad:
             continue
         if isinstance(node, Value):
-            _check_value_node(node, eps, atol, rtol, distance, mismatches, warnings)
+            _check_value_node(node, eps, atol, rtol, distance, mismatches, warnings, named)
         elif getattr(node, "_vjp", None) is not None and node.op in _REPLAY:
-            _check_tensor_node(node, eps, atol, rtol, distance, mismatches, warnings)
+            _check_tensor_node(node, eps, atol, rtol, distance, mismatches, warnings, named)
     return mismatches, warnings
 
 
@@ -75,7 +85,8 @@ def nodes_at_kinks(root: Node, distance: float) -> list[Node]:
 
 
 def _check_value_node(
-    node: Value, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
+    node: Value, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list,
+    labels: Mapping[int, str],
 ) -> None:
     op = OPS.get(node.op)
     if op is None:
@@ -84,10 +95,11 @@ def _check_value_node(
     xs = [p.data for p in parents]
     if at_kink(node, distance):
         if len(parents) == 2:
-            where = f"its inputs {parents[0].label!r} = {xs[0]:.3g} and {parents[1].label!r} = {xs[1]:.3g} are "
+            first, second = _label(parents[0], labels), _label(parents[1], labels)
+            where = f"its inputs {first!r} = {xs[0]:.3g} and {second!r} = {xs[1]:.3g} are "
             where += f"within {distance:.1g} of each other (a tie, its kink)"
         else:
-            where = f"its input {parents[0].label!r} = {xs[0]:.3g} is within {distance:.1g} of the kink at 0"
+            where = f"its input {_label(parents[0], labels)!r} = {xs[0]:.3g} is within {distance:.1g} of the kink at 0"
         warnings.append(
             f"{_where(node)}: {where}; finite differences straddle it (they give about 0.5 there), "
             "so this point cannot be checked"
@@ -106,7 +118,7 @@ def _check_value_node(
         if numerical is None:
             continue  # every step left the op's domain: cannot check here
         if not _close(local, numerical, atol, rtol):
-            mismatches.append(LocalMismatch(node.op, node.name, i, parent.label, local, numerical))
+            mismatches.append(LocalMismatch(node.op, node.name, i, _label(parent, labels), local, numerical))
 
 
 def _best_difference(
@@ -198,7 +210,8 @@ def _near_kink(node: Node, distance: float) -> str | None:
 
 
 def _check_tensor_node(
-    node: Any, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list
+    node: Any, eps: float, atol: float, rtol: float, distance: float, mismatches: list, warnings: list,
+    labels: Mapping[int, str],
 ) -> None:
     """Compare the op's VJP with central differences of the op alone, along random directions.
 
@@ -216,7 +229,7 @@ def _check_tensor_node(
     rng = np.random.default_rng(len(node.parents) * 7919 + node.data.size)
     wrong: dict[int, LocalMismatch] = {}
     for _ in range(_PROBES):
-        for mismatch in _probe_tensor_node(node, rng, eps, atol, rtol):
+        for mismatch in _probe_tensor_node(node, rng, eps, atol, rtol, labels):
             wrong.setdefault(mismatch.input_index, mismatch)
     mismatches.extend(wrong[i] for i in sorted(wrong))
 
@@ -224,7 +237,9 @@ def _check_tensor_node(
 _PROBES = 2
 
 
-def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> list:
+def _probe_tensor_node(
+    node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float, labels: Mapping[int, str]
+) -> list:
     """One random (upstream, direction) probe of every input of a Tensor node."""
     from .graph import no_grad
     from .tensor import Tensor
@@ -257,7 +272,7 @@ def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: fl
         if vjp.shape != x.shape:
             found.append(
                 LocalMismatch(
-                    node.op, node.name, i, parent.label, float("nan"), float("nan"),
+                    node.op, node.name, i, _label(parent, labels), float("nan"), float("nan"),
                     f"its VJP has shape {vjp.shape} but the input has shape {x.shape} (a missing broadcast reduction?)",
                 )
             )
@@ -278,12 +293,16 @@ def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: fl
         else:
             if numerical is not None:
                 detail = "(VJP along a random direction)"
-                found.append(LocalMismatch(node.op, node.name, i, parent.label, local, numerical, detail))
+                found.append(LocalMismatch(node.op, node.name, i, _label(parent, labels), local, numerical, detail))
     return found
 
 
 def _close(a: float, n: float, atol: float, rtol: float) -> bool:
     return math.isfinite(a) and math.isfinite(n) and abs(a - n) <= atol + rtol * abs(n)
+
+
+def _label(node: Node, labels: Mapping[int, str]) -> str:
+    return labels.get(id(node), node.label)
 
 
 def _where(node: Node) -> str:

@@ -84,8 +84,8 @@ def test_correct_value_function_passes_with_tiny_errors():
     assert report.passed
     # Hand derivation: d/dx = 3x^2 e^y + y (1 - tanh^2(xy)), d/dy = x^3 e^y + x (1 - tanh^2(xy))
     sech2 = 1 - math.tanh(1.0) ** 2
-    assert report.row("x0").backprop == pytest.approx(12 * math.exp(0.5) + 0.5 * sech2, rel=1e-12)
-    assert report.row("x1").backprop == pytest.approx(8 * math.exp(0.5) + 2 * sech2, rel=1e-12)
+    assert report.row("x").backprop == pytest.approx(12 * math.exp(0.5) + 0.5 * sech2, rel=1e-12)
+    assert report.row("y").backprop == pytest.approx(8 * math.exp(0.5) + 2 * sech2, rel=1e-12)
     assert all(r.relative_error < 1e-8 for r in report.rows)
 
 
@@ -109,7 +109,7 @@ def test_non_scalar_output_uses_the_given_upstream():
 
 def test_numbers_and_arrays_are_wrapped():
     report = gradcheck(lambda a, w: (w * a).sum(), 3.0, np.array([1.0, 2.0]))
-    assert [r.name for r in report.rows] == ["x0", "x1"]
+    assert [r.name for r in report.rows] == ["a", "w"]  # named after fn's parameters
     assert report.passed
 
 
