@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import sys
 import time
@@ -251,13 +252,13 @@ def _properties(engine: Engine) -> list[_Property]:
     for op in engine.ops:
         kinds = engine.forms(op)
         title = ", ".join(engine.text(k, ["a", "b"], 2 if k == "pow" else 2.0) for k in kinds)
-        props.append(_Property(f"{OP_SYMBOLS[op]:<8} {title}", "op", op, st.one_of([_form_probes(k) for k in kinds])))
+        props.append(_Property(title, "op", op, st.one_of([_form_probes(k) for k in kinds])))
     for op in engine.ops:
         if FORMS[op].arity == 2:
             title = f"{engine.text(op, ['x', 'x'], None)}, {engine.text(op, ['x', 'y'], None)} + x"
         else:
             title = engine.text(op, ["x"], 2 if op == "pow" else None) + " + x"
-        props.append(_Property(f"{OP_SYMBOLS[op]:<8} {title}", "reuse", op, _reuse_probes(op)))
+        props.append(_Property(title, "reuse", op, _reuse_probes(op)))
     props.append(_Property("b = a + a; c = b + b; diamonds", "order", None, _order_probes()))
     drawn = tuple(op for op in engine.ops if op in DEFAULT_OPS)
     props.append(
@@ -369,12 +370,14 @@ def _run(engine: Engine, examples: int, strict: bool) -> list[Finding]:
         findings.append(failure_finding(engine, prop.title, prop.group, prop.op, search, findings))
         if search.stopped:
             return findings  # the engine hangs: every later probe would wait as long
+    failed = any(f.failed for f in findings)
     for extra in (_backward_twice, _zero_grad, _depth):
-        finding = extra(engine, strict)
-        if finding is not None:
-            findings.append(finding)
-            if finding.stopped:
-                break
+        finding: Finding = extra(engine, strict)
+        if failed and finding.status == "note":  # a wrong gradient changes these numbers too
+            finding = dataclasses.replace(finding, sentence=finding.sentence + " (the failures above may be why)")
+        findings.append(finding)
+        if finding.stopped:
+            break
     return findings
 
 
@@ -386,7 +389,7 @@ def _two_x_squared(engine: Engine) -> tuple[list[Any], Any]:
     return [x, square, y], y
 
 
-def _backward_twice(engine: Engine, strict: bool) -> Finding | None:
+def _backward_twice(engine: Engine, strict: bool) -> Finding:
     """y = 2x² at 3: x.grad after one backward (12) and after a second (24 accumulating as PyTorch,
     12 starting afresh, 36 when intermediate gradients from the first pass are sent again)."""
 
@@ -401,7 +404,7 @@ def _backward_twice(engine: Engine, strict: bool) -> Finding | None:
     return twice_finding(engine, outcome, strict)
 
 
-def _zero_grad(engine: Engine, strict: bool) -> Finding | None:
+def _zero_grad(engine: Engine, strict: bool) -> Finding:
     """After backward and zero_grad on y = 2x² at 3, every node's gradient is 0 and a second
     backward gives 12 again."""
     if engine.zero_grad is None:

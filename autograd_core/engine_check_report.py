@@ -129,14 +129,14 @@ class EngineReport:
     def table(self) -> str:
         """Every property with its result, grouped, as aligned text."""
         lines = []
-        width = max((len(f.title) for f in self.findings), default=0)
+        width = max((len(_label(f)) for f in self.findings), default=0)
         for group, heading in GROUPS.items():
             rows = [f for f in self.findings if f.group == group]
             if not rows:
                 continue
             lines.append(heading)
             for f in rows:
-                lines.append(f"  {f.title:<{width}}  {f.status:<9}  {f.summary}".rstrip())
+                lines.append(f"  {_label(f):<{width}}  {f.status:<9}  {f.summary}".rstrip())
         return "\n".join(lines)
 
     def _missing(self) -> str:
@@ -178,20 +178,21 @@ class EngineReport:
 
     def _repr_html_(self) -> str:
         """The report as a table (a notebook shows it instead of the text)."""
-        header = ["property", "checks", "result", "details"]
-        rows = [[_GROUP_SHORT[f.group], f.title, f.status, f.summary] for f in self.findings]
+        header = ["property", "op", "checks", "result", "details"]
+        rows = [[_GROUP_SHORT[f.group], OP_SYMBOLS.get(f.op or "", ""), f.title, f.status, f.summary]
+                for f in self.findings]
         notes = []
         first = self.first_failure
-        if first is not None:
-            notes.append(first.sentence)
-            if first.hint:
-                notes.append(first.hint)
+        if first is not None and first.hint:
+            notes.append("why: " + " ".join(line.strip() for line in first.hint.splitlines()))
         notes += [f"{_GROUP_SHORT[f.group]}: {f.sentence}" for f in self.findings if f.status in ("note", "limit")]
         missing = self._missing()
         if missing:
             notes.append(missing)
         notes += self._extras()
         code = first.example if first is not None else ""
+        if code:
+            notes.append("the smallest example (paste it under your class):")
         return html_table(self.headline(), header, rows, [f.failed for f in self.findings], notes, self.passed,
                           code=code)
 
@@ -211,6 +212,11 @@ class EngineCheckError(AssertionError):
     def __init__(self, report: EngineReport) -> None:
         self.report = report
         super().__init__(str(report))
+
+
+def _label(f: Finding) -> str:
+    """A row's label in the text table: the op's symbol, then what was checked."""
+    return f"{OP_SYMBOLS[f.op]:<8} {f.title}" if f.op else f.title
 
 
 def _explain(f: Finding) -> list[str]:
@@ -341,9 +347,10 @@ def _comment(problem: Problem) -> str:
     if problem.what == "timeout":
         return "does not finish"
     if problem.what == "raised":
-        text = problem.message.split(" raised ", 1)[-1]
-        return f"raises {text}"
-    return problem.message.split(" ", 3)[-1] if problem.step is not None else problem.message.split(" is ", 1)[-1]
+        return "raises " + problem.message.split(" raised ", 1)[-1]
+    if " returned " in problem.message:
+        return "returns " + problem.message.split(" returned ", 1)[-1]
+    return problem.message.split(" is ", 1)[-1]
 
 
 # -- hints ----------------------------------------------------------------------------------------
