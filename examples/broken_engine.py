@@ -19,7 +19,7 @@ class Value:
         self.data = data
         self.grad = 0.0
         self._backward = lambda: None  # how to pass out.grad on to the inputs
-        self._prev = set(_children)
+        self._prev = tuple(_children)  # the lecture has a set: a tuple keeps the walk's order fixed
         self._op = _op
 
     def __repr__(self):

@@ -156,3 +156,11 @@ def test_a_zero_grad_that_clears_only_the_leaves_is_a_note(engine_class):
     assert "x * x still holds 2" in note.sentence and note.engine_value == 24.0
     strict = failing_report(cls, strict=True)
     assert {f.group for f in strict.failures} == {"twice", "zero_grad"}
+
+
+def test_the_order_bug_is_found_when_inputs_are_kept_in_a_set(engine_class):
+    # As in the lecture: _prev = set(children), so the walk's order changes with the nodes' ids
+    # from run to run; the symmetric diamond fails in every order.
+    in_a_set = ("        self._prev = tuple(_children)", "        self._prev = set(_children)")
+    report = failing_report(engine_class("order", replacements=[in_a_set]))
+    assert report.first_failure.group == "order"

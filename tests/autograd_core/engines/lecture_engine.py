@@ -3,7 +3,9 @@
 The fixture the engine check is tested against: correct as written.  The tests derive copies
 that each carry one of the classic bugs (a gradient set with ``=`` instead of gathered with
 ``+=``, tanh's derivative written ``1 - t``, a backward pass without a topological order).
-It imports nothing from chainrule: it stands for a learner's own file.
+It imports nothing from chainrule: it stands for a learner's own file.  One change from the
+lecture: a node keeps its inputs in a tuple, not a set, so the order of the backward walk (and a
+report on a copy with a bug) is the same from run to run.
 """
 
 import math
@@ -16,7 +18,7 @@ class Value:
         self.data = data
         self.grad = 0.0
         self._backward = lambda: None  # how to pass out.grad on to the inputs
-        self._prev = set(_children)
+        self._prev = tuple(_children)  # the lecture has a set: a tuple keeps the walk's order fixed
         self._op = _op
 
     def __repr__(self):
