@@ -113,3 +113,21 @@ def engine_class(engine_file: Callable[..., Path]) -> Callable[..., type]:
         return load_engine_file(engine_file(bug, **options)).Value
 
     return make
+
+
+@pytest.fixture(scope="session")
+def lecture_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], type]:
+    """``lecture_copy(bug)``: the Value class of a copy carrying that bug, made once per session."""
+    made: dict[str, type] = {}
+
+    def get(bug: str) -> type:
+        if bug not in made:
+            old, new = ENGINE_BUGS[bug]
+            text = LECTURE_ENGINE.read_text()
+            assert text.count(old) == 1
+            path = tmp_path_factory.mktemp("engines") / f"{bug}_engine.py"
+            path.write_text(text.replace(old, new))
+            made[bug] = load_engine_file(path).Value
+        return made[bug]
+
+    return get

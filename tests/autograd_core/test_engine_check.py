@@ -22,7 +22,7 @@ from autograd_core.engine_check import check_engine
 from autograd_core.engine_check_report import EngineCheckError
 
 # Fewer examples than the default keeps the suite fast; the default run is the README's and the bench's.
-EXAMPLES = 40
+EXAMPLES = 25
 
 
 def run_example(code: str, value_class: type) -> float:
@@ -33,13 +33,27 @@ def run_example(code: str, value_class: type) -> float:
     return float(printed.getvalue().split()[-1])
 
 
-def failing_report(value_class: type, **options) -> object:
+def failing_report(value_class: type, examples: int = EXAMPLES, **options) -> object:
     with pytest.raises(EngineCheckError) as caught:
-        check_engine(value_class, max_examples=EXAMPLES, **options)
+        check_engine(value_class, max_examples=examples, **options)
     report = caught.value.report
     assert str(caught.value) == str(report)  # the assertion's message is the whole report
     assert not report.passed
     return report
+
+
+@pytest.fixture(scope="module")
+def buggy(lecture_copy):
+    """``buggy(bug)``: (the class, its failing report), each copy checked once for this module."""
+    done: dict[str, tuple[type, object]] = {}
+
+    def get(bug: str) -> tuple[type, object]:
+        if bug not in done:
+            value_class = lecture_copy(bug)
+            done[bug] = (value_class, failing_report(value_class))
+        return done[bug]
+
+    return get
 
 
 # -- engines that pass ----------------------------------------------------------------------------
@@ -76,16 +90,15 @@ def test_chainrules_own_value_passes_and_accumulates_like_pytorch():
     ("bug", "group", "op"),
     [("assign", "reuse", "mul"), ("tanh", "op", "tanh"), ("order", "order", None)],
 )
-def test_each_bug_is_named_with_a_minimal_example_that_shows_it(engine_class, bug, group, op):
-    buggy = engine_class(bug)
-    report = failing_report(buggy)
+def test_each_bug_is_named_with_a_minimal_example_that_shows_it(buggy, bug, group, op):
+    value_class, report = buggy(bug)
     first = report.first_failure
     assert (first.group, first.op) == (group, op), first.sentence
     lines = first.example.splitlines()
     assert len(lines) <= 8, first.example  # shrunk to a few lines
     assert lines[-1].startswith("print(") and ".backward()" in lines[-2]
     right = run_example(first.example, Value)  # chainrule's Value: the independent oracle
-    wrong = run_example(first.example, buggy)
+    wrong = run_example(first.example, value_class)
     assert right == pytest.approx(first.expected, rel=1e-5, abs=1e-6)
     assert wrong != pytest.approx(right, rel=1e-3)
     if bug != "order":  # the order bug's number depends on the order of a set: wrong, but not always the same
@@ -93,8 +106,8 @@ def test_each_bug_is_named_with_a_minimal_example_that_shows_it(engine_class, bu
     assert str(report).startswith(f"check_engine FAILED: Value from {bug}_engine.py: {first.sentence}")
 
 
-def test_the_tanh_report_says_the_derivative_in_the_stepper_words(engine_class):
-    first = failing_report(engine_class("tanh")).first_failure
+def test_the_tanh_report_says_the_derivative_in_the_stepper_words(buggy):
+    first = buggy("tanh")[1].first_failure
     match = re.fullmatch(r"your tanh: d/dx at (\S+) is (\S+), should be (\S+)", first.sentence)
     assert match, first.sentence
     x = float(match.group(1))
@@ -104,23 +117,23 @@ def test_the_tanh_report_says_the_derivative_in_the_stepper_words(engine_class):
     assert "1 - out, without the square" in first.hint
 
 
-def test_the_assign_report_points_at_the_missing_plus_equals(engine_class):
-    first = failing_report(engine_class("assign")).first_failure
+def test_the_assign_report_points_at_the_missing_plus_equals(buggy):
+    first = buggy("assign")[1].first_failure
     assert "kept only one" in first.hint and "self.grad +=" in first.hint and "gathers" in first.hint
     # x is used twice; the engine's gradient is one of the two contributions, the right one their sum
     assert first.expected == pytest.approx(2 * first.engine_value, rel=1e-5)
 
 
-def test_the_order_report_explains_the_topological_sort(engine_class):
-    report = failing_report(engine_class("order"))
+def test_the_order_report_explains_the_topological_sort(buggy):
+    report = buggy("order")[1]
     first = report.first_failure
     assert "topologically" in first.hint and "gather" in first.hint
     # each op alone and every node used twice still pass: the report does not blame an op
     assert all(f.status == "ok" for f in report.findings if f.group in ("op", "reuse"))
 
 
-def test_a_bug_in_one_op_leaves_the_other_ops_passing(engine_class):
-    report = failing_report(engine_class("tanh"))
+def test_a_bug_in_one_op_leaves_the_other_ops_passing(buggy):
+    report = buggy("tanh")[1]
     by_op = {f.op: f.status for f in report.findings if f.group == "op"}
     assert by_op.pop("tanh") == "FAIL"
     assert set(by_op.values()) == {"ok"}
@@ -128,7 +141,7 @@ def test_a_bug_in_one_op_leaves_the_other_ops_passing(engine_class):
 
 # -- strict and the notes -------------------------------------------------------------------------
 def test_strict_makes_micrograds_second_backward_a_failure():
-    report = failing_report(MicrogradValue, strict=True)
+    report = failing_report(MicrogradValue, examples=5, strict=True)
     assert [f.group for f in report.failures] == ["twice"]
     assert "36" in report.first_failure.sentence and "24" in report.first_failure.sentence
 
@@ -154,7 +167,7 @@ def test_a_zero_grad_that_clears_only_the_leaves_is_a_note(engine_class):
     # By hand: x is cleared, x*x keeps 2 and y keeps 1; backward sets y.grad = 1, so x*x gathers
     # 2 + 2 = 4 and x gets 4 * 2x = 24 instead of 12.
     assert "x * x still holds 2" in note.sentence and note.engine_value == 24.0
-    strict = failing_report(cls, strict=True)
+    strict = failing_report(cls, examples=5, strict=True)
     assert {f.group for f in strict.failures} == {"twice", "zero_grad"}
 
 

@@ -13,7 +13,7 @@ import pytest
 from autograd_core.cli import main
 from autograd_core.engine_check import check_engine
 
-EXAMPLES = "20"
+EXAMPLES = "10"
 
 
 def same_words(headline: str) -> str:
