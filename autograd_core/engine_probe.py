@@ -268,17 +268,11 @@ def run_guarded(function: Callable[[], Any], timeout: float, *, stack_size: int 
     'ZeroDivisionError'
     """
     job = _Job(function)
-    if stack_size is None:
+    thread = _own_thread(job, stack_size) if stack_size is not None else None
+    if thread is None:  # the shared worker (also when the system refuses a thread with that stack)
         worker = _Worker.ready()
         worker.jobs.put(job)
         thread = worker.thread
-    else:
-        thread = threading.Thread(target=job.run, name="chainrule-check-engine", daemon=True)
-        previous = threading.stack_size(stack_size)
-        try:
-            thread.start()
-        finally:
-            threading.stack_size(previous)
     try:
         finished = job.done.wait(timeout)
     except BaseException:  # Ctrl-C while waiting: stop the worker too, then let it through
@@ -286,10 +280,26 @@ def run_guarded(function: Callable[[], Any], timeout: float, *, stack_size: int 
         raise
     if not finished:
         _interrupt(thread)
-        if not job.done.wait(1.0) and stack_size is None:
+        if not job.done.wait(1.0):
             _Worker.abandon(thread)  # stuck in C: the next call gets a fresh worker
         return Outcome(timed_out=True)
     return job.outcome
+
+
+def _own_thread(job: _Job, stack_size: int) -> threading.Thread | None:
+    """A thread of its own for ``job``, with a stack of ``stack_size`` bytes (None if refused)."""
+    thread = threading.Thread(target=job.run, name="chainrule-check-engine", daemon=True)
+    try:
+        previous = threading.stack_size(stack_size)
+    except (ValueError, RuntimeError):  # a size this platform does not allow
+        return None
+    try:
+        thread.start()
+    except RuntimeError:  # no memory for such a stack: run it on the worker's
+        return None
+    finally:
+        threading.stack_size(previous)
+    return thread
 
 
 class _Job:

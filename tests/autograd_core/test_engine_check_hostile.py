@@ -5,6 +5,7 @@ refused with what it lacks."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 import pytest
@@ -190,3 +191,54 @@ def test_the_error_is_an_assertion_error_carrying_the_report(engine_class):
         check_engine(engine_class("tanh"), max_examples=10)
     assert isinstance(caught.value, EngineCheckError)
     assert caught.value.report.first_failure.op == "tanh"
+
+
+def test_a_failure_that_does_not_repeat_is_reported_as_such():
+    calls = itertools.count()
+
+    class Moody:  # every third product gets a wrong derivative: not a function of the numbers
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self._backward = data, 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, Moody) else Moody(other)
+            out = Moody(self.data + other.data, (self, other))
+
+            def backward():
+                self.grad += out.grad
+                other.grad += out.grad
+
+            out._backward = backward
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, Moody) else Moody(other)
+            out = Moody(self.data * other.data, (self, other))
+            slip = 1.0 if next(calls) % 3 == 0 else 0.0
+
+            def backward():
+                self.grad += (other.data + slip) * out.grad
+                other.grad += self.data * out.grad
+
+            out._backward = backward
+            return out
+
+        def backward(self):
+            order, seen = [], set()
+
+            def visit(node):
+                if id(node) not in seen:
+                    seen.add(id(node))
+                    for parent in node.parents:
+                        visit(parent)
+                    order.append(node)
+
+            visit(self)
+            self.grad = 1.0
+            for node in reversed(order):
+                node._backward()
+
+    report = report_of(Moody, max_examples=30)
+    first = report.first_failure
+    assert first.op == "mul" and first.flaky
+    assert "does not happen every time" in str(report)
