@@ -193,17 +193,17 @@ class Probe:
         e = self.expression
         return self.name(e.output[0]) if len(e.output) == 1 else "out"
 
-    def values(self) -> list[float]:
-        """The forward value of every node, computed on floats (the oracle)."""
-        data = list(self.expression.inputs)
+    def values(self, inputs: Sequence[float] | None = None) -> list[float]:
+        """The forward value of every node, computed on floats (the oracle), at the probe's
+        inputs or at ``inputs``."""
+        data = list(self.expression.inputs if inputs is None else inputs)
         for kind, operands, constant in self.expression.steps:
             data.append(_call(FORMS[kind].numbers, [data[i] for i in operands], constant))
         return data
 
     def output(self, inputs: Sequence[float]) -> float:
-        data = list(inputs)
-        for kind, operands, constant in self.expression.steps:
-            data.append(_call(FORMS[kind].numbers, [data[i] for i in operands], constant))
+        """The output (the sum of the output nodes) on floats at ``inputs``."""
+        data = self.values(inputs)
         return math.fsum(data[i] for i in self.expression.output)
 
     def numerical_gradient(self) -> np.ndarray:
