@@ -40,17 +40,10 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
-from .engine_check_report import (
-    EngineCheckError,
-    EngineReport,
-    Finding,
-    depth_finding,
-    failure_finding,
-    passed_finding,
-    twice_finding,
-    zero_grad_finding,
-)
-from .engine_probe import FORMS, OP_SYMBOLS, Engine, Probe, Problem, run_guarded
+from .engine_check_report import EngineCheckError, EngineReport, Finding
+from .engine_check_words import depth_finding, failure_finding, passed_finding, twice_finding, zero_grad_finding
+from .engine_guard import run_guarded
+from .engine_probe import FORMS, OP_SYMBOLS, Engine, Probe, Problem
 from .testing import DEFAULT_OPS, KINK_MARGIN, Expression, expressions, values
 
 __all__ = ["DEFAULT_EXAMPLES", "DEPTH", "EngineCheckError", "EngineReport", "check_engine"]

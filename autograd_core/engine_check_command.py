@@ -229,7 +229,7 @@ def _run_loader(load: Any, what: str, timeout: float, source: str | None) -> Non
     import contextlib
     import io
 
-    from .engine_probe import describe_error, run_guarded
+    from .engine_guard import describe_error, run_guarded
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         outcome = run_guarded(load, timeout)
