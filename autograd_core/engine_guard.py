@@ -168,8 +168,16 @@ def _interrupt(thread: threading.Thread) -> None:
 
 
 def describe_error(error: BaseException, source: str | None, *, short: bool = False) -> str:
-    """``ZeroDivisionError: float division by zero`` (and, unless ``short``, where in the file)."""
-    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    """``ZeroDivisionError: float division by zero`` (and, unless ``short``, where in the file).
+
+    >>> describe_error(ValueError("bad\\nsecond line"), None)
+    'ValueError: bad'
+    """
+    try:
+        words = str(error).strip()
+    except Exception:  # noqa: BLE001 - an exception class of the learner's whose __str__ fails
+        words = ""
+    message = words.splitlines()[0] if words else ""
     text = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if len(text) > 160:
         text = text[:157] + "..."
