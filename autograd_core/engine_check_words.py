@@ -278,17 +278,18 @@ def _reuse_hint(engine: Engine, probe: Probe, problem: Problem, op: str) -> str:
 
 def _order_hint(engine: Engine, probe: Probe, problem: Problem) -> str:
     e = probe.expression
-    users: dict[int, list[str]] = {}
+    uses: dict[int, list[str]] = {}
     for k, (_, operands, _) in enumerate(e.steps):
-        for i in set(operands):
-            users.setdefault(i, []).append(probe.name(len(e.inputs) + k))
-    shared = [(i, names) for i, names in users.items() if i >= len(e.inputs) and len(names) > 1]
+        for i in operands:
+            uses.setdefault(i, []).append(probe.name(len(e.inputs) + k))
+    shared = [(i, users) for i, users in uses.items() if i >= len(e.inputs) and len(users) > 1]
     text = "every op passed alone and on a node used twice, so the order of the backward walk is wrong. "
     if shared:
-        i, names = shared[0]
-        text += (f"{probe.name(i)} is used by {' and '.join(names)}: it must gather the contributions of both "
-                 f"before its own backward sends its gradient on to "
-                 f"{' and '.join(dict.fromkeys(probe.name(j) for j in e.steps[i - len(e.inputs)][1]))}. ")
+        i, users = shared[0]
+        by = f"twice by {users[0]}" if len(set(users)) == 1 else f"by {' and '.join(users)}"
+        inputs = " and ".join(dict.fromkeys(probe.name(j) for j in e.steps[i - len(e.inputs)][1]))
+        text += (f"{probe.name(i)} is used {by}: it must gather every contribution before its own backward "
+                 f"sends its gradient on to {inputs}. ")
     got, want = problem.engine, problem.expected
     if got is not None and want and abs(got) > abs(want) * 1.5 and float(got / want).is_integer():
         text += (f"Your gradient is {format_number(got / want)} times too large: a node's backward ran more than once "
