@@ -40,11 +40,11 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
+from .check.strategies import DEFAULT_OPS, KINK_MARGIN, Expression, expressions, register_profiles, values
 from .engine_check_report import EngineCheckError, EngineReport, Finding
 from .engine_check_words import depth_finding, failure_finding, passed_finding, twice_finding, zero_grad_finding
 from .engine_guard import run_guarded
 from .engine_probe import FORMS, OP_SYMBOLS, Engine, Probe, Problem
-from .testing import DEFAULT_OPS, KINK_MARGIN, Expression, expressions, values
 
 __all__ = ["DEFAULT_EXAMPLES", "DEPTH", "EngineCheckError", "EngineReport", "check_engine"]
 
@@ -274,8 +274,6 @@ def _examples(max_examples: int | None, profile: str | None) -> int:
         try:
             return settings.get_profile(profile).max_examples
         except Exception:  # noqa: BLE001 - hypothesis raises InvalidArgument for an unknown name
-            from .testing import register_profiles
-
             register_profiles()
             try:
                 return settings.get_profile(profile).max_examples

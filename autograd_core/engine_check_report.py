@@ -20,8 +20,8 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .check.report import html_table
 from .engine_probe import OP_SYMBOLS, Engine
-from .gradcheck_report import html_table
 
 __all__ = ["GROUPS", "EngineCheckError", "EngineReport", "Finding"]
 

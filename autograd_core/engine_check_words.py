@@ -21,7 +21,7 @@ from typing import Any
 from .engine_check_report import Finding
 from .engine_guard import Outcome, describe_error, error_location
 from .engine_probe import FORMS, METHOD_OPS, OP_SYMBOLS, Engine, Probe, Problem
-from .words import format_number, local_text, short_number
+from .words import format_number, local_text
 
 __all__ = [
     "chainrule_graph",
@@ -69,7 +69,7 @@ def _core(engine: Engine, probe: Probe, problem: Problem, group: str) -> str:
     at = _point(probe)
     if problem.what == "gradient":
         x, out = probe.name(problem.input), probe.output_name
-        numbers = f"is {short_number(problem.engine)}, should be {short_number(problem.expected)}"
+        numbers = f"is {format_number(problem.engine)}, should be {format_number(problem.expected)}"
         if group == "op":
             e = probe.expression
             single = len(e.inputs) == 1
@@ -81,8 +81,8 @@ def _core(engine: Engine, probe: Probe, problem: Problem, group: str) -> str:
         return f"{one_line(engine, probe)} at {at}: d{out}/d{x} {numbers}"
     if problem.what == "forward":
         step = engine.step_text(probe, problem.step) if problem.step is not None else "the sum of the outputs"
-        return (f"{step} at {at} gives {short_number(problem.engine) if problem.engine is not None else 'no number'}, "
-                f"should be {short_number(problem.expected)}")
+        return (f"{step} at {at} gives {format_number(problem.engine) if problem.engine is not None else 'no number'}, "
+                f"should be {format_number(problem.expected)}")
     graph = "" if group == "op" else f"{one_line(engine, probe)}: "
     return f"{graph}{problem.message}, at {at}"
 
@@ -201,7 +201,7 @@ def _op_hint(engine: Engine, probe: Probe, problem: Problem, op: str) -> str:
             f"with upstream 1 here), so the local derivative in your {OP_SYMBOLS[op]}'s backward is off. "
             f"It should be\n    {formula}\n")
     if slip:
-        text += f"Your {short_number(problem.engine)} is {slip}."
+        text += f"Your {format_number(problem.engine)} is {slip}."
     return text.rstrip()
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .gradcheck import parameter_names
-from .gradcheck_report import GradcheckError, GradcheckReport, compare
+from .check.gradcheck import parameter_names
+from .check.report import GradcheckError, GradcheckReport, compare
 from .graph import Node
 
 __all__ = ["gradcheck_engine_values", "is_engine_value"]

@@ -35,10 +35,10 @@ from typing import Any
 
 import numpy as np
 
+from .check.numerical import numerical_gradient
+from .check.report import compare
+from .check.strategies import Expression
 from .engine_guard import Outcome, describe_error, error_location, run_guarded
-from .gradcheck import numerical_gradient
-from .gradcheck_report import compare
-from .testing import Expression
 from .words import format_number
 
 __all__ = [
@@ -158,7 +158,7 @@ class Probe:
     inputs, ``t0, t1, ...`` for steps, and ``out`` for the output.
 
     >>> print(Probe.of("mul", (2.0, 3.0)).expression.source)
-    t0 = x0 * x1; out = t0
+    t0 = x0*x1; out = t0
     """
 
     expression: Expression

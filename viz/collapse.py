@@ -37,8 +37,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Node
-
-from .format import clean_text, format_number, shape_text
+from autograd_core.words import clean_text, format_number, shape_text
 
 __all__ = ["Grouping", "check_collapse", "group_label", "group_nodes", "group_of_scope"]
 

@@ -32,11 +32,11 @@ import graphviz
 import numpy as np
 
 from autograd_core import Node
-from autograd_core.words import Captions
+from autograd_core.words import Captions, clean_text, format_number, summarize_array
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order, choose_collapse, too_large
 from .collapse import Grouping, check_collapse, group_label, group_nodes
-from .format import clean_text, format_number, summarize_array
+from .dot import GraphvizNotFoundError, RenderError, fit_width, render_source
 from .labels import (
     BACKWARD,
     CURRENT,
@@ -98,8 +98,6 @@ class Diagram(graphviz.Digraph):
         return new
 
     def _svg_or_message(self) -> tuple[str | None, str]:
-        from .render import GraphvizNotFoundError, RenderError, fit_width, render_source
-
         try:
             svg = render_source(self.source, "svg", timeout=DISPLAY_TIMEOUT).decode("utf-8")
         except (GraphvizNotFoundError, RenderError) as error:

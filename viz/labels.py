@@ -19,11 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.tensor_define import vjp_formula
-from autograd_core.value import OPS
+from autograd_core.ops.record import record_of
 from autograd_core.words import caption as caption_of
-
-from .format import clean_text, format_number, shape_text, summarize_array
+from autograd_core.words import clean_text, format_number, shape_text, summarize_array
 
 __all__ = [
     "BACKWARD",
@@ -51,23 +49,6 @@ CURRENT = "#e65100"
 #: The fill of the node a step-by-step backprop is processing (pages may look for it in the SVG).
 CURRENT_FILL = "#fff3b0"
 
-# Tensor ops that Value does not have, or that read better another way on a diagram.
-_TENSOR_SYMBOLS = {
-    "matmul": "@",
-    "sum": "Σ",
-    "mean": "mean",
-    "max": "max",
-    "sqrt": "√",
-    "abs": "|x|",
-    "reshape": "reshape",
-    "transpose": "T",
-    "getitem": "[ ]",
-    "concatenate": "concat",
-    "stack": "stack",
-    "softmax": "softmax",
-    "log_softmax": "log softmax",
-}
-
 # Short names for the inputs of an unnamed node in the words above.
 _DEFAULT_NAMES = ("a", "b")
 _MAX_NAME = 10
@@ -83,10 +64,8 @@ def op_symbol(node: Any) -> str:
     op = node.op
     if op == "pow" and node.arg is not None:
         return f"**{format_number(node.arg)}"
-    if is_tensor(node) and op in _TENSOR_SYMBOLS:
-        return _TENSOR_SYMBOLS[op]
-    spec = OPS.get(op)
-    return spec.symbol if spec is not None else op
+    record = record_of(node)  # the op's one record, scalar or Tensor
+    return record.symbol if record is not None else op
 
 
 #: Op names longer than this are shortened in their op node (the full name is its tooltip).
@@ -181,12 +160,13 @@ def tensor_label(node: Any, *, digits: int, grad: Any, muted: bool = False, capt
 def vjp_words(node: Any, index: int) -> str | None:
     """What an array op sends back to input ``index``, in words (``g @ W1ᵀ``), if known.
 
-    The words are the op's own (``formula`` in ``autograd_core.tensor_define.TENSOR_OPS``, custom ops
-    included), filled with the inputs' short names.
+    The words are the op's own (``formula`` of its record, custom ops included), filled with the
+    inputs' short names.
     """
-    template = vjp_formula(node.op, index)
-    if template is None:
+    record = record_of(node)
+    if record is None or index >= len(record.formula):
         return None
+    template = record.formula[index]
     parents = node.parents
     names = [_short_name(parents[k], _DEFAULT_NAMES[k]) if k < len(parents) else _DEFAULT_NAMES[k] for k in (0, 1)]
     arg = getattr(node, "arg", None)

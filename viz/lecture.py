@@ -40,12 +40,12 @@ import numpy as np
 
 from autograd_core import Node, topological_order
 from autograd_core.graph import gradients_set_aside
-from autograd_core.steps import Backprop, format_number
+from autograd_core.steps import Backprop
+from autograd_core.words import format_number, summarize_array
+from autograd_core.words import format_number as diagram_number
 
 from .collapse import check_collapse, group_of_scope
 from .draw import is_steps
-from .format import format_number as diagram_number
-from .format import summarize_array
 from .labels import is_tensor
 from .lecture_display import Lecture
 from .lecture_page import page

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from autograd_core.words import clean_text
+
 from .collapse import group_of_scope
 from .draw import draw
-from .format import clean_text
 from .labels import BACKWARD, CURRENT, CURRENT_FILL, LOCAL
 from .render import render_source
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd_core import Node
+from autograd_core.extras import require
 from autograd_core.graph import gradients_set_aside
 
 from .draw import draw, is_steps
@@ -113,11 +114,11 @@ def _frames(
 
 def _join_pdf(pages: list[bytes]) -> bytes:
     """One PDF of every page, in order (pypdf: a maintained, pure-Python PDF library)."""
-    from pypdf import PdfReader, PdfWriter
+    pypdf = require("pypdf", "slides", "viz.slides")
 
-    writer = PdfWriter()
+    writer = pypdf.PdfWriter()
     for page in pages:
-        writer.append(PdfReader(io.BytesIO(page)))
+        writer.append(pypdf.PdfReader(io.BytesIO(page)))
     writer.add_metadata({"/Producer": "chainrule", "/Creator": "chainrule"})
     out = io.BytesIO()
     writer.write(out)
@@ -126,7 +127,7 @@ def _join_pdf(pages: list[bytes]) -> bytes:
 
 def _join_gif(frames: list[bytes], seconds: float) -> bytes:
     """An animated GIF of the PNG frames, each centred on a white canvas of the largest size."""
-    from PIL import Image
+    Image = require("PIL.Image", "slides", "viz.slides (GIF)")
 
     images = [Image.open(io.BytesIO(frame)).convert("RGB") for frame in frames]
     width = max(image.width for image in images)

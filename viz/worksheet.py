@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd_core import Node
+from autograd_core.extras import require
 from autograd_core.graph import gradients_set_aside
 
 from .draw import draw
@@ -86,11 +87,11 @@ def worksheet(
 
 def _write_pdf(pages: list[bytes], path: Path) -> None:
     """One PDF from several, written atomically (no half-written sheet is left behind)."""
-    from pypdf import PdfReader, PdfWriter
+    pypdf = require("pypdf", "slides", "viz.worksheet")
 
-    writer = PdfWriter()
+    writer = pypdf.PdfWriter()
     for data in pages:
-        for page in PdfReader(io.BytesIO(data)).pages:
+        for page in pypdf.PdfReader(io.BytesIO(data)).pages:
             writer.add_page(page)
     temporary = path.with_name(f".{path.name}.tmp")
     try:

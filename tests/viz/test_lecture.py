@@ -264,7 +264,7 @@ def test_tensor_graph_page(tmp_path):
     assert "= [1 -2]" in page and "[1 -2] + [1 -2] = [2 -4]" in page
     # an array's edge says what it sends (the rows of the array, a line each)
     last = page_data(page)["frames"][-1]["e"]
-    assert sorted(last.values()) == ["sends [1  −2]", "sends [1  −2]"]
+    assert sorted(last.values()) == ["sends [1 -2]", "sends [1 -2]"]
 
 
 def test_top_to_bottom_pages_point_what_flows_back_upwards(tmp_path):
