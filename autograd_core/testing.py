@@ -23,7 +23,7 @@ the profiles ``dev`` (20 examples), ``ci`` (100) and ``thorough`` (1000), chosen
 environment variable ``HYPOTHESIS_PROFILE`` (``ci`` when ``CI`` is set, else ``dev``).
 
 Your own micrograd-style engine: ``check_engine(Value)`` finds its ops and runs these strategies
-against it, naming the op or the property that fails.
+against it, naming the op or the property that fails (:mod:`autograd_core.check.engine`).
 
 Needs the ``hypothesis`` package (installed with ``pip install 'chainrule[dev]'``).
 """
@@ -31,8 +31,12 @@ Needs the ``hypothesis`` package (installed with ``pip install 'chainrule[dev]'`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .check.engine.gradcheck import gradcheck_engine_values, is_engine_value
+from .check.engine.probe import EngineInputError
+from .check.engine.properties import check_engine
+from .check.engine.report import EngineCheckError, EngineReport
 from .check.gradcheck import GradcheckReport, gradcheck
 from .check.strategies import (
     DEFAULT_OPS,
@@ -46,15 +50,12 @@ from .check.strategies import (
     tensors,
     values,
 )
-from .engine_gradcheck import gradcheck_engine_values, is_engine_value
-
-if TYPE_CHECKING:  # at run time loaded on first use, by __getattr__ at the end of this module
-    from .engine_check import EngineCheckError, EngineReport, check_engine
 
 __all__ = [
     "DEFAULT_OPS",
     "KINK_MARGIN",
     "EngineCheckError",
+    "EngineInputError",
     "EngineReport",
     "Expression",
     "arrays",
@@ -92,16 +93,3 @@ def assert_grad_close(fn: Callable[..., Any], *inputs: Any, **options: Any) -> G
             raise TypeError(f"assert_grad_close: {', '.join(unknown)} apply to chainrule's nodes, not your engine's")
         return gradcheck_engine_values(fn, *inputs, **options)
     return gradcheck(fn, *inputs, **options)
-
-
-_ENGINE_CHECK = ("check_engine", "EngineCheckError", "EngineReport")
-
-
-def __getattr__(name: str) -> Any:
-    """``check_engine`` and its report, from :mod:`autograd_core.engine_check`, which builds on
-    the strategies above: loaded on first use, so that each module can be imported first."""
-    if name in _ENGINE_CHECK:
-        from . import engine_check
-
-        return getattr(engine_check, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,7 +20,7 @@ from pathlib import Path
 from micrograd.engine import Value as MicrogradValue
 
 from autograd_core import Value
-from autograd_core.engine_check import DEFAULT_EXAMPLES, check_engine
+from autograd_core.check.engine.properties import DEFAULT_EXAMPLES, check_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL = 20.0

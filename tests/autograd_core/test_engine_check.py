@@ -18,8 +18,7 @@ import pytest
 from micrograd.engine import Value as MicrogradValue
 
 from autograd_core import Value
-from autograd_core.engine_check import check_engine
-from autograd_core.engine_check_report import EngineCheckError
+from autograd_core.testing import EngineCheckError, check_engine
 
 # Fewer examples than the default keeps the suite fast; the default run is the README's and the bench's.
 EXAMPLES = 25

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograd_core.cli import main
-from autograd_core.engine_check import check_engine
+from autograd_core.testing import check_engine
 
 EXAMPLES = "10"
 

@@ -11,9 +11,7 @@ import sys
 import pytest
 from micrograd.engine import Value as MicrogradValue
 
-from autograd_core.engine_check import check_engine
-from autograd_core.engine_probe import EngineInputError
-from autograd_core.testing import EngineCheckError
+from autograd_core.testing import EngineCheckError, EngineInputError, check_engine
 
 
 def report_of(value_class: type, **options):

@@ -1,4 +1,4 @@
-"""What :func:`autograd_core.engine_check.check_engine` found, in words a learner understands.
+"""What :func:`autograd_core.testing.check_engine` found, in words a learner understands.
 
 One :class:`Finding` per property (each op alone, a node used twice, topological order, random
 expressions, backward twice, zero_grad, depth), and an :class:`EngineReport` that explains the
@@ -20,8 +20,8 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check.report import html_table
-from .engine_probe import OP_SYMBOLS, Engine
+from ..report import html_table
+from .probe import OP_SYMBOLS, Engine
 
 __all__ = ["GROUPS", "EngineCheckError", "EngineReport", "Finding"]
 

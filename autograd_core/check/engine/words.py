@@ -18,10 +18,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .engine_check_report import Finding
-from .engine_guard import Outcome, describe_error, error_location
-from .engine_probe import FORMS, METHOD_OPS, OP_SYMBOLS, Engine, Probe, Problem
-from .words import format_number, local_text
+from ...value import Value
+from ...words import format_number, local_text
+from .guard import Outcome, describe_error, error_location
+from .probe import FORMS, METHOD_OPS, OP_SYMBOLS, Engine, Probe, Problem
+from .report import Finding
 
 __all__ = [
     "chainrule_graph",
@@ -169,8 +170,6 @@ def _hint(engine: Engine, probe: Probe, problem: Problem, group: str, op: str | 
 def chainrule_graph(probe: Probe) -> list[Any]:
     """The probe built with chainrule's own Value (every node named as in the probe), backward run:
     the reference the hints quote, in the stepper's words."""
-    from .value import Value
-
     e = probe.expression
     nodes: list[Any] = [Value(x, name=probe.name(i)) for i, x in enumerate(e.inputs)]
     for k, (kind, operands, constant) in enumerate(e.steps):

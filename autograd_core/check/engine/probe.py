@@ -10,7 +10,7 @@
   for every node); :meth:`Engine.check` builds it with the engine, runs ``backward()`` and
   compares each forward value with the floats and each input's gradient with central
   differences, returning the first :class:`Problem` (or None).
-- The engine's code runs at arm's length (:func:`autograd_core.engine_guard.run_guarded`):
+- The engine's code runs at arm's length (:func:`autograd_core.check.engine.guard.run_guarded`):
   whatever it raises is caught and reported with its line in the learner's file, and a call that
   does not return within its time bound is stopped.
 
@@ -35,11 +35,11 @@ from typing import Any
 
 import numpy as np
 
-from .check.numerical import numerical_gradient
-from .check.report import compare
-from .check.strategies import Expression
-from .engine_guard import Outcome, describe_error, error_location, run_guarded
-from .words import format_number
+from ...words import format_number
+from ..numerical import numerical_gradient
+from ..report import compare
+from ..strategies import Expression
+from .guard import Outcome, describe_error, error_location, run_guarded
 
 __all__ = [
     "FORMS",

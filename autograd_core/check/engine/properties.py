@@ -37,14 +37,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
-from hypothesis import strategies as st
+from ...extras import MissingExtraError
 
-from .check.strategies import DEFAULT_OPS, KINK_MARGIN, Expression, expressions, register_profiles, values
-from .engine_check_report import EngineCheckError, EngineReport, Finding
-from .engine_check_words import depth_finding, failure_finding, passed_finding, twice_finding, zero_grad_finding
-from .engine_guard import run_guarded
-from .engine_probe import FORMS, OP_SYMBOLS, Engine, Probe, Problem
+try:
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis comes with the dev extra
+    raise MissingExtraError("check_engine needs the hypothesis package: pip install 'chainrule[dev]'") from None
+
+from ..strategies import DEFAULT_OPS, KINK_MARGIN, Expression, expressions, register_profiles, values
+from .guard import run_guarded
+from .probe import FORMS, OP_SYMBOLS, Engine, Probe, Problem
+from .report import EngineCheckError, EngineReport, Finding
+from .words import depth_finding, failure_finding, passed_finding, twice_finding, zero_grad_finding
 
 __all__ = ["DEFAULT_EXAMPLES", "DEPTH", "EngineCheckError", "EngineReport", "check_engine"]
 
@@ -323,7 +328,7 @@ def check_engine(
     Raises :class:`EngineCheckError` (an ``AssertionError`` whose message is the report) when a
     property fails, unless ``raise_exception=False``; returns the :class:`EngineReport` (a table
     in Jupyter, text in the REPL).  A class that is not Value-like, or an adapter naming what the
-    class lacks, raises :class:`autograd_core.engine_probe.EngineInputError` (a TypeError).
+    class lacks, raises :class:`autograd_core.testing.EngineInputError` (a TypeError).
 
     >>> from micrograd.engine import Value
     >>> report = check_engine(Value, max_examples=10)

@@ -4,7 +4,7 @@ values: a learner's micrograd-style ``Value`` (``.data``, ``.grad``, ``.backward
 Backprop through the learner's engine against central differences of the same function, each
 input nudged through its ``.data``; the report is a :class:`GradcheckReport` whose rows carry
 the function's own parameter names.  Each op cannot be checked alone here (the graph is the
-learner's): :func:`autograd_core.engine_check.check_engine` does that and names the wrong op.
+learner's): :func:`autograd_core.testing.check_engine` does that and names the wrong op.
 
 Example:
     >>> from micrograd.engine import Value
@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .check.gradcheck import parameter_names
-from .check.report import GradcheckError, GradcheckReport, compare
-from .graph import Node
+from ...graph import Node
+from ..gradcheck import parameter_names
+from ..report import GradcheckError, GradcheckReport, compare
 
 __all__ = ["gradcheck_engine_values", "is_engine_value"]
 

@@ -25,6 +25,10 @@ from typing import Any
 __all__ = ["Outcome", "describe_error", "error_location", "run_guarded"]
 
 
+#: chainrule's own code: a frame in here is never the learner's line.
+_PACKAGE = Path(__file__).resolve().parents[2]
+
+
 class _Timeout(BaseException):
     """Injected into a worker that ran past its time bound (a BaseException, so the engine's own
     ``except Exception`` does not swallow it)."""
@@ -188,7 +192,7 @@ def describe_error(error: BaseException, source: str | None, *, short: bool = Fa
 def error_location(error: BaseException, source: str | None) -> str:
     """The line of the learner's code where ``error`` was raised: ``engine.py, line 42: code``
     (the innermost frame in the engine's file, else the innermost outside chainrule)."""
-    package = str(Path(__file__).resolve().parent)
+    package = str(_PACKAGE)
     chosen = None
     for frame in traceback.extract_tb(error.__traceback__):
         if source is not None and frame.filename == source:

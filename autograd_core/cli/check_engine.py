@@ -2,7 +2,7 @@
 
 ``chainrule check-engine path/to/engine.py:Value`` loads the file, takes the class (``Value``
 when no ``:Class`` is given; ``package.module:Class`` imports an installed module instead) and
-runs :func:`autograd_core.engine_check.check_engine` on it.  Exit status 0 when every property
+runs :func:`autograd_core.testing.check_engine` on it.  Exit status 0 when every property
 holds, 1 when one fails (the report explains the first), 2 for bad input, said in one line: a
 missing file, a file that does not load, no such class, a class that is not Value-like, a bad
 flag.
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli import ENVIRONMENT_STATUS, USAGE_STATUS, UsageError
+from .main import ENVIRONMENT_STATUS, USAGE_STATUS, UsageError
 
 __all__ = ["load_class", "register", "run_check_engine"]
 
@@ -89,8 +89,8 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
 def run_check_engine(args: argparse.Namespace) -> int:
     """``chainrule check-engine``: print the report; 0 when it passes, 1 when a property fails."""
     try:  # the check runs on hypothesis, a development extra: imported only when the command runs
-        from .engine_check import check_engine
-        from .engine_probe import EngineInputError
+        from ..check.engine.probe import EngineInputError
+        from ..check.engine.properties import check_engine
     except ImportError as error:
         print(f"chainrule check-engine: error: {error}", file=sys.stderr)
         return ENVIRONMENT_STATUS
@@ -129,7 +129,7 @@ def _seconds(text: str, flag: str) -> float:
 
 def _adapter(items: list[str]) -> dict[str, str] | None:
     """``["tanh=th,exp=ex", "grad=g"]`` -> ``{"tanh": "th", "exp": "ex", "grad": "g"}``."""
-    from .engine_probe import ADAPTER_KEYS
+    from ..check.engine.probe import ADAPTER_KEYS
 
     adapter: dict[str, str] = {}
     for item in items:
@@ -229,7 +229,7 @@ def _run_loader(load: Any, what: str, timeout: float, source: str | None) -> Non
     import contextlib
     import io
 
-    from .engine_guard import describe_error, run_guarded
+    from ..check.engine.guard import describe_error, run_guarded
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         outcome = run_guarded(load, timeout)
