@@ -14,14 +14,18 @@ Example:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import io
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .main import ENVIRONMENT_STATUS, USAGE_STATUS, UsageError
+from ..check.engine.guard import describe_error, run_guarded
+from .main import UsageError
 
 __all__ = ["load_class", "register", "run_check_engine"]
 
@@ -63,45 +67,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--timeout", default="5", metavar="SECONDS",
                         help="seconds one small graph may take before the engine counts as hanging (default 5)")
     parser.set_defaults(func=run_check_engine)
-    _one_line_errors(parser)
-
-
-def _one_line_errors(parser: argparse.ArgumentParser) -> None:
-    """Bad flags, as every other bad input: ``chainrule check-engine: error: ...``, one line, status 2
-    (unknown arguments included, which argparse would otherwise hand to the top-level parser)."""
-
-    def error(message: str) -> None:
-        print(f"chainrule check-engine: error: {message} (see chainrule check-engine --help)", file=sys.stderr)
-        sys.exit(USAGE_STATUS)
-
-    parse_known = parser.parse_known_args
-
-    def parse_known_args(args: Any = None, namespace: Any = None) -> Any:
-        parsed, extras = parse_known(args, namespace)
-        if extras:
-            error(f"unrecognized arguments: {' '.join(extras)}")
-        return parsed, extras
-
-    parser.error = error  # type: ignore[method-assign]
-    parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
 
 
 def run_check_engine(args: argparse.Namespace) -> int:
     """``chainrule check-engine``: print the report; 0 when it passes, 1 when a property fails."""
-    try:  # the check runs on hypothesis, a development extra: imported only when the command runs
-        from ..check.engine.probe import EngineInputError
-        from ..check.engine.properties import check_engine
-    except ImportError as error:
-        print(f"chainrule check-engine: error: {error}", file=sys.stderr)
-        return ENVIRONMENT_STATUS
+    # The check runs on hypothesis (the dev extra): loaded when the command runs, not when the
+    # parser is built, so the other commands work without it (a missing one is named by main).
+    from ..check.engine import probe, properties
+
     max_examples = _whole_number(args.max_examples, "--max-examples")
     timeout = _seconds(args.timeout, "--timeout")
-    adapter = _adapter(args.adapter)
+    adapter = _adapter(args.adapter, probe.ADAPTER_KEYS)
     value_class = load_class(args.target, timeout=max(LOAD_TIMEOUT, timeout))
     try:
-        report = check_engine(value_class, adapter=adapter, strict=args.strict, max_examples=max_examples,
-                              timeout=timeout, raise_exception=False)
-    except EngineInputError as error:
+        report = properties.check_engine(value_class, adapter=adapter, strict=args.strict,
+                                         max_examples=max_examples, timeout=timeout, raise_exception=False)
+    except probe.EngineInputError as error:
         raise UsageError(f"{args.target}: {str(error).removeprefix('check_engine: ')}") from None
     print(report)
     return 0 if report.passed else 1
@@ -127,18 +108,17 @@ def _seconds(text: str, flag: str) -> float:
     return value
 
 
-def _adapter(items: list[str]) -> dict[str, str] | None:
-    """``["tanh=th,exp=ex", "grad=g"]`` -> ``{"tanh": "th", "exp": "ex", "grad": "g"}``."""
-    from ..check.engine.probe import ADAPTER_KEYS
-
+def _adapter(items: list[str], keys: Sequence[str]) -> dict[str, str] | None:
+    """``["tanh=th,exp=ex", "grad=g"]`` -> ``{"tanh": "th", "exp": "ex", "grad": "g"}``, each
+    name one of ``keys``."""
     adapter: dict[str, str] = {}
     for item in items:
         for part in item.split(","):
             name, sep, spelling = (p.strip() for p in part.partition("="))
             if not sep or not name or not spelling:
                 raise UsageError(f"--adapter takes NAME=SPELLING, e.g. tanh=th; got {part.strip()!r}")
-            if name not in ADAPTER_KEYS:
-                raise UsageError(f"--adapter: {name!r} is not one of {', '.join(ADAPTER_KEYS)}")
+            if name not in keys:
+                raise UsageError(f"--adapter: {name!r} is not one of {', '.join(keys)}")
             if not spelling.isidentifier():
                 raise UsageError(f"--adapter: {name}={spelling} is not a Python attribute name")
             adapter[name] = spelling
@@ -226,11 +206,6 @@ def _import(name: str, timeout: float) -> Any:
 
 def _run_loader(load: Any, what: str, timeout: float, source: str | None) -> None:
     """Run the file's top-level code (its prints hidden) with a time bound; one line if it fails."""
-    import contextlib
-    import io
-
-    from ..check.engine.guard import describe_error, run_guarded
-
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         outcome = run_guarded(load, timeout)
     if outcome.timed_out:

@@ -21,11 +21,8 @@ def same_words(headline: str) -> str:
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    """The status, stdout and stderr of ``chainrule check-engine ARGS`` (argparse's own refusals exit)."""
-    try:
-        status = main(["check-engine", *args])
-    except SystemExit as exited:
-        status = exited.code
+    """The status, stdout and stderr of ``chainrule check-engine ARGS``."""
+    status = main(["check-engine", *args])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
@@ -112,3 +109,26 @@ def test_the_installed_command_exits_1_on_a_bug_and_2_on_a_bad_flag(engine_file)
     bad = subprocess.run([*command, "micrograd.engine:Value", "--max-examples", "-3"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and bad.stdout == ""
+
+
+def test_without_hypothesis_the_command_names_its_extra_and_the_others_still_run():
+    # A fresh interpreter where importing hypothesis fails, as in an install without the dev extra.
+    hide = (
+        "import sys\n"
+        "class Hide:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'hypothesis':\n"
+        "            raise ImportError('No module named hypothesis (hidden by the test)')\n"
+        "sys.meta_path.insert(0, Hide())\n"
+        "from autograd_core.cli import main\n"
+    )
+    engine = subprocess.run([sys.executable, "-c", hide + "raise SystemExit(main(['check-engine', 'engine.py']))"],
+                            capture_output=True, text=True, timeout=120)
+    assert engine.returncode == 1 and engine.stdout == ""
+    lines = engine.stderr.splitlines()
+    assert len(lines) == 1, engine.stderr
+    assert lines[0].startswith("chainrule check-engine: error: ") and "needs the hypothesis package" in lines[0]
+    assert "pip install 'chainrule[dev]'" in lines[0]
+    other = subprocess.run([sys.executable, "-c", hide + "raise SystemExit(main(['check', 'y = x*x', 'x=3']))"],
+                           capture_output=True, text=True, timeout=120)
+    assert other.returncode == 0 and "agree" in other.stdout, other.stderr
