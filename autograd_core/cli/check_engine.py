@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check.engine.guard import describe_error, run_guarded
+from ..words import format_number
 from .main import UsageError
 
 __all__ = ["load_class", "register", "run_check_engine"]
@@ -209,7 +210,9 @@ def _run_loader(load: Any, what: str, timeout: float, source: str | None) -> Non
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         outcome = run_guarded(load, timeout)
     if outcome.timed_out:
-        raise UsageError(f"{what} did not finish loading within {timeout:g} s (does it run a long demo at import?)")
+        raise UsageError(
+            f"{what} did not finish loading within {format_number(timeout)} s (does it run a long demo at import?)"
+        )
     error = outcome.error
     if isinstance(error, SyntaxError):
         raise UsageError(f"{what}: a syntax error at line {error.lineno}: {error.msg}")

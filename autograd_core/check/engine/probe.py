@@ -5,7 +5,8 @@
   ``sigmoid``, ``zero_grad``), with an adapter for other spellings, and refuses a class that is
   not Value-like with an :class:`EngineInputError` saying what is missing.
 - :data:`FORMS` is every step a check builds (``a + b``, ``a + 2``, ``2 + a``, ``a.tanh()``, ...):
-  how a learner writes it and the same step on floats, the oracle.
+  how a learner writes it and the same step on floats, the oracle, both read from the op's
+  record in ``autograd_core.OPS``.
 - A :class:`Probe` is one small graph (an :class:`autograd_core.testing.Expression` with a name
   for every node); :meth:`Engine.check` builds it with the engine, runs ``backward()`` and
   compares each forward value with the floats and each input's gradient with central
@@ -28,31 +29,36 @@ from __future__ import annotations
 import inspect
 import math
 import sys
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ...expr import ARITHMETIC
+from ...ops.record import OPS
 from ...words import format_number
-from ..numerical import numerical_gradient
+from ..numerical import central_differences
 from ..report import compare
 from ..strategies import Expression
 from .guard import Outcome, describe_error, error_location, run_guarded
 
 __all__ = [
+    "ADAPTER_KEYS",
     "FORMS",
+    "METHOD_OPS",
     "OP_SYMBOLS",
+    "ORDER",
     "Engine",
     "EngineInputError",
     "Form",
     "Probe",
     "Problem",
+    "shown",
 ]
 
 #: Central differences: the step, and the tolerance |engine - numerical| <= ATOL + RTOL * |numerical|.
-#: The oracle is the expression on floats (math's own tanh, exp, ...), so the only error is the
+#: The oracle is the expression on floats (each op's own forward: math's tanh, exp, ...), so the only error is the
 #: differences' own (about 1e-10 here); an engine's rounding (tanh from exp) adds ~1e-15 per op.
 #: A wrong derivative is off by far more (a missing square, a lost contribution: order 0.1 to 1).
 EPS = 1e-6
@@ -63,18 +69,22 @@ RTOL = 1e-5
 FORWARD_ATOL = 1e-9
 FORWARD_RTOL = 1e-7
 
-#: Python's way of writing each op, as the report names it ("your *", "your tanh"), in the order
-#: the ops are checked: the ones micrograd-style engines build the others from come first
-#: (``a - b`` is often ``a + (-b)``, ``-b`` is ``b * -1``, ``a / b`` is ``a * b**-1``), so the first
-#: failure names the op where the bug is, not an op built on it.
-OP_SYMBOLS = {
-    "add": "+", "mul": "*", "pow": "**", "neg": "unary -", "sub": "-", "div": "/", "powv": "** (Value exponent)",
-    "exp": "exp", "log": "log", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu",
-}
-#: The ops that are methods (``x.tanh()``), looked up by these names unless an adapter says otherwise.
-METHOD_OPS = ("tanh", "exp", "relu", "log", "sigmoid")
+#: The ops a check looks for, in the order they are checked: the ones micrograd-style engines
+#: build the others from come first (``a - b`` is often ``a + (-b)``, ``-b`` is ``b * -1``,
+#: ``a / b`` is ``a * b**-1``), so the first failure names the op where the bug is, not an op
+#: built on it.  Each is chainrule's own op: its record (``OPS``) says how it is written and what
+#: it computes on floats, the oracle the learner's engine is compared with.
+ORDER = ("add", "mul", "pow", "neg", "sub", "div", "powv", "exp", "log", "tanh", "sigmoid", "relu")
+#: The ops that are methods (``x.tanh()``: their record has no infix), looked up by these names
+#: unless an adapter says otherwise.
+METHOD_OPS = tuple(op for op in ORDER if OPS[op].infix is None)
 #: What an adapter may rename.
 ADAPTER_KEYS = ("data", "grad", "backward", "zero_grad", *METHOD_OPS)
+#: How the report names each op ("your *", "your tanh"): Python's operator, or the method's name;
+#: the two operators that share a sign with another op say which one they are.
+OP_SYMBOLS = {
+    op: {"neg": "unary -", "powv": "** (Value exponent)"}.get(op, (OPS[op].infix or op).strip()) for op in ORDER
+}
 
 
 class EngineInputError(TypeError):
@@ -86,68 +96,79 @@ class EngineInputError(TypeError):
 @dataclass(frozen=True)
 class Form:
     """One kind of step: ``kind`` (the step's name in an Expression), the ``op`` it exercises,
-    how a learner writes it (``text``, with ``{a}``, ``{b}``, ``{c}`` for the constant), the
-    same step on floats (``numbers``) and the attribute the class needs for it (``needs``)."""
+    the ``order`` its operands go into the op (``"ab"``: two nodes, ``"a"``: one, ``"ac"``: a node
+    then a number, ``"ca"``: a number then a node) and the method the class needs for it
+    (``needs``: ``__radd__`` for ``2.0 + a``).  How a learner writes it (:attr:`text`) and what it
+    gives on floats (:meth:`on_floats`) come from the op's record.
+
+    >>> FORMS["c_sub"].text, FORMS["c_sub"].on_floats([0.5], 2.0)
+    ('{c} - {a}', 1.5)
+    """
 
     kind: str
     op: str
-    text: str
-    numbers: Callable[..., float]
+    order: str
     needs: str
 
     @property
     def arity(self) -> int:
-        return 2 if "{b}" in self.text else 1
+        return 2 if self.order == "ab" else 1
 
     @property
     def constant(self) -> bool:
-        return "{c}" in self.text
+        return "c" in self.order
 
+    @property
+    def text(self) -> str:
+        """The step as Python code, with ``{a}``, ``{b}`` and ``{c}`` (the constant) to fill in."""
+        record = OPS[self.op]
+        if record.infix is None:
+            return f"{{a}}.{self.op}()"
+        symbol = record.infix.strip()
+        if self.order == "a":
+            return f"{symbol}{{a}}"
+        left, right = {"ab": ("{a}", "{b}"), "ac": ("{a}", "{c}"), "ca": ("{c}", "{a}")}[self.order]
+        return f"{left} {symbol} {right}"
 
-def _relu(x: float) -> float:
-    return x if x > 0 else 0.0
+    def operands(self, nodes: Sequence[Any], constant: Any) -> tuple[Any, ...]:
+        """The op's operands in its order: the nodes, and the constant before or after them."""
+        if self.order == "ca":
+            return (constant, *nodes)
+        return (*nodes, constant) if self.order == "ac" else tuple(nodes)
 
+    def on_floats(self, nodes: Sequence[float], constant: Any = None) -> float:
+        """The step on floats, by the op's own ``forward``: the oracle."""
+        return OPS[self.op].forward(*self.operands(nodes, constant))
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+    def on_nodes(self, nodes: Sequence[Any], constant: Any = None) -> Any:
+        """The step on any engine's nodes, as Python applies its operator (``a - 2.0``,
+        ``2.0 - a``), or the node's method of the op's name (``a.tanh()``)."""
+        if self.op in ARITHMETIC:
+            return ARITHMETIC[self.op](*self.operands(nodes, constant))
+        return getattr(nodes[0], self.op)()
 
 
 FORMS: dict[str, Form] = {
     f.kind: f
     for f in (
-        Form("add", "add", "{a} + {b}", lambda a, b: a + b, "__add__"),
-        Form("add_c", "add", "{a} + {c}", lambda a, c: a + c, "__add__"),
-        Form("addc", "add", "{c} + {a}", lambda a, c: c + a, "__radd__"),  # the kind expressions() emits
-        Form("sub", "sub", "{a} - {b}", lambda a, b: a - b, "__sub__"),
-        Form("sub_c", "sub", "{a} - {c}", lambda a, c: a - c, "__sub__"),
-        Form("c_sub", "sub", "{c} - {a}", lambda a, c: c - a, "__rsub__"),
-        Form("mul", "mul", "{a} * {b}", lambda a, b: a * b, "__mul__"),
-        Form("mul_c", "mul", "{a} * {c}", lambda a, c: a * c, "__mul__"),
-        Form("c_mul", "mul", "{c} * {a}", lambda a, c: c * a, "__rmul__"),
-        Form("div", "div", "{a} / {b}", lambda a, b: a / b, "__truediv__"),
-        Form("div_c", "div", "{a} / {c}", lambda a, c: a / c, "__truediv__"),
-        Form("c_div", "div", "{c} / {a}", lambda a, c: c / a, "__rtruediv__"),
-        Form("neg", "neg", "-{a}", lambda a: -a, "__neg__"),
-        Form("pow", "pow", "{a} ** {c}", lambda a, c: a**c, "__pow__"),
-        Form("powv", "powv", "{a} ** {b}", lambda a, b: a**b, "__pow__"),
-        Form("exp", "exp", "{a}.exp()", math.exp, "exp"),
-        Form("log", "log", "{a}.log()", math.log, "log"),
-        Form("tanh", "tanh", "{a}.tanh()", math.tanh, "tanh"),
-        Form("sigmoid", "sigmoid", "{a}.sigmoid()", _sigmoid, "sigmoid"),
-        Form("relu", "relu", "{a}.relu()", _relu, "relu"),
+        Form("add", "add", "ab", "__add__"),
+        Form("add_c", "add", "ac", "__add__"),
+        Form("addc", "add", "ca", "__radd__"),  # the kind expressions() emits
+        Form("sub", "sub", "ab", "__sub__"),
+        Form("sub_c", "sub", "ac", "__sub__"),
+        Form("c_sub", "sub", "ca", "__rsub__"),
+        Form("mul", "mul", "ab", "__mul__"),
+        Form("mul_c", "mul", "ac", "__mul__"),
+        Form("c_mul", "mul", "ca", "__rmul__"),
+        Form("div", "div", "ab", "__truediv__"),
+        Form("div_c", "div", "ac", "__truediv__"),
+        Form("c_div", "div", "ca", "__rtruediv__"),
+        Form("neg", "neg", "a", "__neg__"),
+        Form("pow", "pow", "ac", "__pow__"),
+        Form("powv", "powv", "ab", "__pow__"),
+        *(Form(op, op, "a", op) for op in METHOD_OPS),
     )
 }
-_ARITHMETIC = {
-    "add": lambda a, b: a + b, "add_c": lambda a, c: a + c, "addc": lambda a, c: c + a,
-    "sub": lambda a, b: a - b, "sub_c": lambda a, c: a - c, "c_sub": lambda a, c: c - a,
-    "mul": lambda a, b: a * b, "mul_c": lambda a, c: a * c, "c_mul": lambda a, c: c * a,
-    "div": lambda a, b: a / b, "div_c": lambda a, c: a / c, "c_div": lambda a, c: c / a,
-    "neg": lambda a: -a, "pow": lambda a, c: a**c, "powv": lambda a, b: a**b,
-}
-
-
-def _call(function: Callable[..., Any], operands: Sequence[Any], constant: Any) -> Any:
-    return function(*operands) if constant is None else function(*operands, constant)
 
 
 # -- probes ---------------------------------------------------------------------------------------
@@ -193,7 +214,7 @@ class Probe:
         inputs or at ``inputs``."""
         data = list(self.expression.inputs if inputs is None else inputs)
         for kind, operands, constant in self.expression.steps:
-            data.append(_call(FORMS[kind].numbers, [data[i] for i in operands], constant))
+            data.append(FORMS[kind].on_floats([data[i] for i in operands], constant))
         return data
 
     def output(self, inputs: Sequence[float]) -> float:
@@ -204,9 +225,8 @@ class Probe:
     def numerical_gradient(self) -> np.ndarray:
         """d(output)/d(input) for every input, by central differences of the floats."""
         x = np.array(self.expression.inputs, dtype=np.float64)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # an input the output does not read (relu < 0): a zero, not a warning
-            return numerical_gradient(lambda a: self.output(a.tolist()), x, h=EPS)
+        # An input the output does not read (relu below 0) gets a 0: no warning, as for gradcheck.
+        return central_differences(lambda a: self.output(a.tolist()), x, EPS)
 
 
 @dataclass(frozen=True)
@@ -297,7 +317,7 @@ class Engine:
         outcome = run_guarded(lambda: self._leaf_fields(2.0), self.timeout)
         call = f"{self.name}(2.0)"
         if outcome.timed_out:
-            raise EngineInputError(f"check_engine: {call} did not return within {self.timeout:g} s")
+            raise EngineInputError(f"check_engine: {call} did not return within {format_number(self.timeout)} s")
         if outcome.error is not None:
             raise EngineInputError(
                 f"check_engine: {self.name} is not a Value-like class: {call} raised "
@@ -331,7 +351,7 @@ class Engine:
             elif getattr(self.cls, form.needs, None) is None:
                 self.missing[kind] = f"{_spell(form.text, 'a', 'b', '2')} is not supported (no {form.needs})"
             else:
-                self._functions[kind] = _ARITHMETIC[kind]
+                self._functions[kind] = form.on_nodes
                 self.spelling[kind] = form.text
         if "powv" in self._functions:
             self._check_value_exponent()
@@ -341,10 +361,10 @@ class Engine:
         given = names.get(op, op)
         if callable(given):
             label = getattr(given, "__name__", op)
-            self._functions[op] = given
+            self._functions[op] = lambda nodes, constant, _function=given: _function(nodes[0])
             self.spelling[op] = f"{op if label == '<lambda>' else label}({{a}})"
         elif callable(getattr(self.cls, given, None)):
-            self._functions[op] = lambda node, _name=given: getattr(node, _name)()
+            self._functions[op] = lambda nodes, constant, _name=given: getattr(nodes[0], _name)()
             self.spelling[op] = f"{{a}}.{given}()"
         elif op in names:
             raise EngineInputError(
@@ -373,9 +393,9 @@ class Engine:
 
     @property
     def ops(self) -> list[str]:
-        """The ops found, by chainrule's names, in :data:`OP_SYMBOLS`' order."""
+        """The ops found, by chainrule's names, in :data:`ORDER`."""
         found = {FORMS[k].op for k in self._functions}
-        return [op for op in OP_SYMBOLS if op in found]
+        return [op for op in ORDER if op in found]
 
     def forms(self, op: str) -> list[str]:
         """The step kinds the engine supports for ``op`` (``a - b``, ``a - 2``, ``2 - a``)."""
@@ -392,7 +412,7 @@ class Engine:
 
     # -- building and checking probes -----------------------------------------------------------
     def apply(self, kind: str, operands: Sequence[Any], constant: Any) -> Any:
-        return _call(self._functions[self.kind_run(kind)], operands, constant)
+        return self._functions[self.kind_run(kind)](operands, constant)
 
     def text(self, kind: str, operands: Sequence[str], constant: Any) -> str:
         """How the learner writes the step, e.g. ``t0.tanh()`` or ``2 - x``."""
@@ -449,8 +469,8 @@ class Engine:
 
     def _failure(self, outcome: Outcome, stage: _Stage, probe: Probe) -> Problem | None:
         if outcome.timed_out:
-            return Problem("timeout", f"{stage.describe(self, probe)} did not finish within {self.timeout:g} s",
-                           stage.step)
+            within = f"within {format_number(self.timeout)} s"
+            return Problem("timeout", f"{stage.describe(self, probe)} did not finish {within}", stage.step)
         error = outcome.error
         if isinstance(error, _Junk):
             return Problem("returned", f"{self.step_text(probe, error.step)} {error.message}", error.step)
@@ -477,12 +497,12 @@ class Engine:
                 continue  # a leaf holds its float (checked when the class was accepted)
             if got is None or not abs(got - want) <= FORWARD_ATOL + FORWARD_RTOL * abs(want):
                 k = index - n
-                return Problem("forward", f"{self.step_text(probe, k)} gives {_show(got)}, should be {_show(want)}",
+                return Problem("forward", f"{self.step_text(probe, k)} gives {shown(got)}, should be {shown(want)}",
                                k, got, want)
         total = math.fsum(expected[i] for i in e.output)
         got = data[-1]
         if len(e.output) > 1 and (got is None or not abs(got - total) <= FORWARD_ATOL + FORWARD_RTOL * abs(total)):
-            return Problem("forward", f"adding the outputs gives {_show(got)}, should be {_show(total)}", None,
+            return Problem("forward", f"adding the outputs gives {shown(got)}, should be {shown(total)}", None,
                            got, total)
         return None
 
@@ -499,8 +519,8 @@ class Engine:
             return None
         i = row.worst_index[0]
         name = probe.name(i)
-        return Problem("gradient", f"d{probe.output_name}/d{name} is {_show(numbers[i])}, should be "
-                       f"{_show(numerical[i])}", None, float(numbers[i]), float(numerical[i]), i)
+        return Problem("gradient", f"d{probe.output_name}/d{name} is {shown(numbers[i])}, should be "
+                       f"{shown(numerical[i])}", None, float(numbers[i]), float(numerical[i]), i)
 
     # -- gradients of chosen nodes (for backward twice, zero_grad and depth) -------------------
     def grad(self, node: Any) -> float | None:
@@ -566,10 +586,13 @@ def _kind_of(x: Any) -> str:
     return f"{article} {name}{shown}"
 
 
-def _show(x: float | None) -> str:
-    if x is None:
-        return "no number"
-    return format_number(x, 4) if abs(x) >= 1e-4 or x == 0 else f"{x:.3g}"
+def shown(x: float | None) -> str:
+    """A number the engine gave, as every number is written (the one formatter), or ``no number``.
+
+    >>> shown(0.53788284273999), shown(-1.5e-7), shown(None)
+    ('0.5379', '-1.5e-7', 'no number')
+    """
+    return "no number" if x is None else format_number(x)
 
 
 def _constant_text(c: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from ...value import Value
 from ...words import format_number, local_text
 from .guard import Outcome, describe_error, error_location
-from .probe import FORMS, METHOD_OPS, OP_SYMBOLS, Engine, Probe, Problem
+from .probe import FORMS, OP_SYMBOLS, Engine, Probe, Problem, shown
 from .report import Finding
 
 __all__ = [
@@ -82,7 +82,7 @@ def _core(engine: Engine, probe: Probe, problem: Problem, group: str) -> str:
         return f"{one_line(engine, probe)} at {at}: d{out}/d{x} {numbers}"
     if problem.what == "forward":
         step = engine.step_text(probe, problem.step) if problem.step is not None else "the sum of the outputs"
-        return (f"{step} at {at} gives {format_number(problem.engine) if problem.engine is not None else 'no number'}, "
+        return (f"{step} at {at} gives {shown(problem.engine)}, "
                 f"should be {format_number(problem.expected)}")
     graph = "" if group == "op" else f"{one_line(engine, probe)}: "
     return f"{graph}{problem.message}, at {at}"
@@ -106,7 +106,7 @@ def repro(engine: Engine, probe: Probe, problem: Problem) -> str:
     if problem.step is not None:
         node = probe.name(len(e.inputs) + problem.step)
         if problem.what == "forward":
-            lines.append(f"print({node}.{engine.data_attr})  # your engine: {format_number(problem.engine)}, "
+            lines.append(f"print({node}.{engine.data_attr})  # your engine: {shown(problem.engine)}, "
                          f"should be {format_number(problem.expected)}")
         else:
             lines[-1] += f"  # {_comment(problem)}"
@@ -116,7 +116,7 @@ def repro(engine: Engine, probe: Probe, problem: Problem) -> str:
         lines.append(f"out = {' + '.join(probe.name(i) for i in e.output)}")
     backward = engine.backward_text.format(node=out)
     if problem.what == "forward":
-        lines.append(f"print(out.{engine.data_attr})  # your engine: {format_number(problem.engine)}, "
+        lines.append(f"print(out.{engine.data_attr})  # your engine: {shown(problem.engine)}, "
                      f"should be {format_number(problem.expected)}")
     elif problem.what in ("raised", "timeout"):
         lines.append(f"{backward}  # {_comment(problem)}")
@@ -124,7 +124,7 @@ def repro(engine: Engine, probe: Probe, problem: Problem) -> str:
         lines.append(backward)
         x = probe.name(problem.input if problem.input is not None else 0)
         if problem.what == "gradient":
-            lines.append(f"print({x}.{engine.grad_attr})  # your engine: {format_number(problem.engine)}, "
+            lines.append(f"print({x}.{engine.grad_attr})  # your engine: {shown(problem.engine)}, "
                          f"finite differences: {format_number(problem.expected)}")
         else:
             lines.append(f"print({x}.{engine.grad_attr})  # {_comment(problem)}")
@@ -173,12 +173,7 @@ def chainrule_graph(probe: Probe) -> list[Any]:
     e = probe.expression
     nodes: list[Any] = [Value(x, name=probe.name(i)) for i, x in enumerate(e.inputs)]
     for k, (kind, operands, constant) in enumerate(e.steps):
-        form = FORMS[kind]
-        args = [nodes[i] for i in operands]
-        if form.op in METHOD_OPS:
-            node = getattr(args[0], form.op)()
-        else:
-            node = form.numbers(*args) if constant is None else form.numbers(*args, constant)
+        node = FORMS[kind].on_nodes([nodes[i] for i in operands], constant)
         node.name = probe.name(len(e.inputs) + k)
         nodes.append(node)
     out = nodes[e.output[0]]
@@ -200,7 +195,7 @@ def _op_hint(engine: Engine, probe: Probe, problem: Problem, op: str) -> str:
             f"with upstream 1 here), so the local derivative in your {OP_SYMBOLS[op]}'s backward is off. "
             f"It should be\n    {formula}\n")
     if slip:
-        text += f"Your {format_number(problem.engine)} is {slip}."
+        text += f"Your {shown(problem.engine)} is {slip}."
     return text.rstrip()
 
 
@@ -323,7 +318,7 @@ def twice_finding(engine: Engine, outcome: Outcome, strict: bool) -> Finding:
     first, second = outcome.value
     grad = engine.grad_attr
     if first is None or not math.isclose(first, 12.0, rel_tol=1e-9):
-        sentence = f"the first {backward} gave x.{grad} = {_num(first)}, not 12 (the failures above say why)"
+        sentence = f"the first {backward} gave x.{grad} = {shown(first)}, not 12 (the failures above say why)"
         return Finding(_TWICE_TITLE, "twice", "note", sentence, None, sentence)
     if second is not None and math.isclose(second, 24.0, rel_tol=1e-9):
         sentence = (f"x.{grad} is 24 after a second {backward}: it accumulates, twice the 12 of the first pass, as "
@@ -339,13 +334,13 @@ def twice_finding(engine: Engine, outcome: Outcome, strict: bool) -> Finding:
         summary = "36: intermediate gradients sent again"
     else:
         why = "something else than accumulating or starting afresh"
-        summary = f"{_num(second)}: neither 24 nor 12"
-    sentence = (f"x.{grad} is {_num(second)} after a second {backward}: neither 24 (accumulating, as PyTorch) nor 12 "
+        summary = f"{shown(second)}: neither 24 nor 12"
+    sentence = (f"x.{grad} is {shown(second)} after a second {backward}: neither 24 (accumulating, as PyTorch) nor 12 "
                 f"(starting afresh): {why}. Zero every node's gradient, intermediates included, before a new pass")
     status = "FAIL" if strict else "note"
     return Finding(_TWICE_TITLE, "twice", status, summary, None, sentence,
                    example=f"x = {engine.name}(3.0)\ny = x * x * 2.0\n{backward}\n{backward}\n"
-                           f"print(x.{grad})  # your engine: {_num(second)}; PyTorch: 24; a reset: 12",
+                           f"print(x.{grad})  # your engine: {shown(second)}; PyTorch: 24; a reset: 12",
                    hint=("a new pass must start from zero gradients on every node it will visit; only the output "
                          "is reset by backward() itself."),
                    engine_value=second, expected=24.0)
@@ -368,12 +363,12 @@ def zero_grad_finding(engine: Engine, outcome: Outcome | None, strict: bool) -> 
     kept = [(n, g) for n, g in zip(names, left) if g is None or g != 0]
     if not kept and again is not None and math.isclose(again, 12.0, rel_tol=1e-9):
         return Finding(title, "zero_grad", "ok", f"{call} clears every node")
-    held = ", ".join(f"{n} still holds {_num(g)}" for n, g in kept) or "every gradient was 0"
-    sentence = (f"after {call}, {held}; a new backward() then gives x.{grad} = {_num(again)}, not 12 "
+    held = ", ".join(f"{n} still holds {shown(g)}" for n, g in kept) or "every gradient was 0"
+    sentence = (f"after {call}, {held}; a new backward() then gives x.{grad} = {shown(again)}, not 12 "
                 "(zero every node the output depends on, intermediates included, not only the leaves)")
     status = "FAIL" if strict else "note"
-    return Finding(title, "zero_grad", status, "; ".join(f"{n}: {_num(g)}" for n, g in kept) or f"x.grad {_num(again)}",
-                   None, sentence, engine_value=again, expected=12.0)
+    summary = "; ".join(f"{n}: {shown(g)}" for n, g in kept) or f"x.grad {shown(again)}"
+    return Finding(title, "zero_grad", status, summary, None, sentence, engine_value=again, expected=12.0)
 
 
 def depth_finding(engine: Engine, outcome: Outcome, depth: int, limit: int) -> Finding:
@@ -395,11 +390,9 @@ def depth_finding(engine: Engine, outcome: Outcome, depth: int, limit: int) -> F
         return Finding(title, "depth", "FAIL", sentence, None, sentence)
     grad, _ = outcome.value
     if grad is None or not math.isclose(grad, 1.0, rel_tol=1e-9):
-        sentence = (f"x.{engine.grad_attr} is {_num(grad)} after {backward} on a chain of {depth:,} additions, "
+        sentence = (f"x.{engine.grad_attr} is {shown(grad)} after {backward} on a chain of {depth:,} additions, "
                     "should be 1")
         return Finding(title, "depth", "FAIL", sentence, None, sentence, engine_value=grad, expected=1.0)
     return Finding(title, "depth", "ok", f"{depth:,} nodes deep")
 
 
-def _num(x: float | None) -> str:
-    return "no number" if x is None else format_number(x)
