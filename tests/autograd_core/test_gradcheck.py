@@ -18,6 +18,7 @@ from autograd_core.check import (
     numerical_gradient,
 )
 from autograd_core.check.report import compare
+from autograd_core.define import apply_op
 from autograd_core.testing import assert_grad_close
 
 
@@ -274,6 +275,18 @@ def test_input_at_a_kink_warns(build):
     x = Value(1e-8, name="x")
     with pytest.warns(GradcheckWarning, match="kink"):
         gradcheck(build, x, raise_exception=False)
+
+
+def test_a_kink_warning_calls_unnamed_inputs_by_the_functions_parameter_names():
+    # Value(0.0) and Value(2.0) have no names: the warnings say x and y, as the function does, not 'leaf'.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradcheckWarning)
+        report = gradcheck(lambda x, y: x.relu() * y + apply_op("maximum", x, x * 1), Value(0.0), Value(2.0),
+                           raise_exception=False)
+    relu, tie = sorted(report.warnings, key=lambda w: not w.startswith("relu"))
+    assert relu.startswith("relu node: its input 'x' = 0 is within")
+    assert "its inputs 'x' = 0 and 'mul' = 0" in tie  # the second input is an op's node: called by its op
+    assert "leaf" not in " ".join(report.warnings)
 
 
 def test_tensor_max_tie_warns():
