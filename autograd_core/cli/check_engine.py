@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check.engine.guard import describe_error, run_guarded
+from ..extras import require
 from ..words import format_number
 from .main import UsageError
 
@@ -73,7 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_check_engine(args: argparse.Namespace) -> int:
     """``chainrule check-engine``: print the report; 0 when it passes, 1 when a property fails."""
     # The check runs on hypothesis (the dev extra): loaded when the command runs, not when the
-    # parser is built, so the other commands work without it (a missing one is named by main).
+    # parser is built, so the other commands work without it; a missing one is named with its extra.
+    require("hypothesis", "dev", "chainrule check-engine")
     from ..check.engine import probe, properties
 
     max_examples = _whole_number(args.max_examples, "--max-examples")
