@@ -17,7 +17,7 @@ system:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,bench,train,slides,notebook]'
+	$(PY) -m pip install -q -e '.[dev,bench,train,slides,notebook,torch]'
 	@touch $(STAMP)
 
 demo: setup
@@ -33,6 +33,7 @@ bench: setup
 docs: setup
 	$(PY) scripts/render_docs.py
 	$(PY) scripts/lecture_docs.py
+	$(PY) scripts/torch_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -34,12 +34,14 @@ def _run(code: str) -> subprocess.CompletedProcess:
 def test_the_engine_needs_numpy_and_graphviz_only():
     assert sorted(d.split(">")[0] for d in PYPROJECT["project"]["dependencies"]) == ["graphviz", "numpy"]
     extras = PYPROJECT["project"]["optional-dependencies"]
-    assert {"train", "slides", "notebook", "dev", "bench"} <= set(extras)
+    assert {"train", "slides", "notebook", "torch", "dev", "bench"} <= set(extras)
     listed = " ".join(" ".join(extras[name]) for name in ("train", "slides"))
     for package in ("tqdm", "matplotlib", "threadpoolctl", "pypdf", "pillow"):
         assert package in listed
+    # users take any PyTorch 2; the tests pin the release whose CPU build the test machines install
+    assert extras["torch"] == ["torch>=2.0"] and "torch==2.13.0" in extras["dev"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "'.[dev,bench,train,slides,notebook]'" in makefile  # what the README's two commands need
+    assert "'.[dev,bench,train,slides,notebook,torch]'" in makefile  # what the README's two commands need
 
 
 def test_everything_imports_without_the_extras_and_a_feature_names_its_extra():
