@@ -83,3 +83,18 @@ def test_a_licence_classifiers_and_type_information_ship():
 def test_ci_runs_ruff_then_the_tests():
     lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert lines[-2:] == ["make lint", "make test"]
+
+
+def test_every_package_of_the_tree_ships():
+    """A new sub-package (a room of the engine, a view) is found by the package list, not forgotten in it."""
+    from setuptools import find_packages
+
+    found = set(find_packages(where=ROOT, **PYPROJECT["tool"]["setuptools"]["packages"]["find"]))
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("autograd_core", "viz", "nn")
+        for init in (ROOT / top).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert {"autograd_core.torch_mirror", "autograd_core.check.engine"} <= on_disk
+    assert on_disk == found
