@@ -1,0 +1,271 @@
+"""The recorder of a training page: two lines added to your own training loop.
+
+::
+
+    page = viz.TrainingPage(model, X, y, watch=[0, 17])   # before the loop
+    for k in range(100):
+        ...                                                # your forward, backward and update
+        page.record(total_loss)                            # after each update
+    page.save("train.html")
+
+``model`` is a scalar model on ``Value`` (``nn.scalar.MLP`` or your own: ``model([x0, x1])``
+returns a Value, or a list of Values for several classes, and ``model.parameters()`` lists its
+weights); ``X`` holds 2-D points, ``y`` their labels (-1/+1 or 0/1 for one output, 0..C-1 for C
+outputs); ``watch`` lists the points whose graphs the page shows.
+
+What is kept of every moment ``j`` (the start, then after each update): the weights; the model's
+output over a grid of the plane and on every point (its decision boundary and accuracy,
+computed by running the model's traced graph on arrays, :mod:`viz.training.replay`); and for each
+watched point the value and gradient of every node of its own loss's graph and the local
+derivative of every edge (:mod:`viz.training.point`).  What ``record(loss)`` adds for the step
+that led there: the loss you computed, the gradient your backward pass left on each weight
+(their ``.grad``) and the update applied (new weights minus old).  Recording changes none of
+your model's values or gradients.
+
+>>> import numpy as np
+>>> from autograd_core import Value
+>>> w = [Value(0.5, name="w0"), Value(-1.0, name="w1")]
+>>> class Line:
+...     def __call__(self, x): return w[0] * x[0] + w[1] * x[1]
+...     def parameters(self): return w
+>>> X, y = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1, -1])
+>>> page = TrainingPage(Line(), X, y, watch=[1], grid=8)
+>>> for step in range(3):
+...     loss = sum((1 + -float(t) * Line()([Value(a), Value(b)])).relu() for (a, b), t in zip(X, y))
+...     for p in w: p.grad = 0.0
+...     loss.backward()
+...     for p in w: p.data -= 0.1 * p.grad
+...     page.record(loss)
+>>> page.steps, len(page.accuracy), page.losses[0]
+(3, 4, 0.5)
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd_core import Node, Value, enable_grad
+from autograd_core.words import clean_text, format_number
+
+from .point import LOSSES, WatchedPoint
+from .replay import Replay
+
+__all__ = ["DEFAULT_GRID", "MAX_STEPS", "MAX_WATCHED", "TrainingPage"]
+
+#: The boundary is drawn from the model's output at this many points across and down.
+DEFAULT_GRID = 40
+#: The most steps a page records unless told otherwise (each step costs the page about 10 KB).
+MAX_STEPS = 1000
+#: The most points a page shows the graph of: each is a graph of its own on every step.
+MAX_WATCHED = 8
+
+
+def _labels(y: Any, count: int, outputs: int) -> tuple[np.ndarray, np.ndarray]:
+    """The labels as given (for the page) and as the loss takes them: -1/+1 for one output, class
+    numbers for several."""
+    raw = np.asarray(y)
+    if raw.shape != (count,):
+        raise ValueError(f"TrainingPage: y must hold one label per point, shape ({count},), got shape {raw.shape}")
+    if raw.dtype.kind not in "biuf" or not np.isfinite(raw.astype(float)).all():
+        raise ValueError("TrainingPage: y must hold numbers (class labels)")
+    values = set(np.unique(raw).tolist())
+    if outputs == 1:
+        if values <= {-1, 1}:
+            return raw.astype(np.int64), raw.astype(float)
+        if values <= {0, 1}:
+            return raw.astype(np.int64), 2.0 * raw.astype(float) - 1.0
+        raise ValueError(
+            f"TrainingPage: a model with one output needs labels -1/+1 (or 0/1), got {sorted(values)[:5]}; "
+            "for more classes give the model one output per class"
+        )
+    if not all(float(v).is_integer() and 0 <= v < outputs for v in values):
+        raise ValueError(
+            f"TrainingPage: a model with {outputs} outputs needs class labels 0 to {outputs - 1}, "
+            f"got {sorted(values)[:5]}"
+        )
+    return raw.astype(np.int64), raw.astype(np.int64)
+
+
+def _outputs(out: Any) -> list[Value]:
+    """The model's output(s) on one point, as a list of Values."""
+    outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    if not outs or not all(isinstance(o, Value) for o in outs):
+        kinds = ", ".join(sorted({type(o).__name__ for o in outs})) or "nothing"
+        raise TypeError(f"TrainingPage: the model must return a Value (or a list of Values), got {kinds}")
+    return outs
+
+
+def _name(node: Node) -> str:
+    """A weight's name in the page: its scope and name, ``layer1.neuron0.w0``."""
+    scope = (node.scope or "").strip("/").replace("/", ".")
+    name = clean_text(node.name or node.label)
+    return f"{scope}.{name}" if scope else name
+
+
+class TrainingPage:
+    """Records a training run step by step and writes it as one self-contained HTML page.
+
+    ``model``, ``X``, ``y``, ``watch``: see the module's docstring.  ``loss`` is the loss each
+    watched point's graph shows: ``"hinge"`` (micrograd's max-margin loss, the default for one
+    output), ``"softmax"`` (cross-entropy, the default for several) or a function
+    ``loss(output, label) -> Value`` (``output`` a Value, or a list for several outputs; ``label``
+    -1/+1 for one output, else the class number).  ``grid`` is how many points across and down
+    the boundary is computed at; ``max_steps`` how many steps it may record; ``title`` heads the page.
+    Bad arguments are refused here, before your loop runs.
+    """
+
+    def __init__(self, model: Any, X: Any, y: Any, *, watch: Sequence[int] = (0,), loss: str | Callable | None = None,
+                 grid: int = DEFAULT_GRID, max_steps: int = MAX_STEPS, title: str | None = None) -> None:
+        if not callable(model) or not callable(getattr(model, "parameters", None)):
+            raise TypeError("TrainingPage: the model must be callable, model([x0, x1]), and have parameters() "
+                            f"(nn.scalar.MLP, or your own on Value), got {type(model).__name__}")
+        params = list(model.parameters())
+        if not params:
+            raise ValueError("TrainingPage: the model has no parameters to watch")
+        strangers = sorted({type(p).__module__ + "." + type(p).__name__ for p in params if not isinstance(p, Value)})
+        if strangers:
+            raise TypeError(
+                "TrainingPage: the model's parameters must be chainrule Values (autograd_core.Value), "
+                f"got {strangers[0]}; "
+                "build the model with nn.scalar (micrograd's MLP on chainrule's Value)"
+            )
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("TrainingPage: the model lists a parameter twice in parameters()")
+        X = np.asarray(X, dtype=float) if not isinstance(X, np.ndarray) or X.dtype.kind in "biuf" else X
+        if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0 or X.dtype.kind != "f":
+            raise ValueError(f"TrainingPage: X must hold 2-D points, shape (n, 2) with n >= 1, got shape {X.shape}")
+        if not np.isfinite(X).all():
+            raise ValueError("TrainingPage: X holds nan or inf")
+        for name, value, least in (("grid", grid, 2), ("max_steps", max_steps, 1)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+                raise ValueError(f"TrainingPage: {name} must be a whole number >= {least}, got {value!r}")
+        if grid > 200:
+            raise ValueError(f"TrainingPage: grid={grid} is finer than a page needs (at most 200)")
+        if isinstance(watch, (int, np.integer)):
+            watch = [watch]
+        watch = list(watch)
+        if not watch or len(watch) > MAX_WATCHED:
+            raise ValueError(f"TrainingPage: watch must list 1 to {MAX_WATCHED} point indices, got {len(watch)}")
+        for i in watch:
+            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < len(X):
+                raise ValueError(f"TrainingPage: watch holds {i!r}, not the index of one of the {len(X)} points")
+        if len(set(watch)) != len(watch):
+            raise ValueError(f"TrainingPage: watch lists a point twice: {watch}")
+
+        # one traced graph of the model, on point 0: the replay runs it on the grid and the points
+        with enable_grad():
+            inputs = [Value(float(v), name=f"x{k}") for k, v in enumerate(X[0])]
+            try:
+                traced = model(inputs)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"TrainingPage: the model cannot take a 2-D point, model([x0, x1]): {error}") from None
+        outputs = _outputs(traced)
+        self.classes = max(len(outputs), 2)
+        self.labels, targets = _labels(y, len(X), len(outputs))
+        if loss is None:
+            loss = "hinge" if len(outputs) == 1 else "softmax"
+        if isinstance(loss, str):
+            if loss not in LOSSES:
+                raise ValueError(f"TrainingPage: loss must be one of {', '.join(LOSSES)} or a function, got {loss!r}")
+            if (loss == "hinge") != (len(outputs) == 1):
+                raise ValueError(f"TrainingPage: the {loss} loss is for a model with "
+                                 f"{'one output' if loss == 'hinge' else 'several outputs'}")
+            self.loss_name = loss
+            loss = LOSSES[loss]
+        elif callable(loss):
+            self.loss_name = getattr(loss, "__name__", "your loss")
+        else:
+            raise TypeError(f"TrainingPage: loss must be a name or a function, got {type(loss).__name__}")
+        self.model, self.X, self.params = model, X, params
+        self.outputs = len(outputs)
+        self.names = [_name(p) for p in params]
+        self.title = title if title is not None else "Watch a network learn"
+        self.grid = int(grid)
+        self.max_steps = int(max_steps)
+        self.replay = Replay(outputs, inputs=inputs, params=params)
+        self.bounds = _bounds(X)
+        x0, x1, y0, y1 = self.bounds
+        gx, gy = np.meshgrid(np.linspace(x0, x1, self.grid), np.linspace(y0, y1, self.grid))
+        self._batch = [np.concatenate([gx.ravel(), X[:, 0]]), np.concatenate([gy.ravel(), X[:, 1]])]
+        label = (lambda i: float(targets[i])) if self.outputs == 1 else (lambda i: int(targets[i]))
+        self.watched = [WatchedPoint(int(i), X[i], label(int(i)), model, loss, params) for i in watch]
+        self._targets = targets
+        # what every moment keeps, and what every step adds
+        self.weights: list[np.ndarray] = []
+        self.surfaces: list[np.ndarray] = []
+        self.accuracy: list[float] = []
+        self.point_numbers: list[list[np.ndarray]] = [[] for _ in self.watched]
+        self.losses: list[float] = []
+        self.gradients: list[np.ndarray] = []
+        self._warned = False
+        self._snapshot()
+
+    @property
+    def steps(self) -> int:
+        """How many steps were recorded."""
+        return len(self.losses)
+
+    def _snapshot(self) -> None:
+        """The moment as the weights stand now."""
+        weights = np.array([p.data for p in self.params], dtype=np.float64)
+        out = self.replay(self._batch, weights)
+        cells = self.grid * self.grid
+        surface, on_points = out[:, :cells], out[:, cells:]
+        if self.outputs == 1:
+            right = np.where(on_points[0] > 0, 1.0, -1.0) == self._targets
+        else:
+            right = np.argmax(on_points, axis=0) == self._targets
+        self.weights.append(weights)
+        self.surfaces.append(surface.reshape(self.outputs, self.grid, self.grid))
+        self.accuracy.append(float(np.mean(right)))
+        for k, point in enumerate(self.watched):
+            self.point_numbers[k].append(point.capture())
+
+    def record(self, loss: Any) -> None:
+        """Record one training step: call it after the update.  ``loss`` is the loss of the step (a
+        Value or a number); the weights' ``.grad`` are read as the gradient of the step."""
+        if self.steps >= self.max_steps:
+            raise ValueError(f"TrainingPage.record: already {self.steps} steps recorded, max_steps={self.max_steps}; "
+                             "make the page with a larger max_steps")
+        if isinstance(loss, Node):
+            loss = loss.data
+        if isinstance(loss, bool) or not isinstance(loss, numbers.Real) and not (
+                isinstance(loss, np.ndarray) and loss.shape == () and loss.dtype.kind in "iuf"):
+            raise TypeError(f"TrainingPage.record: loss must be a Value or a number, got {type(loss).__name__}")
+        grads = np.array([float(p.grad) if p.grad is not None else 0.0 for p in self.params], dtype=np.float64)
+        before = self.weights[-1]
+        self.losses.append(float(loss))
+        self.gradients.append(grads)
+        self._snapshot()
+        if not self._warned and np.array_equal(before, self.weights[-1]) and grads.any():
+            self._warned = True
+            warnings.warn("TrainingPage.record: the weights did not change since the last step; call record(loss) "
+                          "after the update, so the page shows each step's update", stacklevel=2)
+
+    def updates(self) -> np.ndarray:
+        """The update applied at each step: weights after minus weights before (steps x weights)."""
+        weights = np.array(self.weights)
+        return weights[1:] - weights[:-1]
+
+    def summary(self) -> str:
+        """One line: the steps, the loss and accuracy from the first to the last step.
+
+        The numbers are written by the one formatter, as everywhere in chainrule."""
+        if not self.losses:
+            return f"no step recorded yet; accuracy {100 * self.accuracy[0]:.0f}%"
+        return (f"{self.steps} steps: loss {format_number(self.losses[0])} -> {format_number(self.losses[-1])}, "
+                f"accuracy {100 * self.accuracy[0]:.0f}% -> {100 * self.accuracy[-1]:.0f}%")
+
+
+def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:
+    """A square around the points with a margin (the plot keeps the plane's proportions)."""
+    low, high = X.min(axis=0), X.max(axis=0)
+    centre = (low + high) / 2
+    half = max(float((high - low).max()) / 2, 1e-3) * 1.15
+    return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half), float(centre[1] + half))
+
