@@ -39,6 +39,7 @@ import numpy as np
 from autograd_core import Node
 
 from .format import clean_text, format_number, shape_text
+from .walk.scopes import normal, scope_of
 
 __all__ = ["Grouping", "check_collapse", "group_label", "group_nodes", "group_of_scope"]
 
@@ -58,10 +59,12 @@ def check_collapse(collapse: Any) -> Any:
         if collapse < 0:
             raise ValueError(f"draw: collapse depth must be 0 or more, got {collapse}")
         return collapse
-    if isinstance(collapse, str):
-        return (collapse,)
-    if isinstance(collapse, Sequence | set | frozenset) and all(isinstance(s, str) and s for s in collapse):
-        return tuple(sorted(collapse)) if isinstance(collapse, set | frozenset) else tuple(collapse)
+    if isinstance(collapse, str) and normal(collapse):
+        return (normal(collapse),)
+    if isinstance(collapse, Sequence | set | frozenset) and not isinstance(collapse, str) and all(
+            isinstance(s, str) and normal(s) for s in collapse):
+        names = [normal(s) for s in collapse]
+        return tuple(sorted(names)) if isinstance(collapse, set | frozenset) else tuple(names)
     raise ValueError(
         "draw: collapse must be True (every scope), False, a depth (int) or a list of scope names, "
         f"got {collapse!r}"
@@ -108,13 +111,13 @@ def group_nodes(order: list[Node], collapse: Any, keep_open: str | None = None) 
     ``keep_open`` (a scope path: where a step-by-step backprop is) stays open."""
     if collapse is None or collapse is False:
         return Grouping([None] * len(order))
-    cache: dict[str | None, str | None] = {}
+    cache: dict[str, str | None] = {}
     group_of: list[str | None] = []
     groups: dict[str, list[int]] = {}
     for i, node in enumerate(order):
-        scope = node.scope
+        scope = scope_of(node)
         if scope not in cache:
-            group = group_of_scope(scope or "", collapse)
+            group = group_of_scope(scope, collapse)
             if group is not None and keep_open is not None and (keep_open + "/").startswith(group + "/"):
                 group = None
             cache[scope] = group

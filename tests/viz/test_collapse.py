@@ -178,9 +178,12 @@ def test_unprintable_names_are_refused_at_creation_and_drawn_as_escapes_if_set_l
     assert "a\\x00b" in svg and "line\\nbreak\\ud800" in svg and "bad\\x1bscope" in svg
 
 
-def test_legend_names_every_colour() -> None:
+def test_legend_names_every_colour_it_uses_and_only_those() -> None:
     _, _, loss = mlp_loss()
     source = draw(loss, legend=True, collapse=True).source
-    for words in ("gradient", "local derivative", "flows back", "current node"):
+    for words in ("gradient", "local derivative", "flows back", "folded scope", "constant", "unnamed"):
         assert words in source
+    # a finished diagram has no current, pending or gathering node: its key says none
+    for words in ("current node", "not reached yet", "gathering", "running sum", "this step"):
+        assert words not in source
     assert "local derivative" not in draw(loss, collapse=True).source

@@ -350,8 +350,8 @@ def test_steps_diagram_highlights_the_current_node() -> None:
     assert "fillcolor=\"#fff3b0\"" in d.attributes[d.find("price")]
     assert "fillcolor=\"#fff3b0\"" in d.attributes[d.op_of("price")]
     edges = {src: (label, rest) for src, label, rest in d.input_edges("price")}
-    assert edges["apple_price"][0] == ["local 1.1", "1 × 1.1 = 1.1"]
-    assert edges["tax"][0] == ["local 200", "1 × 200 = 200"]
+    assert edges["apple_price"][0] == ["local 1.1", "← 1 × 1.1 = 1.1"]
+    assert edges["tax"][0] == ["local 200", "← 1 × 200 = 200"]
     assert 'color="#c62828"' in edges["tax"][1]
     assert d.lines("tax") == ["tax", "1.1", "grad 200"]
     # Pending nodes are grey and show no gradient, even where one is stored.
@@ -372,7 +372,7 @@ def test_real_stepper_end_to_end() -> None:
     steps.step()
     d = Diagram(draw(steps).source)
     edges = {src: label for src, label, _ in d.input_edges("apple_price")}
-    assert edges == {"apple": ["local 2", "1.1 × 2 = 2.2"], "apple_num": ["local 100", "1.1 × 100 = 110"]}
+    assert edges == {"apple": ["local 2", "← 1.1 × 2 = 2.2"], "apple_num": ["local 100", "← 1.1 × 100 = 110"]}
     assert d.lines("apple")[2] == "grad 2.2" and d.lines("apple_num")[2] == "grad 110"
     assert {tuple(label) for _, label, _ in d.input_edges("price")} == {("local 1.1", "← 1.1"), ("local 200", "← 200")}
 

@@ -175,7 +175,7 @@ def test_docs_script_renders_every_diagram(tmp_path: Path) -> None:
     mlp = [text for text, _ in svg_texts(tmp_path / "mlp-collapsed.svg")]
     assert {"layer1", "layer2", "layer3", "32 nodes, 12 inputs/weights"} <= set(mlp)
     step = [text for text, _ in svg_texts(tmp_path / "apple-step-2.svg")]
-    assert "1.1 × 2 = 2.2" in step and "1.1 × 100 = 110" in step
+    assert "← 1.1 × 2 = 2.2" in step and "← 1.1 × 100 = 110" in step
 
 
 def test_jupyter_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
