@@ -177,7 +177,9 @@ def render_pages(sources: list[str], fmt: str, *, timeout: float | None = DEFAUL
             _run([executable, "-Kneato", "-n2", f"-T{fmt}", *options, "-O", "pages.gv"], "", fmt, timeout, folder)
             names = ["pages.gv." + fmt] + [f"pages.gv.{k}.{fmt}" for k in range(2, len(batch) + 1)]
             pages = [Path(folder, name).read_bytes() for name in names]
-        return [fixed_pdf_dates(page) for page in pages] if fmt == "pdf" else pages
+        if fmt == "pdf":
+            return [fixed_pdf_dates(page) for page in pages]
+        return [keep_spaces(page) for page in pages] if fmt == "svg" else pages
 
     workers = max(1, min(len(batches), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:

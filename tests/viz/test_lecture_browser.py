@@ -73,7 +73,7 @@ WALK = """() => {
   const seen = [];
   while (true) {
     const area = document.getElementById('diagram').getBoundingClientRect();
-    const box = document.querySelector('#diagram .node.s-current[id^="g-v"]');
+    const box = document.querySelector('#diagram .node.s-current[id^="g-v"], #diagram .node.s-seeded[id^="g-v"]');
     if (box === null) { seen.push(null); } else {
       const r = box.getBoundingClientRect();
       const heights = Array.from(box.querySelectorAll('text'))
@@ -110,7 +110,9 @@ def test_click_through_the_lecture_in_chromium(tab, tmp_path):
     # the seed: the output is where the walk starts, and nothing flows back along any edge yet
     tab.click("#next")
     assert tab.inner_text("#counter") == "step 0 / 4"
-    assert tab.evaluate("document.querySelectorAll('#diagram .node.s-current').length") == 2  # box and op
+    assert tab.evaluate("document.querySelectorAll('#diagram .node.s-seeded').length") == 2  # box and op
+    assert tab.evaluate("getComputedStyle(document.querySelector('#diagram .node.s-seeded > path')).fill") == \
+        "rgb(255, 243, 176)"  # drawn as the current node is: the walk starts here
     assert tab.evaluate("Array.from(document.querySelectorAll('#diagram .bk'))"
                         ".every(t => getComputedStyle(t).visibility === 'hidden')")
     clicks = 1
@@ -131,7 +133,7 @@ def test_click_through_the_lecture_in_chromium(tab, tmp_path):
     # what flows back along the current edges, in bold red, where the edge's label is
     flowing = tab.evaluate("Array.from(document.querySelectorAll('#diagram .edge.s-current .bk'))"
                            ".map(t => [t.textContent, getComputedStyle(t).fontWeight])")
-    assert sorted(flowing) == [["1.1 × 100 = 110", "700"], ["1.1 × 2 = 2.2", "700"]]
+    assert sorted(flowing) == [["← 1.1 × 100 = 110", "700"], ["← 1.1 × 2 = 2.2", "700"]]
     # each sits under its edge's local derivative, centred on it, as Graphviz placed the label
     offsets = tab.evaluate("""() => Array.from(document.querySelectorAll('#diagram .edge'))
       .filter(edge => edge.querySelector('.bk') && edge.querySelector('.loc'))
@@ -143,7 +145,7 @@ def test_click_through_the_lecture_in_chromium(tab, tmp_path):
     tab.keyboard.press("ArrowLeft")
     assert tab.inner_text("#counter") == "step 3 / 4" and "step 3/4" in visible_text(tab)
     # back one step: the edges of apple * apple_num show nothing flowing yet, orange's are current
-    assert tab.evaluate("document.querySelectorAll('#diagram .edge.s-current .bk')[0].textContent") == "1.1 × 3 = 3.3"
+    assert tab.evaluate("document.querySelectorAll('#diagram .edge.s-current .bk')[0].textContent") == "← 1.1 × 3 = 3.3"
     tab.keyboard.press("ArrowRight")
     assert tab.inner_text("#counter") == "step 4 / 4"
     tab.keyboard.press("Home")
@@ -286,8 +288,11 @@ def test_collapsed_layers_open_while_the_step_is_in_them(tab, tmp_path):
         # the layer it is not in is folded: none of its nodes, its summary box with its name
         assert not any(shown(members[away])), f"frame {k}: {away}'s nodes are drawn"
         assert shown([boxes[away]]) == [True]
-        assert tab.text_content(f"#{boxes[away]} .fold-name") == away
-        assert tab.evaluate(f"document.querySelector('#{boxes[away]} .fold-name').getBoundingClientRect().height") > 0
+        assert tab.text_content(f"#{boxes[away]} text") == away
+        # the folded layer says what enters and leaves it, large enough to read
+        words = tab.evaluate(f"Array.from(document.querySelectorAll('#{boxes[away]} text')).map(t => t.textContent)")
+        assert words[2].startswith("in ") and words[3].startswith("out ")
+        assert tab.evaluate(f"document.querySelector('#{boxes[away]} text').getBoundingClientRect().height") >= READABLE
         if here == "layer2":
             tab.screenshot(path=str(tmp_path / "folded-layer2.png"))
             # the overview shows the folded layers folded too

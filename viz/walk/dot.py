@@ -37,7 +37,7 @@ from ..palette import BACKWARD, FOLD_FILL, FOLD_LINE, LOCAL, MUTED, MUTED_TEXT, 
 from .picture import BLANK, FANOUT, Picture, Scene
 from .styles import edge_style, node_style, op_style, text_colour
 
-__all__ = ["FONT", "LARGE_GRAPH", "Options", "Room", "body", "cluster_paths", "label_lines"]
+__all__ = ["FONT", "LARGE_GRAPH", "Options", "Room", "body", "edge_label_lines", "label_lines"]
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -288,24 +288,10 @@ def _box_edges(picture: Picture, extra: Any) -> list[str]:
     return out
 
 
-def cluster_paths(scope_of: list[str]) -> dict[str, int]:
-    """Each scope path (and every prefix of one) -> its cluster number, in order of first appearance."""
-    numbers: dict[str, int] = {}
-    for scope in scope_of:
-        if not scope or scope in numbers:
-            continue
-        parts = scope.split("/")
-        for depth in range(1, len(parts) + 1):
-            path = "/".join(parts[:depth])
-            if path not in numbers:
-                numbers[path] = len(numbers)
-    return numbers
-
-
 def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Picture, extra: Any) -> list[str]:
     """Node lines wrapped in nested ``subgraph cluster_k { ... }`` blocks, one per scope
     (``"a/b"`` inside ``"a"``), in order of first appearance."""
-    numbers = cluster_paths(scope_of)
+    numbers = picture.cluster_numbers()
     children: dict[str, list[str]] = {"": []}
     members: dict[str, list[str]] = {"": []}
     for path in numbers:

@@ -38,7 +38,7 @@ from ..labels import is_tensor
 from .pieces import BACK_ARROW, is_constant, running_lines
 from .scopes import scope_of
 
-__all__ = ["Frame", "forward_text", "look", "now", "still", "summary"]
+__all__ = ["Frame", "forward_text", "look", "natural", "now", "still", "summary"]
 
 #: What a node looks like in a frame: the stepper's state, or what a frame shows instead of one.
 LOOKS = ("forward", "pending", "seeded", "gathering", "current", "done", "asked", "no grad", "constant")
@@ -167,7 +167,7 @@ def _levels(order: list[Node]) -> list[int]:
     return level
 
 
-def _natural(text: str) -> list[Any]:
+def natural(text: str) -> list[Any]:
     """Sort key that puts ``neuron2`` before ``neuron10``."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
@@ -187,7 +187,7 @@ def forward_order(order: list[Node]) -> list[int]:
 
     def key(i: int) -> tuple:
         block = scope[i].split("/", 1)[0]
-        return (first[block] if block else level[i], _natural(block), _natural(scope[i]), i)
+        return (first[block] if block else level[i], natural(block), natural(scope[i]), i)
 
     chosen = sorted(ops, key=key)
     index = {node: i for i, node in enumerate(order)}
@@ -235,8 +235,8 @@ def summary(steps: Any, order: list[Node]) -> str:
             name = name.replace(scope.replace("/", ".") + ".", "", 1)
         groups.setdefault(scope, []).append((name, f"{name} = {step_number(leaf.grad)}"))
     lines = ["done, every input's gradient is final:"]
-    for scope in sorted(groups, key=_natural):
-        items = [item for _, item in sorted(groups[scope], key=lambda pair: _natural(pair[0]))]
+    for scope in sorted(groups, key=natural):
+        items = [item for _, item in sorted(groups[scope], key=lambda pair: natural(pair[0]))]
         head = f"  {scope}: " if scope else "  "
         line = head
         for item in items:

@@ -26,7 +26,7 @@ from ..collapse import check_collapse, group_nodes
 from ..format import clean_text
 from ..format import format_number as diagram_number
 from .dot import LARGE_GRAPH, Room
-from .frames import Frame, forward_text, now, summary
+from .frames import Frame, forward_text, natural, now, summary
 from .layout import Layout, lay_out
 from .picture import BLANK, Picture, Scene
 from .pieces import BACK_ARROW
@@ -229,12 +229,15 @@ def _overlays(order: list[Node], collapse: Any) -> tuple[dict[str, list[int]], l
     overlays: dict[str, list[int]] = {}
     by_collapse: list[str] = []
     if collapse is not None and collapse is not False:
-        for name, members in group_nodes(order, collapse).groups.items():
-            overlays[name] = members
+        groups = group_nodes(order, collapse).groups
+        for name in sorted(groups, key=natural):  # layer2 before layer10
+            overlays[name] = groups[name]
             by_collapse.append(name)
     forward: list[str] = []
     if len(order) > FORWARD_FOLD:
-        for name, members in group_nodes(order, True).groups.items():
+        groups = group_nodes(order, True).groups
+        for name in sorted(groups, key=natural):
+            members = groups[name]
             if name in overlays:
                 del overlays[name]  # put it after the deeper folds: drawn over them
             overlays[name] = members

@@ -140,6 +140,22 @@ class Picture:
                 copies[(edge.target, edge.index)] = f"g{edge.source}_{use}"
         return cls(nodes, edges, boxes, overlays, box_of, uses, copies, inputs)
 
+    def cluster_numbers(self) -> dict[str, int]:
+        """Each scope path (and every prefix of one) -> its cluster's number ``k`` (DOT
+        ``cluster_k``, id ``s{k}``), in the order the drawn boxes first appear."""
+        numbers: dict[str, int] = {}
+        scopes = [node.scope for i, node in enumerate(self.nodes) if self.box_of[i] is None]
+        scopes += [box.scope.rpartition("/")[0] for box in self.boxes]
+        for scope in scopes:
+            if not scope or scope in numbers:
+                continue
+            parts = scope.split("/")
+            for depth in range(1, len(parts) + 1):
+                path = "/".join(parts[:depth])
+                if path not in numbers:
+                    numbers[path] = len(numbers)
+        return numbers
+
     @property
     def drawn_count(self) -> int:
         """The boxes handed to Graphviz: drawn nodes, folded boxes and copies."""

@@ -141,7 +141,8 @@ def css(selector: str = "#diagram") -> str:
     rules = []
     for look, (fill, line, width, dashed, colour) in LOOK_STYLE.items():
         name = look.replace(" ", "-")
-        shapes = ", ".join(f"{selector} .node.s-{name} > {shape}" for shape in ("path", "polygon", "ellipse"))
+        # descendants: an op's circle sits inside the link Graphviz writes for its tooltip
+        shapes = ", ".join(f"{selector} .node.s-{name} {shape}" for shape in ("path", "polygon", "ellipse"))
         dash = " stroke-dasharray: 5 3;" if dashed else " stroke-dasharray: none;"
         rules.append(f"{shapes} {{ fill: {fill}; stroke: {line}; stroke-width: {width:g}px;{dash} }}")
         rules.append(f"{selector} .node.s-{name} text.t {{ fill: {colour}; }}")
