@@ -138,7 +138,7 @@ def _box_label(picture: Picture, k: int, scene: Scene) -> str:
     looked = scene.box_looks[k] if k < len(scene.box_looks) else "done"
     show = scene.box_grads[k] if k < len(scene.box_grads) else False
     lines = []
-    for role, text in box.lines:
+    for role, text in narrow(box.lines) if picture.narrow_boxes else box.lines:
         if role == "name":
             lines.append(f"<b>{escape(text)}</b>")
         elif role == "size":
@@ -152,6 +152,20 @@ def _box_label(picture: Picture, k: int, scene: Scene) -> str:
             lines.append(escape(text))
     text = "<br/>".join(lines)
     return _font(text, MUTED_TEXT) if looked == "pending" else text
+
+
+def narrow(lines: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """Border lines with their values two to a line: ``out 4 values``, ``0.697  0.163``, ..."""
+    out = []
+    for role, text in lines:
+        head, bracket, values = text.partition(" [")
+        if role in ("in", "out", "grad") and bracket:
+            numbers = values.rstrip("]").split("  ")
+            out.append((role, head))
+            out.extend((role, "  ".join(numbers[k:k + 2])) for k in range(0, len(numbers), 2))
+        else:
+            out.append((role, text))
+    return out
 
 
 def _attributes(ids: str | None, name: str, pinned: Any, kind: str, extra: str = "") -> str:
@@ -169,12 +183,14 @@ def _attributes(ids: str | None, name: str, pinned: Any, kind: str, extra: str =
 
 
 def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: Room | None = None,
-         pinned: Any = None, classes: Any = None) -> list[str]:
+         pinned: Any = None, classes: Any = None, keep: Any = None) -> list[str]:
     """The DOT statements of ``picture`` in ``scene`` (without the ``digraph { }`` around them).
 
     ``room`` pads every gradient and flowing text to the lines it takes in any frame of a walk;
     ``pinned`` (a :class:`viz.walk.layout.Layout`) places every part where the layout put it;
-    ``classes(kind, name)`` gives a part's class for a page's style sheet.
+    ``classes(kind, name)`` gives a part's class for a page's style sheet; ``keep(kind, name)``
+    (pinned pages) says which parts a page shows: the others are left out (a node as an
+    invisible point, so the edges that remain still end somewhere).
     """
     ids = options.ids
     nodes = picture.nodes
@@ -188,18 +204,28 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
         cls = classes(kind, name) if classes is not None else None
         return _attributes(ids, name, pinned, kind, (f'class="{cls}" ' if cls else "") + more).rstrip()
 
+    def hidden(name: str) -> str | None:
+        """A left-out node's stand-in, or None when the node is shown."""
+        if keep is None or keep("node", name):
+            return None
+        return f'{name} [shape=point style=invis width=0 height=0 {pinned.position(name)}]'
+
+    def dropped(name: str) -> bool:
+        return keep is not None and not keep("edge", name)
+
     for i, node in enumerate(nodes):
         if box_of[i] is not None:
             continue
         scope_of.append(node.scope)
         looked = scene.looks[i]
         if node.kind == "const":
-            node_lines.append([f'v{i} [label=<{_constant_label(picture, i)}> shape=box style="rounded,filled" '
-                               f'fillcolor="#f2f2f2" color="#bbbbbb" fontsize="10" fontcolor="#555555" '
-                               f'width="0.3" height="0.25" margin="0.04,0.02"{extra("node", f"v{i}")}]'])
+            node_lines.append([hidden(f"v{i}") or (
+                f'v{i} [label=<{_constant_label(picture, i)}> shape=box style="rounded,filled" '
+                f'fillcolor="#f2f2f2" color="#bbbbbb" fontsize="10" fontcolor="#555555" '
+                f'width="0.3" height="0.25" margin="0.04,0.02"{extra("node", f"v{i}")}]')])
             continue
-        label = _html(label_lines(picture, i, scene, room))
-        lines = [f"v{i} [label=<{label}> shape=box {node_style(looked)}{extra('node', f'v{i}')}]"]
+        lines = [hidden(f"v{i}") or (f"v{i} [label=<{_html(label_lines(picture, i, scene, room))}> shape=box "
+                                      f"{node_style(looked)}{extra('node', f'v{i}')}]")]
         copies: list[str] = []
         if node.parents:
             muted = looked in ("pending", "gathering")
@@ -211,16 +237,19 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 shape = f'shape=circle fontsize="{16 if len(symbol) <= 2 else 12}" width="0.42" margin="0.02"'
             style = op_style(looked, word)
             tooltip = escape(clean_text(node.op or symbol))
-            lines.append(f'o{i} [label=<{escape(short_op(symbol))}> {shape} ordering=in tooltip="{tooltip}"'
-                         + (f" {style}" if style else "") + f"{extra('node', f'o{i}')}]")
+            lines.append(hidden(f"o{i}") or (
+                f'o{i} [label=<{escape(short_op(symbol))}> {shape} ordering=in tooltip="{tooltip}"'
+                + (f" {style}" if style else "") + f"{extra('node', f'o{i}')}]"))
             for edge in picture.inputs.get(i, []):
                 source = edge.source
                 if box_of[source] is not None:
                     continue  # drawn as an edge from the folded box, below
                 copy = picture.copies.get((i, edge.index))
                 if copy is not None:
-                    copies.append(_copy_line(picture, copy, source, extra))
+                    copies.append(hidden(copy) or _copy_line(picture, copy, source, extra))
                 tail = copy or f"v{source}"
+                if dropped(f"e{edge.id}"):
+                    continue
                 label_parts = edge_label_lines(picture, edge.id, scene, room, local=edge.local, muted=muted)
                 bold = scene.flows.get(edge.id, ((), False))[1]
                 attributes = []
@@ -234,7 +263,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 edge_lines.append(f"{tail} -> o{i}{joined}")
             result = f'color="{MUTED}"' if muted else ""
             more = extra("edge", f"r{i}")
-            edge_lines.append(f"o{i} -> v{i}" + (f" [{result}{more}]".replace("[ ", "[") if result or more else ""))
+            if not dropped(f"r{i}"):
+                edge_lines.append(f"o{i} -> v{i}" + (f" [{result}{more}]".replace("[ ", "[") if result or more else ""))
         node_lines.append(lines)
         for copy in copies:  # beside the op that reads them, in its scope
             node_lines.append([copy])

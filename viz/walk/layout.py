@@ -95,6 +95,11 @@ class Layout:
             return ""
         return f'bb="{cluster["bb"]}"' + (f' lp="{cluster["lp"]}"' if cluster.get("lp") else "")
 
+    def position(self, name: str) -> str:
+        """Only where node ``name`` is: ``pos="x,y"``."""
+        node = self.nodes.get(name)
+        return f'pos="{node["x"]:.2f},{node["y"]:.2f}"' if node is not None else ""
+
     def box(self, name: str) -> tuple[float, float, float, float] | None:
         """The box ``(x0, y0, x1, y1)`` of a node or a cluster, in points (y up)."""
         node = self.nodes.get(name)

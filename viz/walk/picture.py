@@ -102,6 +102,8 @@ class Picture:
     uses: dict[int, int] = field(default_factory=dict)
     copies: dict[tuple[int, int], str] = field(default_factory=dict)
     inputs: dict[int, list[EdgePiece]] = field(default_factory=dict)
+    #: Folded boxes list their values two to a line (a page seen from afar reads tall boxes better).
+    narrow_boxes: bool = False
 
     @classmethod
     def of(cls, order: list[Node], *, groups: dict[str, list[int]] | None = None,

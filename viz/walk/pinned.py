@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from ..palette import FOLD_LINE, PANEL_FILL, SOFT_TEXT
-from .dot import Options, body
+from .dot import Options, body, narrow
 from .layout import Layout
 from .picture import FoldPiece
 
@@ -54,18 +54,8 @@ def fold_lines(fold: FoldPiece) -> list[tuple[str, str]]:
     >>> [text for _, text in fold_lines(fold)]
     ['layer1', '32 nodes', 'out 3 values', '0.697  0.163', '0.231']
     """
-    lines = []
-    for role, text in fold.lines:
-        if role == "grad":
-            continue
-        head, bracket, values = text.partition(" [")
-        if role in ("in", "out") and bracket:
-            numbers = values.rstrip("]").split("  ")
-            lines.append((role, head))
-            lines.extend((role, "  ".join(numbers[k:k + 2])) for k in range(0, len(numbers), 2))
-        else:
-            lines.append((role, text))
-    return lines
+    return [(role, text) for role, text in narrow(fold.lines) if role != "grad"]
+
 
 
 def fold_sizes(fold: FoldPiece, box: tuple[float, float, float, float]) -> tuple[float, float]:
@@ -100,14 +90,22 @@ def fold_node(fold: FoldPiece, box: tuple[float, float, float, float], *, node_i
 
 
 def pinned_body(walk: Any, frame: Any, layout: Layout, *, ids: str | None = None, classes: Any = None,
-                every_fold: bool = False) -> list[str]:
+                every_fold: bool = False, window: tuple[float, float, float, float] | None = None) -> list[str]:
     """The statements of ``frame`` pinned to ``layout``: the picture in the frame's scene, then a
     box over each fold the frame shuts (``every_fold``: over every fold, for a page that shows
-    and hides them itself), the deeper folds first so a shallower one covers them."""
+    and hides them itself), the deeper folds first so a shallower one covers them.  With a
+    ``window`` (layout points), parts wholly outside it are left out."""
     picture = walk.picture
     scene = picture.scene(frame)
     options = Options(show_local=True, label_attribute=walk.label_attribute, ids=ids, ranks=False)
-    lines = corners(layout) + body(picture, scene, options, room=walk.room, pinned=layout, classes=classes)
+    keep = None
+    if window is not None:
+        def keep(kind: str, name: str) -> bool:
+            box = layout.box(name) if kind == "node" else layout.edge_box(name)
+            return box is None or not (box[2] < window[0] or box[0] > window[2] or box[3] < window[1]
+                                       or box[1] > window[3])
+    lines = corners(layout) + body(picture, scene, options, room=walk.room, pinned=layout, classes=classes,
+                                   keep=keep)
     numbers = picture.cluster_numbers()
     shut = set(frame.shut)
     for fold in picture.overlays:
