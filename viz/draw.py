@@ -38,7 +38,7 @@ from .format import clean_text
 from .palette import SOFT_TEXT
 from .walk.dot import FONT, LARGE_GRAPH, Options, body
 from .walk.frames import now, still
-from .walk.layout import GRAPH_ATTRIBUTES
+from .walk.layout import graph_attributes
 from .walk.model import is_steps
 from .walk.picture import FANOUT, Picture
 from .walk.scopes import scope_of
@@ -193,7 +193,7 @@ def draw(
     options = Options(show_local=bool(show_local), clusters=bool(clusters), label_attribute=label_attribute)
     graph = Diagram(
         name="chainrule",
-        graph_attr=_graph_attributes(rankdir, title, note, scene.used(picture) if legend else None, size_text),
+        graph_attr=_graph_attributes(picture, rankdir, title, note, scene.used(picture) if legend else None, size_text),
         node_attr={"fontname": _FONT, "fontsize": "12"},
         edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
@@ -216,9 +216,10 @@ def _size_text(size: Any) -> str | None:
 
 
 def _graph_attributes(
-    rankdir: str, title: str | None, note: str | None = None, legend: set[str] | None = None, size: str | None = None
+    picture: Picture, rankdir: str, title: str | None, note: str | None = None, legend: set[str] | None = None,
+    size: str | None = None,
 ) -> dict[str, str]:
-    attributes = {"rankdir": rankdir, **GRAPH_ATTRIBUTES}
+    attributes = graph_attributes(picture, rankdir)
     if size is not None:
         attributes["size"] = size
     rows = []

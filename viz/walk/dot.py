@@ -145,7 +145,8 @@ def _box_label(picture: Picture, k: int, scene: Scene) -> str:
             lines.append(_font(escape(text), size=10))
         elif role == "grad":
             if looked == "asked":
-                lines.append(_font(escape(f"grad {BLANK}"), BACKWARD))
+                if text.startswith("grad"):  # one blank for the gradients of each border
+                    lines.append(_font(escape(f"grad {BLANK}"), BACKWARD))
             elif show:
                 lines.append(_font(escape(text), BACKWARD))
         else:
@@ -278,6 +279,10 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                            f"{extra('node', f'c{k}')}]"])
         scope_of.append(box.scope.rsplit("/", 1)[0] if "/" in box.scope else "")
     edge_lines.extend(_box_edges(picture, extra))
+    if pinned is None:
+        for scope, line in _box_order(picture):  # inside their cluster: dot keeps the cluster whole
+            node_lines.append([line])
+            scope_of.append(scope)
     if options.clusters and any(scope_of):
         lines = _clustered(node_lines, scope_of, picture, extra)
     else:
@@ -295,6 +300,27 @@ def _copy_line(picture: Picture, copy: str, source: int, extra: Any) -> str:
     return (f'{copy} [label=<<i>{text}</i>> tooltip="{text}: use {use} of {picture.uses[source]}" shape=box '
             f'style="rounded,dashed" color="{MUTED}" fontcolor="{SOFT_TEXT}" fontsize="10" width="0.3" height="0.25" '
             f'margin="0.04,0.02"{extra("node", copy)}]')
+
+
+def _box_order(picture: Picture) -> list[tuple[str, str]]:
+    """Sibling folded boxes that do not feed one another (the neurons of a layer) side by side, in
+    the order of their names: neuron0, neuron1, ..., neuron10."""
+    from .frames import natural
+
+    siblings: dict[str, list[int]] = {}
+    for k, box in enumerate(picture.boxes):
+        siblings.setdefault(box.scope.rpartition("/")[0], []).append(k)
+    box_of = picture.box_of
+    linked = {(box_of[e.source], box_of[e.target]) for e in picture.edges
+              if box_of[e.source] is not None and box_of[e.target] is not None}
+    lines = []
+    for members in siblings.values():
+        if len(members) < 2 or any((a, b) in linked for a in members for b in members if a != b):
+            continue
+        ordered = sorted(members, key=lambda k: natural(picture.boxes[k].scope))
+        chain = " -> ".join(f"c{k}" for k in ordered)
+        lines.append((picture.boxes[members[0]].scope.rpartition("/")[0], f"{{rank=same; {chain} [style=invis]}}"))
+    return lines
 
 
 def _box_edges(picture: Picture, extra: Any) -> list[str]:

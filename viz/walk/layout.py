@@ -28,15 +28,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..run_dot import DEFAULT_TIMEOUT, layout_json
-from .dot import FONT, Options, Room, body
+from .dot import FONT, LARGE_GRAPH, Options, Room, body
 from .picture import Picture, Scene
 
-__all__ = ["GRAPH_ATTRIBUTES", "Layout", "lay_out"]
+__all__ = ["GRAPH_ATTRIBUTES", "Layout", "graph_attributes", "lay_out"]
 
-#: How a picture is spaced.  newrank: rank the whole graph at once rather than cluster by
-#: cluster; with name scopes this makes dot tens of times faster (a 1,000-node MLP in layers:
-#: 100 s -> 2 s).
-GRAPH_ATTRIBUTES = {"bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45", "newrank": "true"}
+#: How a picture is spaced.
+GRAPH_ATTRIBUTES = {"bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45"}
+
+
+def graph_attributes(picture: Picture, rankdir: str) -> dict[str, str]:
+    """The graph's attributes for ``dot``.  newrank: rank the whole graph at once rather than
+    cluster by cluster; with name scopes this makes dot tens of times faster (a 1,000-node MLP
+    in layers: 100 s -> 2 s).  A small picture of folded boxes goes without it, and with little
+    crossing minimisation (mclimit): dot then keeps sibling boxes (the neurons of a layer) in the
+    order they are declared, the order of their names, which it does not otherwise."""
+    attributes = {"rankdir": rankdir, **GRAPH_ATTRIBUTES}
+    if picture.boxes and picture.drawn_count <= LARGE_GRAPH:
+        attributes["mclimit"] = "0.01"
+    else:
+        attributes["newrank"] = "true"
+    return attributes
 
 
 def graph_source(lines: list[str], attributes: dict[str, str], name: str = "chainrule") -> str:
@@ -140,5 +152,5 @@ def lay_out(picture: Picture, scene: Scene, *, rankdir: str = "LR", label_attrib
     """Lay ``picture`` out once, drawn as ``scene`` (give every part the longest text it shows)."""
     options = Options(show_local=scene.show_local, label_attribute=label_attribute, ids="")
     lines = body(picture, scene, options, room=room)
-    source = graph_source(lines, {"rankdir": rankdir, **GRAPH_ATTRIBUTES})
+    source = graph_source(lines, graph_attributes(picture, rankdir))
     return Layout.read(layout_json(source, timeout=timeout))

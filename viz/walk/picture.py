@@ -23,7 +23,7 @@ from typing import Any
 
 from autograd_core import Node
 
-from .frames import Frame, look
+from .frames import Frame, look, natural
 from .pieces import EdgePiece, FoldPiece, NodePiece, describe, fold_pieces
 
 __all__ = ["BLANK", "FANOUT", "Picture", "Scene"]
@@ -113,6 +113,8 @@ class Picture:
         (scope path -> member indices), ``overlays`` the scopes a frame may fold over their nodes;
         ``captions`` and ``grads`` as :func:`viz.walk.pieces.describe` takes them."""
         nodes, edges = describe(order, digits=digits, rankdir=rankdir, captions=captions, grads=grads)
+        if groups:  # neuron2 before neuron10, as their boxes are drawn
+            groups = {name: groups[name] for name in sorted(groups, key=natural)}
         boxes = fold_pieces(order, groups, digits=digits, show_grad=show_grad) if groups else []
         folds = fold_pieces(order, overlays, digits=digits, show_grad=False) if overlays else []
         return cls.assemble(nodes, edges, boxes, folds)
