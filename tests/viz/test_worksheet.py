@@ -101,9 +101,11 @@ def test_focus_leaves_blanks_only_in_that_scope(tmp_path):
     # layer2/neuron1 is open: its weights are drawn, their gradients blank; the other neurons are
     # folded boxes whose gradients are given
     assert "w0" in exercise and "neuron1" in exercise and "fill in every gradient in layer2/neuron1" in exercise
-    blanks = grads_on(exercise).count(BLANK)
-    assert 5 <= blanks <= 14  # 4 weights, b, and the neuron's own products, sums and activation
-    assert any(g.startswith("[") or g[0] in "-−0123456789" for g in grads_on(exercise) if g != BLANK)
+    # blank: its 4 weights, b, 4 products, 4 sums and the activation (a node on the border of two
+    # parts of the sheet is on both pages)
+    assert grads_on(exercise).count(BLANK) >= 14
+    # given: the folded neurons' gradients, as numbers
+    assert sum(1 for g in grads_on(exercise) if g != BLANK and (g.startswith("[") or g[0] in "-−0123456789")) >= 8
 
 
 def test_a_part_way_backprop_gives_what_is_known_and_leaves_the_rest_blank(tmp_path):
