@@ -126,7 +126,6 @@ def _annotate(svg: str, walk: Any, laid: Any, scene: Any) -> LaidOut:
     for attribute in ("width", "height"):
         tree.attrib.pop(attribute, None)
     tree.set("role", "img")
-    tree.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")  # texts keep their spaces
     return LaidOut(ET.tostring(tree, encoding="unicode"), edges, frozenset(nodes))
 
 
@@ -136,6 +135,7 @@ def _classify(texts: list[ET.Element], roles: list[str], x: float | None, name: 
         raise RuntimeError(f"lecture: part {name} of the drawing has {len(texts)} texts for {len(roles)} lines")
     for text, role in zip(texts, roles):
         text.set("class", _TEXT_CLASS[role])
+        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")  # its spaces, as written
         if role in ("grad", "back") and x is not None:
             text.set("text-anchor", "middle")
             text.set("x", f"{x:.2f}")

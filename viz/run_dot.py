@@ -202,19 +202,18 @@ def fixed_pdf_dates(data: bytes) -> bytes:
     return _PDF_DATE.sub(fix, data)
 
 
-_SVG_OPEN = re.compile(rb"<svg\b")
+_SVG_TEXT = re.compile(rb"<text\b(?! xml:space)")
 
 
 def keep_spaces(svg: bytes) -> bytes:
-    """SVG whose texts keep their spaces in a browser (``xml:space="preserve"`` on the root).
+    """SVG whose texts keep their spaces in a browser (``xml:space="preserve"`` on every text).
 
     Graphviz writes a label such as ``grad`` (red) `` gradient`` (black) as two texts, the second
-    starting with its space; a browser drops a text's leading and trailing spaces unless told to
-    keep them, and the words run together (a PNG, drawn by Graphviz itself, keeps them).
+    starting with its space; a browser drops a text's leading and trailing spaces unless that text
+    says to keep them (Chromium reads the attribute on the text itself, not on the ``<svg>``), and
+    the words run together (a PNG, drawn by Graphviz itself, keeps them).
 
-    >>> keep_spaces(b'<svg width="1pt"><text> b</text></svg>')
-    b'<svg xml:space="preserve" width="1pt"><text> b</text></svg>'
+    >>> keep_spaces(b'<svg width="1pt"><text x="1"> b</text></svg>')
+    b'<svg width="1pt"><text xml:space="preserve" x="1"> b</text></svg>'
     """
-    if b'xml:space="preserve"' in svg[:2000]:
-        return svg
-    return _SVG_OPEN.sub(b'<svg xml:space="preserve"', svg, count=1)
+    return _SVG_TEXT.sub(b'<text xml:space="preserve"', svg)
