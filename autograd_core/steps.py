@@ -54,7 +54,7 @@ from . import words
 from .graph import MODE, Node, _checked_chain_rule, gc_paused, topological_order
 from .words import Captions, format_number
 
-__all__ = ["Backprop", "Contribution", "GradientAccumulationWarning", "Step", "Text", "format_number"]
+__all__ = ["Backprop", "Contribution", "GradientAccumulationWarning", "Step", "Table", "Text", "format_number"]
 
 
 class GradientAccumulationWarning(UserWarning):
@@ -74,6 +74,48 @@ class Text(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+
+class Table(Text):
+    """The table of a pass: the aligned text the REPL prints, and an HTML table in a notebook
+    (``rows``: the header, then one row of cells per node, a cell's lines split by newlines)."""
+
+    def __new__(cls, text: str, rows: list[list[str]]) -> Table:
+        table = super().__new__(cls, text)
+        table.rows = rows
+        return table
+
+    def _repr_html_(self) -> str:
+        """In a notebook: a table whose numbers line up, one row per node, its state in words."""
+        from html import escape
+
+        def cell(text: str, tag: str, k: int) -> str:
+            align = "right" if k in (0, 3, 4) else "left"
+            return f'<{tag} style="text-align: {align}">{"<br>".join(escape(p) for p in text.split(chr(10)))}</{tag}>'
+
+        head, *body = self.rows
+        lines = ["<table class='chainrule-table' style=\"font-variant-numeric: tabular-nums\">",
+                 "<thead><tr>" + "".join(cell(c, "th", k) for k, c in enumerate(head)) + "</tr></thead><tbody>"]
+        lines.extend("<tr>" + "".join(cell(c, "td", k) for k, c in enumerate(row)) + "</tr>" for row in body)
+        lines.append("</tbody></table>")
+        return "\n".join(lines)
+
+
+def _table_rows(steps: Any) -> list[list[str]]:
+    """The header and, inputs first, every node's number, caption, op, value, gradient and state."""
+    rows = [["#", "node", "op", "value", "grad", "state"]]
+
+    def text(x: Any) -> str:
+        if x is None:
+            return ""
+        data = x.data if isinstance(x, Node) else x
+        return "\n".join(words.array_lines(data)) if getattr(data, "ndim", 0) else format_number(data)
+
+    for k, node in enumerate(topological_order(steps.root)):
+        state = steps.state(node)
+        grad = "-" if state in ("const", "no grad") else text(steps.gradient(node))
+        rows.append([str(k + 1), steps.label(node), node.op or "input", text(node.data), grad, state])
+    return rows
 
 
 class Contribution:
@@ -494,10 +536,10 @@ class Backprop:
             return grad if node in self._done or grad is not node._empty_grad else None
         return gathered if grad is node._empty_grad else grad + gathered
 
-    def table(self) -> Text:
+    def table(self) -> Table:
         """Every node, inputs first: name, op, value, running gradient (:meth:`gradient`) and
-        state (:meth:`state`), aligned within 80 columns."""
-        return Text("\n".join(words.table_lines(self)))
+        state (:meth:`state`), aligned within 80 columns; a notebook shows it as an HTML table."""
+        return Table("\n".join(words.table_lines(self)), _table_rows(self))
 
     def forward_lines(self) -> list[str]:
         """The forward pass, left to right, one line per operation:

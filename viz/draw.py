@@ -34,8 +34,10 @@ from autograd_core.words import Captions
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order, choose_collapse, too_large
 from .collapse import Grouping, check_collapse, group_nodes
+from .display import readable
 from .format import clean_text
 from .palette import SOFT_TEXT
+from .run_dot import GraphvizNotFoundError, RenderError, render_source
 from .walk.dot import FONT, LARGE_GRAPH, Options, body
 from .walk.frames import now, still
 from .walk.layout import graph_attributes
@@ -61,7 +63,8 @@ class Diagram(graphviz.Digraph):
     """The ``graphviz.Digraph`` that :func:`draw` returns, knowing how many boxes it shows.
 
     Displayed in Jupyter it lays itself out with ``dot`` (with a timeout) and fits the cell's
-    width; a missing ``dot`` or a ``dot`` that fails shows a sentence instead of a traceback.
+    width as far as its text stays readable, scrolling sideways beyond (:mod:`viz.display`); a
+    missing ``dot`` or a ``dot`` that fails shows a sentence instead of a traceback.
     """
 
     node_count = 0
@@ -76,26 +79,26 @@ class Diagram(graphviz.Digraph):
         return new
 
     def _svg_or_message(self) -> tuple[str | None, str]:
-        from .render import GraphvizNotFoundError, RenderError, fit_width, render_source
-
         try:
             svg = render_source(self.source, "svg", timeout=DISPLAY_TIMEOUT).decode("utf-8")
         except (GraphvizNotFoundError, RenderError) as error:
             return None, str(error)
-        return fit_width(svg), f"(a diagram of {self.node_count} boxes)"
+        return svg, f"(a diagram of {self.node_count} boxes)"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict:
+        # HTML first: a notebook shows it in a box that scrolls sideways instead of shrinking the
+        # diagram until it cannot be read (see viz.display)
         svg, text = self._svg_or_message()
         if svg is None:
             return {"text/plain": text}
-        return {"image/svg+xml": svg, "text/html": f'<div style="max-width:100%">{svg}</div>', "text/plain": text}
+        return {"text/html": readable(svg), "image/svg+xml": svg, "text/plain": text}
 
     def _repr_svg_(self) -> str | None:
         return self._svg_or_message()[0]
 
     def _repr_html_(self) -> str | None:
         svg = self._svg_or_message()[0]
-        return None if svg is None else f'<div style="max-width:100%">{svg}</div>'
+        return None if svg is None else readable(svg)
 
 
 def draw(
