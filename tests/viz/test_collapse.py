@@ -237,7 +237,7 @@ def test_thousands_of_nested_scopes_are_folded_without_trying_each_depth(monkeyp
     x = Value(1.0, name="x")
     y = x
     with ExitStack() as stack:
-        for level in range(3000):
+        for _ in range(3000):
             stack.enter_context(name_scope("s"))
             y = y * 1.0001
     assert sys.getrecursionlimit() == limit

@@ -307,7 +307,7 @@ def test_collapsed_page_marks_the_scopes_that_fold(tmp_path):
         words = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", box.group(0))]
         leaves = sum(1 for i, layer in layer_of.items() if layer == name and not order[i].parents)
         assert words[:2] == [name, f"{count} nodes, {leaves} inputs/weights"]
-        assert words[2].startswith("in ") and words[3].startswith("out ")
+        assert words[2].startswith("in ") and any(w.startswith("out ") for w in words[3:])
         # the parts inside the layer are marked, and the page has the rule that hides them
         assert page.count(f"in-f{n}") >= count
         assert f"#diagram svg.shut-{n} .in-f{n} {{ visibility: hidden; }}" in page
@@ -352,3 +352,44 @@ def test_invalid_collapse_is_refused_as_draw_refuses_it(tmp_path, collapse):
         viz.lecture(loss, tmp_path / "mlp.html", collapse=collapse)
     assert str(refused.value) == str(drawn.value).replace("draw:", "lecture:", 1)
     assert not (tmp_path / "mlp.html").exists()
+
+
+def test_the_forward_listing_goes_left_to_right_scope_by_scope(tmp_path):
+    loss = mlp_graph()
+    forward = texts(viz.lecture(loss, tmp_path / "mlp.html").read_text())[0].splitlines()
+    scopes = [line.split(".")[0] + "." + line.split(".")[1] for line in forward if line.startswith("layer")]
+    # each neuron's lines together, the neurons of layer 1 before those of layer 2, each in index order
+    runs = [scope for k, scope in enumerate(scopes) if k == 0 or scopes[k - 1] != scope]
+    neurons = [f"layer{layer}.neuron{n}" for layer, count in ((1, 4), (2, 4), (3, 1)) for n in range(count)]
+    assert runs == neurons
+    # and every value is computed before it is used: a caption appears left of "=" before its use
+    defined: set[str] = {"x0", "x1"}
+    for line in forward:
+        name, _, rest = line.partition(" = ")
+        used = re.findall(r"layer\d\.neuron\d\.[a-z0-9*+]+", rest.split(" = ")[0])
+        assert all(u in defined or u.split(".")[-1][0] in "wb" for u in used), (line, used)
+        defined.add(name.strip())
+
+
+def test_lecture_makes_the_folder_it_is_asked_to_write_in(tmp_path, capsys):
+    out = tmp_path / "new" / "folder" / "apple.html"
+    assert main(["lecture", "price = apple * count", "apple=100", "count=2", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_a_big_graph_is_refused_before_any_walk(tmp_path, monkeypatch):
+    import viz.walk.model as model
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("walked the graph before refusing it")
+
+    monkeypatch.setattr(model, "Backprop", must_not_run)
+    monkeypatch.setattr(model, "gradients_set_aside", must_not_run)
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(5_000):
+        y = y * 1.0000001
+    with pytest.raises(ValueError, match="lecture: the graph of .* has more than max_nodes=1200 nodes"):
+        viz.lecture(y, tmp_path / "chain.html")
+    assert not (tmp_path / "chain.html").exists()
