@@ -101,7 +101,7 @@ class Layout:
             edge = self.edges.get(name)
             if edge is None:
                 return ""
-            return " ".join(f'{key}="{value}"' for key, value in edge.items())
+            return " ".join(f'{key}="{edge[key]}"' for key in ("pos", "lp", "xlp") if key in edge)
         cluster = self.clusters.get(name)
         if cluster is None:
             return ""
@@ -125,10 +125,16 @@ class Layout:
         return None
 
     def edge_box(self, name: str) -> tuple[float, float, float, float] | None:
-        """The box around an edge's spline and its label position."""
+        """The box around an edge's spline and its label position (worked out once per edge)."""
         edge = self.edges.get(name)
         if edge is None:
             return None
+        if "box" not in edge:
+            edge["box"] = self._edge_box(edge)
+        return edge["box"]
+
+    @staticmethod
+    def _edge_box(edge: dict[str, Any]) -> tuple[float, float, float, float]:
         points = []
         for part in edge["pos"].split():
             values = part.split(",")
@@ -144,7 +150,9 @@ class Layout:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON)."""
-        return {"bb": list(self.bb), "nodes": self.nodes, "edges": self.edges, "clusters": self.clusters}
+        edges = {name: {key: edge[key] for key in ("pos", "lp", "xlp") if key in edge}
+                 for name, edge in self.edges.items()}
+        return {"bb": list(self.bb), "nodes": self.nodes, "edges": edges, "clusters": self.clusters}
 
 
 def lay_out(picture: Picture, scene: Scene, *, rankdir: str = "LR", label_attribute: str = "label",
