@@ -114,6 +114,9 @@ def _annotate(svg: str, walk: Any, laid: Any, scene: Any) -> LaidOut:
             roles = [role for role, _ in label_lines(picture, i, scene, walk.room)]
             x = laid.nodes[f"v{i}"]["x"] + PAD
             _classify(texts, roles, x, name)
+        elif name.startswith("o") and name[1:].isdigit():
+            for text in texts:  # the op's symbol: coloured with its node
+                text.set("class", "t")
         elif name.startswith("e") and name[1:] in by_id:
             edge = by_id[name[1:]]
             edges[group.get("id")] = (edge.target, edge.index)

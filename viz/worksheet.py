@@ -213,7 +213,8 @@ def _fit(layout: Layout, width: float, height: float, smallest: float) -> tuple[
     as fits one page (up to :data:`_LARGEST_ZOOM`), never so small that its ``smallest`` text
     prints under :data:`SMALLEST_PRINT` points."""
     x0, y0, x1, y1 = layout.bb
-    area_w, area_h = width - 2 * _MARGIN, height - 2 * _MARGIN - _HEADER
+    # a little inside the margins: no border of a box under them
+    area_w, area_h = width - 2 * _MARGIN - 12, height - 2 * _MARGIN - _HEADER - 12
     least = (SMALLEST_PRINT + 0.01) / smallest
     zoom = min(area_w / max(x1 - x0, 1), area_h / max(y1 - y0, 1), _LARGEST_ZOOM)
     if zoom >= least:
@@ -229,7 +230,8 @@ def _pages(picture: Picture, frame: Frame, layout: Layout, width: float, height:
     area_h = height - 2 * _MARGIN - _HEADER
     zoom, columns, rows = _fit(layout, width, height, smallest)
     tile_w, tile_h = (x1 - x0) / columns, (y1 - y0) / rows
-    scene = picture.scene(frame)
+    # the exercise asks for gradients: its edges say no local derivative either (the key does)
+    scene = picture.scene(frame, show_local=not frame.asked)
     attribute = "label" if picture.drawn_count <= LARGE_GRAPH else "xlabel"
     options = Options(label_attribute=attribute, ranks=False)
     sources = []

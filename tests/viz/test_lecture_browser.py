@@ -343,7 +343,7 @@ def test_the_text_panel_shows_every_row_or_says_there_is_more(tab, tmp_path):
     assert not first["all"] and first["scrolls"] and first["note"]
     # scrolled to its end, the note goes; every step's text shows whole or says there is more
     tab.evaluate("document.querySelector('section.frame:not([hidden]) pre').scrollTop = 1e6")
-    assert not tab.evaluate(state)["note"]
+    tab.wait_for_function(f"() => !({state})().note")  # on the scroll event
     while tab.is_enabled("#next"):
         tab.click("#next")
         found = tab.evaluate(state)

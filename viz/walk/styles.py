@@ -142,9 +142,17 @@ def css(selector: str = "#diagram") -> str:
     for look, (fill, line, width, dashed, colour) in LOOK_STYLE.items():
         name = look.replace(" ", "-")
         # descendants: an op's circle sits inside the link Graphviz writes for its tooltip
-        shapes = ", ".join(f"{selector} .node.s-{name} {shape}" for shape in ("path", "polygon", "ellipse"))
+        shapes = ", ".join(f"{selector} .node.s-{name} {shape}" for shape in ("path", "polygon"))
         dash = " stroke-dasharray: 5 3;" if dashed else " stroke-dasharray: none;"
         rules.append(f"{shapes} {{ fill: {fill}; stroke: {line}; stroke-width: {width:g}px;{dash} }}")
+        # an op's circle: highlighted with its node, grey before the node is reached (as op_style draws it)
+        if look in ("current", "seeded"):
+            circle = f"fill: {fill}; stroke: {line}; stroke-width: {width:g}px;"
+        elif look in ("pending", "gathering"):
+            circle = f"fill: white; stroke: {MUTED}; stroke-width: 1px;"
+        else:
+            circle = f"fill: white; stroke: {line}; stroke-width: 1px;"
+        rules.append(f"{selector} .node.s-{name} ellipse {{ {circle} stroke-dasharray: none; }}")
         rules.append(f"{selector} .node.s-{name} text.t {{ fill: {colour}; }}")
         edge = BACKWARD if look in ("current",) else (MUTED if look in ("pending", "gathering") else FORWARD)
         rules.append(f"{selector} .edge.s-{name} > path {{ stroke: {edge}; stroke-width: "
