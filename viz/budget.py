@@ -28,7 +28,7 @@ from autograd_core import Node
 from autograd_core.graph import gc_paused
 
 from .collapse import Grouping, group_nodes
-from .walk.scopes import scope_of
+from .scopes import scope_of
 
 __all__ = ["DRAW_MAX_NODES", "WALK_LIMIT", "GraphTooLargeError", "bounded_order", "choose_collapse"]
 

@@ -39,7 +39,7 @@ import numpy as np
 from autograd_core import Node
 
 from .format import clean_text, format_number, shape_text
-from .walk.scopes import normal, scope_of
+from .scopes import normal, scope_of
 
 __all__ = ["Grouping", "check_collapse", "group_label", "group_nodes", "group_of_scope"]
 

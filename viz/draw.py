@@ -38,12 +38,12 @@ from .display import readable
 from .format import clean_text
 from .palette import SOFT_TEXT
 from .run_dot import GraphvizNotFoundError, RenderError, render_source
+from .scopes import scope_of
 from .walk.dot import FONT, LARGE_GRAPH, Options, body
 from .walk.frames import now, still
 from .walk.layout import graph_attributes
 from .walk.model import is_steps
 from .walk.picture import FANOUT, Picture
-from .walk.scopes import scope_of
 from .walk.styles import legend_table
 
 __all__ = ["FANOUT", "LARGE_GRAPH", "CollapsedWarning", "Diagram", "GraphTooLargeError", "draw", "is_steps"]

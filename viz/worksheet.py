@@ -41,6 +41,7 @@ from .collapse import check_collapse, group_nodes
 from .format import clean_text
 from .palette import PANEL_FILL
 from .run_dot import DEFAULT_TIMEOUT, render_pages
+from .scopes import normal, scope_of
 from .walk.dot import LARGE_GRAPH, Options, body
 from .walk.frames import Frame, now
 from .walk.layout import Layout, lay_out
@@ -48,7 +49,6 @@ from .walk.model import is_steps, replayed, write_atomically
 from .walk.page import Page, panel
 from .walk.picture import BLANK, FANOUT, Picture, Scene
 from .walk.pieces import BACK_ARROW
-from .walk.scopes import normal, scope_of
 
 __all__ = ["BLANK", "PAPER", "worksheet"]
 

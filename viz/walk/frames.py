@@ -35,8 +35,8 @@ from autograd_core.words import format_number as step_number
 
 from ..format import format_number, summarize_array
 from ..labels import is_tensor
+from ..scopes import scope_of
 from .pieces import BACK_ARROW, is_constant, running_lines
-from .scopes import scope_of
 
 __all__ = ["Frame", "forward_text", "look", "natural", "now", "still", "summary"]
 

@@ -29,7 +29,7 @@ from autograd_core.words import Captions
 
 from ..format import clean_text, format_number, shape_text, summarize_array
 from ..labels import is_tensor, op_symbol, vjp_words
-from .scopes import scope_of
+from ..scopes import scope_of
 
 __all__ = ["BACK_ARROW", "EdgePiece", "FoldPiece", "NodePiece", "describe", "fold_pieces", "grad_lines",
            "running_lines", "value_text"]
