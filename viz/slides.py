@@ -335,8 +335,9 @@ def _join_gif(frames: list[bytes], seconds: float) -> bytes:
     """An animated GIF of the PNG frames (all one size: every page is)."""
     from PIL import Image
 
-    images = [Image.open(io.BytesIO(frame)).convert("RGB") for frame in frames]
-    palette = [image.convert("P", palette=Image.Palette.ADAPTIVE, colors=64) for image in images]
+    # 64 colours each, by Pillow's fast octree (an adaptive palette takes eight times as long)
+    palette = [Image.open(io.BytesIO(frame)).convert("RGB").quantize(colors=64, method=Image.Quantize.FASTOCTREE)
+               for frame in frames]
     out = io.BytesIO()
     palette[0].save(out, format="GIF", save_all=True, append_images=palette[1:], duration=int(seconds * 1000), loop=0)
     return out.getvalue()

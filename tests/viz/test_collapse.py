@@ -261,3 +261,22 @@ def test_scopes_with_an_empty_part_are_drawn(tmp_path, scope: str) -> None:
     assert "<b></b>" not in source
     parts = [p for p in scope.split("/") if p]
     assert all(f"<b>{p}</b>" in source for p in parts)
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_neurons_of_a_layer_are_drawn_in_index_order(rankdir: str) -> None:
+    from viz.run_dot import layout_json
+
+    _, _, loss = mlp_loss()
+    laid = layout_json(draw(loss, collapse=1, rankdir=rankdir).source)
+    places: dict[str, list[tuple[int, float]]] = {}
+    for item in laid["objects"]:
+        tooltip = item.get("tooltip", "")
+        if tooltip.endswith("(folded)"):
+            layer, neuron = tooltip.split()[0].split("/")
+            x, y = (float(v) for v in item["pos"].split(","))
+            # across the page (TB) left to right, down the page (LR) top to bottom (y points up)
+            places.setdefault(layer, []).append((int(neuron.removeprefix("neuron")), x if rankdir == "TB" else -y))
+    for layer in ("layer1", "layer2"):
+        ordered = [n for n, _ in sorted(places[layer], key=lambda item: item[1])]
+        assert ordered == [0, 1, 2, 3], (layer, ordered)
