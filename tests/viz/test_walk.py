@@ -68,3 +68,12 @@ def test_one_layout_per_view_whatever_the_number_of_frames(tmp_path, monkeypatch
         viz.slides(loss, tmp_path / "mlp.pdf")
         # the walk's layout, and (the forward page folds this big network) the folded picture's, both ways
         assert len(calls) <= 3
+
+
+def test_the_walk_layout_puts_the_neurons_of_a_layer_in_index_order() -> None:
+    walked = walk(mlp_loss(), collapse=1)
+    laid = walked.layout()
+    numbers = walked.picture.cluster_numbers()
+    for layer in ("layer1", "layer2"):
+        tops = [laid.box(f"s{numbers[f'{layer}/neuron{n}']}")[3] for n in range(4)]
+        assert tops == sorted(tops, reverse=True), (layer, tops)  # neuron0 on top (y points up)
