@@ -50,6 +50,7 @@ $css
 <main>
 <div class="diagram" id="diagram">
 $svg
+$forward
 </div>
 <div class="texts">
 $sections
@@ -157,6 +158,7 @@ def page(walk: Any, diagram: Any) -> str:
         panel=PANEL_FILL,
         css=css,
         svg=diagram.svg,
+        forward=getattr(diagram, "forward", None) or "",
         sections="\n".join(sections),
         data=data_text,
         script=asset("lecture.js"),

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .run_dot import render_pages
-from .walk.dot import edge_label_lines, label_lines
+from .walk.dot import Options, body, edge_label_lines, label_lines
 from .walk.frames import Frame
 from .walk.layout import graph_source
-from .walk.pinned import PAD, pinned_body
+from .walk.pinned import PAD, corners, pinned_body
 
-__all__ = ["ID_PREFIX", "LaidOut", "layout"]
+__all__ = ["ID_PREFIX", "LaidOut", "forward_svg", "layout"]
 
 #: Every id the page's script looks for starts with this (no clash with the page's own ids).
 ID_PREFIX = "g-"
@@ -52,6 +52,7 @@ class LaidOut:
     svg: str
     edges: dict[str, tuple[int, int]]
     nodes: frozenset[int]
+    forward: str | None = None
 
 
 def _finished(walk: Any) -> Frame:
@@ -89,7 +90,32 @@ def layout(walk: Any) -> LaidOut:
     lines = pinned_body(walk, finished, laid, ids=ID_PREFIX, classes=classes, every_fold=True)
     source = graph_source(lines, {"outputorder": "edgesfirst", "bgcolor": "white", "pad": "0"})
     svg = render_pages([source], "svg")[0].decode("utf-8")
-    return _annotate(svg, walk, laid, picture.scene(finished))
+    laid_out = _annotate(svg, walk, laid, picture.scene(finished))
+    return LaidOut(laid_out.svg, laid_out.edges, laid_out.nodes, forward_svg(walk))
+
+
+def forward_svg(walk: Any, area: tuple[float, float] = (1280.0, 560.0)) -> str | None:
+    """The forward pass's own drawing, when it is not the walk's (a big graph: its layers folded
+    into boxes of the values entering and leaving them, laid out on their own, see
+    :meth:`viz.walk.model.Walk.forward_view`), or None."""
+    frame = walk.frames[0]
+    if not frame.shut:
+        return None
+    picture, laid = walk.forward_view(area)
+    scene = picture.scene(frame, show_grad=False)
+    lines = corners(laid) + body(picture, scene, Options(label_attribute="label", ranks=False), pinned=laid)
+    source = graph_source(lines, {"outputorder": "edgesfirst", "bgcolor": "white", "pad": "0"})
+    tree = ET.fromstring(render_pages([source], "svg")[0].decode("utf-8"))
+    for group in tree.iter(f"{{{_SVG}}}g"):
+        title = group.find(f"{{{_SVG}}}title")
+        if title is not None:
+            group.remove(title)
+        group.attrib.pop("id", None)  # Graphviz's own (graph0, node1, ...): the page's ids stay unique
+    for attribute in ("width", "height"):
+        tree.attrib.pop(attribute, None)
+    tree.set("class", "forward-only")
+    tree.set("role", "img")
+    return ET.tostring(tree, encoding="unicode")
 
 
 def _annotate(svg: str, walk: Any, laid: Any, scene: Any) -> LaidOut:
@@ -129,6 +155,7 @@ def _annotate(svg: str, walk: Any, laid: Any, scene: Any) -> LaidOut:
     for attribute in ("width", "height"):
         tree.attrib.pop(attribute, None)
     tree.set("role", "img")
+    tree.set("class", "walk")
     return LaidOut(ET.tostring(tree, encoding="unicode"), edges, frozenset(nodes))
 
 

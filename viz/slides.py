@@ -34,18 +34,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from autograd_core.words import Captions
-
 from .budget import DRAW_MAX_NODES
-from .collapse import group_nodes
 from .palette import BACKWARD, CURRENT, FORWARD, MUTED, PANEL_FILL
 from .run_dot import DEFAULT_TIMEOUT, MAX_PX, check_positive, render_pages
 from .walk.dot import Options, body
 from .walk.frames import Frame, look
-from .walk.layout import Layout, lay_out
+from .walk.layout import Layout
 from .walk.model import Walk, walk, write_atomically
 from .walk.page import MONO, MONO_WIDTH, Page, fit, panel, union
-from .walk.picture import Picture
 from .walk.pinned import pinned_body
 
 __all__ = ["GIF_DPI", "MAX_FRAMES", "SLIDE_INCHES", "slides"]
@@ -277,7 +273,7 @@ class _Deck:
     def forward_page(self, frame: Frame, timeout: float | None) -> str:
         """The forward pass: the whole graph, its layers folded into boxes of values when big."""
         u = self.unit
-        picture, layout = self._forward_picture(frame, timeout)
+        picture, layout = self.walk.forward_view((self.width, self.height - self.bar), timeout)
         lines_text = frame.text.split("\n")
         listing = len(lines_text) <= 8
         bottom = self.panel if listing else 0.0
@@ -292,30 +288,6 @@ class _Deck:
             lines += self._words(page, frame, (10 * u, 8 * u, self.width - 10 * u, self.panel - 8 * u))
         lines += self._bar(page, frame)
         return page.source(lines, drawing=layout.bb, name="page0")
-
-    def _forward_picture(self, frame: Frame, timeout: float | None) -> tuple[Picture, Layout]:
-        """The picture the forward page shows: the walk's own, or (a big graph) the same graph with
-        the scopes the forward frame shuts folded into boxes, laid out on its own."""
-        walked = self.walk
-        if not frame.shut:
-            return walked.picture, self.layout
-        order = walked.order
-        shut = {walked.picture.overlays[n].scope for n in frame.shut}
-        groups = {name: members for name, members in group_nodes(order, True).groups.items() if name in shut}
-        picture = Picture.of(order, groups=groups, digits=walked.digits, rankdir=walked.rankdir,
-                             captions=Captions(order[-1], nodes=order), show_grad=False)
-        picture.narrow_boxes = True
-        scene = picture.scene(frame, show_grad=False)
-        # the folded graph is small: laid out both ways, the page takes the one it shows larger
-        area = (self.width, self.height - self.bar)
-        best = None
-        for rankdir in dict.fromkeys((walked.rankdir, "TB" if walked.rankdir in ("LR", "RL") else "LR")):
-            layout = lay_out(picture, scene, rankdir=rankdir, timeout=timeout)
-            x0, y0, x1, y1 = layout.bb
-            zoom = min(area[0] / max(x1 - x0, 1), area[1] / max(y1 - y0, 1))
-            if best is None or zoom > best[0]:
-                best = (zoom, layout)
-        return picture, best[1]
 
 
 def _join_pdf(pages: list[bytes]) -> bytes:

@@ -295,8 +295,9 @@ def test_collapsed_page_marks_the_scopes_that_fold(tmp_path):
     data = page_data(page)
     assert data["folds"] == ["layer1", "layer2", "layer3"]
     # still one drawing of the whole graph: every box keeps its id, and one box per fold (its
-    # name, its node count, the values entering and leaving it) is drawn over its layer
-    assert page.count("<svg") == 1
+    # name, its node count, the values entering and leaving it) is drawn over its layer; the
+    # forward pass of this big network has a drawing of its own: the layers folded, laid out apart
+    assert page.count("<svg") == 2 and page.count('class="walk"') == 1 and page.count('class="forward-only"') == 1
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)) and all(f"g-v{i}" in ids for i in range(len(order)))
     layer_of = {i: (node.scope or "").split("/")[0] for i, node in enumerate(order)}

@@ -300,11 +300,20 @@ def test_collapsed_layers_open_while_the_step_is_in_them(tab, tmp_path):
             assert not any(shown(members["layer1"])) and shown([boxes["layer1"], boxes["layer3"]]) == [True, True]
             tab.screenshot(path=str(tmp_path / "folded-layer2-overview.png"))
             tab.keyboard.press("o")
-    # the forward pass: every layer folded, the whole network as three boxes
+    # the forward pass: the whole network, every layer one box of the values entering and leaving
+    # it, in a drawing of its own that fills the diagram's place, readable
     tab.goto(f"{path.resolve().as_uri()}#0")
     assert tab.get_attribute("body", "data-frame") == "0"
-    assert shown(list(boxes.values())) == [True, True, True]
-    assert not any(shown([f"g-v{i}" for i in layer if layer[i]]))
+    forward = tab.evaluate("""() => { const svg = document.querySelector('#diagram svg.forward-only');
+      const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim());
+      return {shown: getComputedStyle(svg).display !== 'none', words: texts.map(t => t.textContent),
+              smallest: Math.min(...texts.map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a)),
+              walk: getComputedStyle(document.querySelector('#diagram svg.walk')).visibility}; }""")
+    assert forward["shown"] and forward["walk"] == "hidden"
+    assert {"layer1", "layer2", "layer3", "in 2 values", "out 4 values"} <= set(forward["words"])
+    assert forward["smallest"] >= 7.5  # the layers' size lines; names and values are larger
+    tab.goto(f"{path.resolve().as_uri()}#2")
+    assert tab.evaluate("getComputedStyle(document.querySelector('#diagram svg.forward-only')).display") == "none"
     assert (tmp_path / "folded-layer2.png").stat().st_size > 10_000
     assert tab.errors == []
 

@@ -33,7 +33,8 @@
   });
   var total = frames.length;
   var holder = document.getElementById("diagram");
-  var svg = holder.querySelector("svg");
+  var svg = holder.querySelector("svg.walk") || holder.querySelector("svg");
+  var forwardOnly = !!holder.querySelector("svg.forward-only");
   var graph = svg.querySelector("g.graph") || svg;
   var sections = document.querySelectorAll("section.frame");
   var counter = document.getElementById("counter");
@@ -123,6 +124,7 @@
   var rewritten = [];
   function apply(frame) {
     svg.classList.toggle("forward", !!frame.f);
+    holder.classList.toggle("forward-frame", !!frame.f && forwardOnly);
     applyFolds(frame);
     var near = frame.f ? null : nearScopes(frame.c);
     for (var i = 0; i < nodes.length; i++) {

@@ -19,6 +19,7 @@ from typing import Any
 
 from autograd_core import Backprop, Node
 from autograd_core.graph import gradients_set_aside
+from autograd_core.words import Captions
 from autograd_core.words import format_number as step_number
 
 from ..budget import DRAW_MAX_NODES, GraphTooLargeError, bounded_order
@@ -125,6 +126,7 @@ class Walk:
     order: list[Node] = field(default_factory=list, repr=False)
     room: Room = field(default_factory=lambda: Room({}, {}))
     _layout: Layout | None = field(default=None, repr=False)
+    _forward: tuple[Picture, Layout] | None = field(default=None, repr=False)
 
     @property
     def label_attribute(self) -> str:
@@ -161,6 +163,33 @@ class Walk:
             self._layout = lay_out(self.picture, self.room_scene(), rankdir=self.rankdir,
                                    label_attribute=self.label_attribute, **kwargs)
         return self._layout
+
+    def forward_view(self, area: tuple[float, float], timeout: float | None = None) -> tuple[Picture, Layout]:
+        """What the forward pass shows, and its layout: the walk's own picture, or, when the forward
+        frame shuts folds (a big graph), the same graph with those scopes folded into boxes of the
+        values entering and leaving them (two to a line), laid out on its own, across or down,
+        whichever shows it larger in ``area`` (width, height)."""
+        frame = self.frames[0]
+        if not frame.shut:
+            return self.picture, self.layout(timeout)
+        if self._forward is None:
+            order = self.order
+            shut = {self.picture.overlays[n].scope for n in frame.shut}
+            groups = {name: members for name, members in group_nodes(order, True).groups.items() if name in shut}
+            picture = Picture.of(order, groups=groups, digits=self.digits, rankdir=self.rankdir,
+                                 captions=Captions(order[-1], nodes=order), show_grad=False)
+            picture.narrow_boxes = True
+            scene = picture.scene(frame, show_grad=False)
+            kwargs = {} if timeout is None else {"timeout": timeout}
+            best = None
+            for rankdir in dict.fromkeys((self.rankdir, "TB" if self.rankdir in ("LR", "RL") else "LR")):
+                laid = lay_out(picture, scene, rankdir=rankdir, **kwargs)
+                x0, y0, x1, y1 = laid.bb
+                zoom = min(area[0] / max(x1 - x0, 1), area[1] / max(y1 - y0, 1))
+                if best is None or zoom > best[0]:
+                    best = (zoom, laid)
+            self._forward = (picture, best[1])
+        return self._forward
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON): the picture, every frame, and the layout if it was made."""
