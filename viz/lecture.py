@@ -37,9 +37,10 @@ from .budget import DRAW_MAX_NODES
 from .lecture_display import Lecture
 from .lecture_page import page
 from .lecture_svg import layout
+from .output import write_atomically
 from .run_dot import GraphvizNotFoundError
 from .walk.frames import Frame
-from .walk.model import MAX_STEPS, walk, write_atomically
+from .walk.model import MAX_STEPS, walk
 
 __all__ = ["MAX_STEPS", "Frame", "Lecture", "frames", "lecture"]
 

@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from .budget import DRAW_MAX_NODES
+from .output import write_atomically
 from .palette import BACKWARD, CURRENT, FORWARD, MUTED, PANEL_FILL
 from .run_dot import DEFAULT_TIMEOUT, MAX_PX, check_positive, render_pages
 from .walk.dot import Options, body
 from .walk.frames import Frame, look
 from .walk.layout import Layout
-from .walk.model import Walk, walk, write_atomically
+from .walk.model import Walk, walk
 from .walk.page import MONO, MONO_WIDTH, Page, fit, panel, union
 from .walk.pinned import pinned_body
 

@@ -39,13 +39,14 @@ from autograd_core import Node
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order
 from .collapse import check_collapse, group_nodes
 from .format import clean_text
+from .output import write_atomically
 from .palette import PANEL_FILL
 from .run_dot import DEFAULT_TIMEOUT, render_pages
 from .scopes import normal, scope_of
 from .walk.dot import LARGE_GRAPH, Options, body
 from .walk.frames import Frame, now
 from .walk.layout import Layout, lay_out
-from .walk.model import is_steps, replayed, write_atomically
+from .walk.model import is_steps, replayed
 from .walk.page import Page, panel
 from .walk.picture import BLANK, FANOUT, Picture, Scene
 from .walk.pieces import BACK_ARROW

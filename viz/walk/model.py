@@ -10,11 +10,9 @@ out once, with room for the longest text every part shows in any frame.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from autograd_core import Backprop, Node
@@ -322,21 +320,3 @@ def _frames(steps: Backprop, order: list[Node], rankdir: str, digits: int) -> li
             heading=f"Step {step.number}: the chain rule at {steps.label(step.node)}{where}",
         ))
     return frames
-
-
-def write_atomically(path: os.PathLike[str] | str, data: bytes, view: str) -> None:
-    """``data`` to ``path``: its folder made if missing, the bytes written to a temporary file
-    beside it and renamed into place (no half-written file is ever left), errors in one line."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise OSError(f"{view}: cannot write {str(path)!r}: {error.strerror or error}") from None
