@@ -19,7 +19,7 @@ digits; captions are the one caption every view uses (:mod:`autograd_core.words`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from autograd_core import Node
 from autograd_core.words import Captions
 
 from ..format import clean_text, format_number, shape_text, summarize_array
-from ..labels import is_tensor, op_symbol, vjp_words
+from ..labels import op_symbol, vjp_words
 from ..scopes import scope_of
 
 __all__ = ["BACK_ARROW", "EdgePiece", "FoldPiece", "NodePiece", "describe", "fold_pieces", "grad_lines",
@@ -41,7 +41,7 @@ BACK_ARROW = {"LR": "← ", "RL": "→ ", "TB": "↑ ", "BT": "↓ "}
 LISTED = 4
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NodePiece:
     """One node of the graph.
 
@@ -69,10 +69,10 @@ class NodePiece:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON)."""
-        return {key: list(value) if isinstance(value, tuple) else value for key, value in self.__dict__.items()}
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EdgePiece:
     """The edge bringing input ``index`` of node ``target`` (from node ``source``) into its op.
 
@@ -92,7 +92,7 @@ class EdgePiece:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON)."""
-        return {key: list(value) if isinstance(value, tuple) else value for key, value in self.__dict__.items()}
+        return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -171,33 +171,41 @@ def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", caption
     arrow = BACK_ARROW[rankdir]
     nodes: list[NodePiece] = []
     edges: list[EdgePiece] = []
+    # read once per node: a big graph is described in one pass, as fast as its DOT is written
+    constants = [node.op == "const" and not node.parents for node in order]
     for i, node in enumerate(order):
-        tensor = is_tensor(node)
-        constant = is_constant(node)
-        grad = None if constant or not node.requires_grad else grads(node)
-        title = node.name if node.name else clean_text(label(node))
-        shape = f"{shape_text(node.data.shape)}  {node.data.dtype}" if tensor else None
-        kind = "const" if constant else ("op" if node.parents else "input")
+        parents = node.parents
+        data = node.data
+        tensor = isinstance(data, np.ndarray)
+        constant = constants[i]
+        needs = bool(node.requires_grad)
+        grad = None if constant or not needs else grads(node)
+        name = node.name
+        title = clean_text(name) if name else clean_text(label(node))
+        shape = f"{shape_text(data.shape)}  {data.dtype}" if tensor else None
+        kind = "const" if constant else ("op" if parents else "input")
+        inputs = tuple([index[p] for p in parents])
         nodes.append(NodePiece(
-            i, clean_text(title), bool(node.name), kind, node.op, op_symbol(node) if node.parents else "",
-            scope_of(node), tuple(index[p] for p in node.parents), bool(node.requires_grad), tensor,
-            value_text(node.data, digits), shape, grad_lines(grad, digits),
+            i, title, bool(name), kind, node.op, op_symbol(node) if parents else "", scope_of(node), inputs, needs,
+            tensor, value_text(data, digits), shape, grad_lines(grad, digits),
         ))
-        if not node.parents:
+        if not parents:
             continue
         locals_ = () if tensor else getattr(node, "local", ()) or ()
-        for k, parent in enumerate(node.parents):
-            parent_constant = is_constant(parent)
+        count = len(locals_)
+        for k, parent in enumerate(parents):
+            p = inputs[k]
+            parent_constant = constants[p]
             local = None
+            back: tuple[str, ...] = ()
             if not parent_constant:
                 if tensor:
                     local = vjp_words(node, k) if parent.requires_grad else None
-                elif k < len(locals_):
+                elif k < count:
                     local = f"local {format_number(locals_[k], digits)}"
-            back: tuple[str, ...] = ()
-            if grad is not None and not tensor and parent.requires_grad and not parent_constant and k < len(locals_):
-                back = (arrow + format_number(_times(grad, locals_[k]), digits),)
-            edges.append(EdgePiece(f"{i}.{k}", index[parent], i, k, local, back, parent_constant))
+                    if grad is not None and parent.requires_grad:
+                        back = (arrow + format_number(_times(grad, locals_[k]), digits),)
+            edges.append(EdgePiece(f"{i}.{k}", p, i, k, local, back, parent_constant))
     return nodes, edges
 
 
