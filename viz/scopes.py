@@ -10,13 +10,16 @@ drawn without a name (Graphviz refuses an empty label) and ``"a//b"`` is the box
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["normal", "parts", "scope_of", "top"]
 
 
+@lru_cache(maxsize=65536)
 def normal(scope: str | None) -> str:
-    """``scope`` without empty parts ("" for none)."""
+    """``scope`` without empty parts ("" for none).  Remembered per scope: a graph has few scopes,
+    each shared by many nodes, and a deeply nested one is a long string."""
     if not scope:
         return ""
     if "//" not in scope and not scope.startswith("/") and not scope.endswith("/"):

@@ -112,9 +112,14 @@ class Picture:
         """The picture of ``order`` (a topological order): ``groups`` are the scopes drawn folded
         (scope path -> member indices), ``overlays`` the scopes a frame may fold over their nodes;
         ``captions`` and ``grads`` as :func:`viz.walk.pieces.describe` takes them."""
-        nodes, edges = describe(order, digits=digits, rankdir=rankdir, captions=captions, grads=grads)
+        hidden = None
         if groups:  # neuron2 before neuron10, as their boxes are drawn
             groups = {name: groups[name] for name in sorted(groups, key=natural)}
+            hidden = [False] * len(order)
+            for members in groups.values():
+                for m in members:
+                    hidden[m] = True
+        nodes, edges = describe(order, digits=digits, rankdir=rankdir, captions=captions, grads=grads, hidden=hidden)
         boxes = fold_pieces(order, groups, digits=digits, show_grad=show_grad) if groups else []
         folds = fold_pieces(order, overlays, digits=digits, show_grad=False) if overlays else []
         return cls.assemble(nodes, edges, boxes, folds)

@@ -154,12 +154,14 @@ def _empty(node: Node, grad: Any) -> bool:
 
 
 def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", captions: Any = None,
-             grads: Any = None) -> tuple[list[NodePiece], list[EdgePiece]]:
+             grads: Any = None, hidden: Any = None) -> tuple[list[NodePiece], list[EdgePiece]]:
     """Every node and input edge of ``order`` (a topological order), as plain data.
 
     ``captions`` is how the texts call nodes (``steps.label`` or a ``Captions``; default: the
     graph's own); ``grads(node)`` gives the gradient a node shows (default: its ``grad``, none
-    while it holds its empty value).
+    while it holds its empty value).  ``hidden[i]`` true: node ``i`` is not drawn (it is folded
+    into a box), so it is described by its place in the graph only, without its texts: folding
+    a graph of 90,000 nodes into boxes does not caption and format them all.
     """
     if captions is None:
         captions = Captions(order[-1], nodes=order) if order else Captions()
@@ -179,6 +181,13 @@ def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", caption
         tensor = isinstance(data, np.ndarray)
         constant = constants[i]
         needs = bool(node.requires_grad)
+        if hidden is not None and hidden[i]:
+            kind = "const" if constant else ("op" if parents else "input")
+            inputs = tuple([index[p] for p in parents])
+            nodes.append(NodePiece(i, "", bool(node.name), kind, node.op, "", scope_of(node), inputs, needs,
+                                   tensor, ()))
+            edges.extend(EdgePiece(f"{i}.{k}", p, i, k, None, (), constants[p]) for k, p in enumerate(inputs))
+            continue
         grad = None if constant or not needs else grads(node)
         name = node.name
         title = clean_text(name) if name else clean_text(label(node))
