@@ -8,7 +8,15 @@
 12.0
 """
 
-from .gradcheck import GradcheckError, GradcheckReport, GradcheckWarning, check_model, gradcheck, numerical_gradient
+from .check import (
+    GradcheckError,
+    GradcheckReport,
+    GradcheckWarning,
+    check_model,
+    gradcheck,
+    numerical_gradient,
+)
+from .define import define_op, define_tensor_op
 from .graph import (
     Node,
     backward,
@@ -20,14 +28,22 @@ from .graph import (
     topological_order,
     zero_grad,
 )
-from .ops import define_op
+from .ops.record import OPS, TENSOR_OPS, DomainError, Op
 from .steps import Backprop
-from .tensor import Tensor
-from .tensor_define import TENSOR_OPS, TensorOp, define_tensor_op
-from .tensor_ops import maximum, minimum, where
-from .tensor_shape import concatenate, stack
-from .tensor_softmax import softmax_cross_entropy
-from .value import OPS, DomainError, Value
+from .tensor import (
+    Tensor,
+    avg_pool2d,
+    batch_norm,
+    concatenate,
+    conv2d,
+    max_pool2d,
+    maximum,
+    minimum,
+    softmax_cross_entropy,
+    stack,
+    where,
+)
+from .value import Value
 
 __all__ = [
     "OPS",
@@ -38,18 +54,22 @@ __all__ = [
     "GradcheckReport",
     "GradcheckWarning",
     "Node",
+    "Op",
     "Tensor",
-    "TensorOp",
     "Value",
+    "avg_pool2d",
     "backward",
+    "batch_norm",
     "check_model",
     "concatenate",
+    "conv2d",
     "define_op",
     "define_tensor_op",
     "detect_anomaly",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
+    "max_pool2d",
     "maximum",
     "minimum",
     "name_scope",

@@ -1,9 +1,10 @@
 """A safe parser for small formulas: ``"price = apple * count * tax"`` -> a graph of ``Value`` nodes.
 
 The text is read with Python's :mod:`ast` and checked against a whitelist: numbers, variable
-names, ``+ - * / **``, unary ``-``/``+`` and the functions ``exp log tanh sigmoid relu``.  Nothing
-is ever passed to ``eval``; anything else (attribute access, other calls, lambdas, imports,
-comparisons, subscripts, ...) is refused by name.  Several statements separated by ``;`` (or
+names, ``+ - * / **``, unary ``-``/``+`` and calls of the one-input scalar ops (:func:`functions`:
+``exp log tanh sigmoid relu sin cos`` and any op you defined with ``define_op``), each read from
+its op's record.  Nothing is ever passed to ``eval``; anything else (attribute access, other
+calls, lambdas, imports, comparisons, subscripts, ...) is refused by name.  Several statements separated by ``;`` (or
 newlines) name intermediate nodes; the last statement's target is the output.  A last statement
 without a target (``"a * a + a"``) names its result ``out``.
 
@@ -27,50 +28,50 @@ import keyword
 import math
 import operator
 import re
-import sys
 import tokenize
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .value import Value
+from .ops.record import OPS
+from .value import Value, apply_scalar_op
 
 __all__ = [
     "ARITHMETIC",
-    "BAD_INPUT_STATUS",
-    "FUNCTIONS",
-    "INPUT_ERRORS",
     "OUTPUT_NAME",
     "POINTER_WIDTH",
-    "CommandLine",
     "ExpressionError",
     "Program",
     "Statement",
     "apply_arithmetic",
-    "evaluate_command_line",
+    "functions",
     "parse",
-    "parse_assignments",
-    "report_input_error",
 ]
 
-#: The functions a formula may call, each with one argument.
-FUNCTIONS: tuple[str, ...] = ("exp", "log", "tanh", "sigmoid", "relu")
+
+def functions() -> tuple[str, ...]:
+    """The functions a formula may call, each with one argument: every scalar op of one input
+    that is written as a call (not ``-x`` or ``x**3``), built-in or defined with ``define_op``.
+
+    >>> functions()[:7]
+    ('exp', 'log', 'tanh', 'sigmoid', 'relu', 'sin', 'cos')
+    """
+    return tuple(op.name for op in OPS.values() if op.arity == 1 and not op.has_arg and op.infix is None)
 
 #: The name given to the result of a last statement written without ``name =``.
 OUTPUT_NAME = "out"
 
-#: The arithmetic ops by their engine names (as in ``autograd_core.value.OPS``); each works on
-#: plain numbers and on nodes alike, so the parser and the random-expression strategies of
-#: ``autograd_core.testing`` share one dispatch.  ``pow`` (number exponent) and ``powv`` (node
-#: exponent) are both ``**``: the engine picks the op from the exponent's type.
+# Python's own operators, by symbol and number of operands: how a formula's infix ops apply to
+# numbers and nodes alike (the engine picks pow or powv from the exponent's type).
+_PYTHON = {
+    ("+", 2): operator.add, ("-", 2): operator.sub, ("*", 2): operator.mul, ("/", 2): operator.truediv,
+    ("**", 2): operator.pow, ("-", 1): operator.neg,
+}
+
+#: The scalar ops written with an operator, by name, each as Python applies it: read from the ops'
+#: records (``infix``), shared by the parser and the random expressions of ``autograd_core.testing``.
 ARITHMETIC: dict[str, Callable[..., Any]] = {
-    "add": operator.add,
-    "sub": operator.sub,
-    "mul": operator.mul,
-    "div": operator.truediv,
-    "pow": operator.pow,
-    "powv": operator.pow,
-    "neg": operator.neg,
+    op.name: _PYTHON[(op.infix.strip(), op.arity + op.has_arg)] for op in OPS.values() if op.infix is not None
 }
 
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
@@ -306,7 +307,7 @@ class Program:
                 operand = pop()
                 if not isinstance(operand, Value):
                     operand = _constant(operand)
-                push(getattr(operand, instruction[1])())
+                push(apply_scalar_op(OPS[instruction[1]], (operand,)))
         result = pop()
         if not isinstance(result, Value):
             result = _constant(result)
@@ -408,7 +409,7 @@ def parse(source: str) -> Program:
                     part.column,
                     part.line,
                 )
-            if target in FUNCTIONS:
+            if target in functions():
                 raise ExpressionError(f"{target!r} is a function name; choose another name", source, part.column)
         for instruction in part.instructions:
             if instruction[0] == "var":
@@ -618,7 +619,7 @@ def _refuse(node: ast.AST, source: str, what: str | None = None) -> ExpressionEr
     column = getattr(node, "col_offset", None)
     line = getattr(node, "lineno", 1)
     return ExpressionError(
-        f"{what} is not allowed in a formula (allowed: numbers, names, + - * / **, unary -, {', '.join(FUNCTIONS)})",
+        f"{what} is not allowed in a formula (allowed: numbers, names, + - * / **, unary -, {', '.join(functions())})",
         source,
         column,
         line,
@@ -668,7 +669,7 @@ def _compile(root: ast.expr, source: str) -> list[tuple[Any, ...]]:
                 raise _refuse(node, source, f"the constant {value!r} (not a finite number)")
             out.append(("num", number))
         elif isinstance(node, ast.Name):
-            if node.id in FUNCTIONS:
+            if node.id in functions():
                 raise _refuse(node, source, f"the function {node.id!r} without a call (write {node.id}(x))")
             out.append(("var", node.id, node.col_offset))
         elif isinstance(node, ast.BinOp):
@@ -708,10 +709,11 @@ def _compile(root: ast.expr, source: str) -> list[tuple[Any, ...]]:
 
 def _check_call(node: ast.Call, source: str) -> None:
     func = node.func
-    allowed = ", ".join(FUNCTIONS)
+    known = functions()
+    allowed = ", ".join(known)
     if not isinstance(func, ast.Name):
         raise _refuse(func, source)  # (lambda: x)(), x.f(), f[0](x): refused by what is called
-    if func.id not in FUNCTIONS:
+    if func.id not in known:
         raise ExpressionError(
             f"calling {func.id!r} is not allowed; the functions are: {allowed}", source, node.col_offset, node.lineno
         )
@@ -719,87 +721,3 @@ def _check_call(node: ast.Call, source: str) -> None:
         raise ExpressionError(
             f"{func.id}() takes exactly one argument, e.g. {func.id}(x)", source, node.col_offset, node.lineno
         )
-
-
-# -- command-line values -------------------------------------------------------------------------
-def parse_assignments(arguments: Iterable[str]) -> dict[str, float]:
-    """Read ``name=value`` command-line arguments into a dict of floats.
-
-    >>> parse_assignments(["apple=100", "count=2", "tax=1.1"])
-    {'apple': 100.0, 'count': 2.0, 'tax': 1.1}
-    >>> parse_assignments(["apple:100"])
-    Traceback (most recent call last):
-    ...
-    autograd_core.expr.ExpressionError: expected name=value, got 'apple:100'
-    """
-    values: dict[str, float] = {}
-    for argument in arguments:
-        name, sep, text = argument.partition("=")
-        name = name.strip()
-        text = text.strip()
-        if not sep or not name:
-            raise ExpressionError(f"expected name=value, got {argument!r}")
-        if not name.isidentifier():
-            raise ExpressionError(f"{name!r} (in {argument!r}) is not a valid variable name")
-        if name in values:
-            raise ExpressionError(f"{name!r} is given twice ({name}={values[name]:g} and {argument})")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ExpressionError(f"the value of {name!r} is not a number: {text!r} (in {argument!r})") from None
-        if not math.isfinite(number):
-            raise ExpressionError(f"the value of {name!r} must be a finite number, got {text!r}")
-        values[name] = number
-    return values
-
-
-# -- the commands that take a formula and NAME=VALUE arguments -----------------------------------
-#: The exit status of a command given bad input (a formula, a value or an option it cannot use).
-BAD_INPUT_STATUS = 2
-
-#: What bad input raises: :class:`ExpressionError` and the engine's ``DomainError`` are
-#: ``ValueError``s; ``TypeError`` and ``ArithmeticError`` (an overflow) can come from evaluating.
-INPUT_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, ArithmeticError)
-
-
-@dataclass(frozen=True)
-class CommandLine:
-    """A formula evaluated at command-line values: the parsed program, the values and every named node."""
-
-    program: Program
-    values: dict[str, float]
-    nodes: dict[str, Value]
-
-    @property
-    def output(self) -> Value:
-        """The output node (the last statement's target)."""
-        return self.nodes[self.program.output]
-
-
-def evaluate_command_line(formula: str, assignments: Iterable[str]) -> CommandLine:
-    """Parse ``formula`` and its ``NAME=VALUE`` arguments and build the graph (forward pass only).
-
-    Every ``chainrule`` command that takes a formula goes through here, so they all refuse the
-    same bad input with the same message; catch :data:`INPUT_ERRORS` and hand the error to
-    :func:`report_input_error`.
-
-    >>> line = evaluate_command_line("price = apple * count", ["apple=100", "count=2"])
-    >>> line.output.data, line.values
-    (200.0, {'apple': 100.0, 'count': 2.0})
-    """
-    program = parse(formula)
-    values = parse_assignments(assignments)
-    return CommandLine(program, values, program.evaluate(values))
-
-
-def report_input_error(command: str, error: BaseException) -> int:
-    """Print ``chainrule <command>: error: <message>`` on stderr; return :data:`BAD_INPUT_STATUS`.
-
-    >>> import contextlib, io
-    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
-    ...     status = report_input_error("draw", ExpressionError("expected name=value, got 'x:1'"))
-    >>> status, err.getvalue()
-    (2, "chainrule draw: error: expected name=value, got 'x:1'\\n")
-    """
-    print(f"chainrule {command}: error: {error}", file=sys.stderr)
-    return BAD_INPUT_STATUS

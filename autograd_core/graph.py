@@ -208,12 +208,25 @@ class _GCPause:
 gc_paused = _GCPause()
 
 
+#: What ``node.backprop()`` starts: registered by :mod:`autograd_core.steps`, which builds on the
+#: graph (the graph needs no import of it).
+_STEPPER: Any = None
+
+
+def register_stepper(stepper: Any) -> None:
+    """Make ``node.backprop(grad)`` return ``stepper(node, grad)`` (``autograd_core.steps.Backprop``)."""
+    global _STEPPER
+    _STEPPER = stepper
+
+
 class Node:
     """Base class of graph nodes: what ``Value`` and ``Tensor`` share.
 
     Every node has ``data``, ``grad``, ``parents`` (a tuple of nodes, defined by the subclass),
-    ``op``, ``name``, ``arg`` (an op's constant parameter, e.g. the exponent of ``x ** 3``),
-    ``requires_grad`` and ``scope`` (see :func:`name_scope`).  A subclass defines:
+    ``op`` (the op's name), ``op_record`` (the op's record, :class:`autograd_core.ops.Op`, as it was
+    when the node was made; None for a leaf), ``name``, ``arg`` (an op's constant parameter, e.g.
+    the exponent of ``x ** 3``), ``requires_grad`` and ``scope`` (see :func:`name_scope`).  A
+    subclass defines:
 
     - ``_chain_rule(nodes, pending, create_graph)``: for each node in turn, add the gradient
       gathered for it in ``pending`` to its ``grad`` and send a contribution to each parent
@@ -228,9 +241,11 @@ class Node:
     dicts of a graph walk: subclasses must not define ``__eq__`` or ``__hash__``.
     """
 
-    __slots__ = ("data", "grad", "op", "name", "arg", "requires_grad", "scope")
+    __slots__ = ("data", "grad", "op", "op_record", "name", "arg", "requires_grad", "scope")
 
     _empty_grad: Any = None
+    #: Which registry the node's ops live in: "scalar" (``OPS``) or "tensor" (``TENSOR_OPS``).
+    op_kind = ""
     _inputs_of: Any = attrgetter("parents")
     #: True when ``_chain_rule`` puts every grad back itself if it fails (else backward keeps a copy).
     _chain_rule_puts_back = False
@@ -258,11 +273,11 @@ class Node:
         zero_grad(self)
 
     def backprop(self, grad: Any = None) -> Any:
-        """Start a step-by-step backward pass (see :mod:`autograd_core.steps`); ``grad`` is the
-        seed, as for :meth:`backward`."""
-        from .steps import Backprop
-
-        return Backprop(self, grad)
+        """Start a step-by-step backward pass (see :mod:`autograd_core.steps`, which registers
+        itself with :func:`register_stepper`); ``grad`` is the seed, as for :meth:`backward`."""
+        if _STEPPER is None:  # pragma: no cover - importing autograd_core registers it
+            raise RuntimeError("backprop: no stepper registered; import autograd_core.steps")
+        return _STEPPER(self, grad)
 
     def _describe(self) -> str:
         """Short text naming the node in error messages: ``mul 'price'`` or ``mul``."""

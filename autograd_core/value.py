@@ -1,10 +1,14 @@
 """The scalar ``Value``: one number, the operation that produced it, and its gradient.
 
-Every operation is defined once, through :func:`autograd_core.ops.define_op` (the door your own
-ops come through too), into :data:`OPS`: its forward computation on floats and its local
-derivatives, written as plain arithmetic on the inputs and the output.  The same formula runs on
-floats during the forward pass (stored on the node as plain numbers) and on ``Value`` nodes when
-``backward(create_graph=True)`` builds the derivative as a graph of its own.
+Every operation is one record (:class:`autograd_core.ops.Op`, the built-in ones in
+:mod:`autograd_core.ops.scalar`, yours made with ``define_op``): its forward computation on
+floats and its local derivatives, written as plain arithmetic on the inputs and the output.  The
+same formula runs on floats during the forward pass (stored on the node as plain numbers) and on
+``Value`` nodes when ``backward(create_graph=True)`` builds the derivative as a graph of its own.
+Each node keeps the record of its op (``node.op_record``).
+
+This module is how ops apply to Values: a fast path for the built-in ops (no checks, no
+closures, one object per node) and a checked one for ops defined with ``define_op``.
 
 Example (the textbook's apple shopping):
     >>> from autograd_core import Value
@@ -28,132 +32,33 @@ from operator import attrgetter
 from typing import Any
 
 from .graph import MODE, SHARED, Node, check_name
-from .ops import OPS, ScalarOp, _seal_built_ins, define_op
+from .ops.record import DomainError, Op
+from .ops.scalar import (
+    ADD,
+    COS,
+    DIV,
+    EXP,
+    LOG,
+    MAXIMUM,
+    MINIMUM,
+    MUL,
+    NEG,
+    POW,
+    POWV,
+    RELU,
+    SIGMOID,
+    SIN,
+    SUB,
+    TANH,
+)
+
+__all__ = ["DomainError", "Value", "apply_scalar_op"]
 
 Number = int | float
 
 
-class DomainError(ValueError):
-    """An operation was asked for a value outside its domain (log of 0, 1/0, ...)."""
-
-
-# -- helpers that work on floats and on Values ---------------------------------------------------
 def _data(x: Any) -> float:
     return x.data if isinstance(x, Value) else x
-
-
-def _log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else math.log(x)
-
-
-# -- forward computations, raising at the forward step for inputs outside the domain -------------
-def _div(x: float, y: float) -> float:
-    if y == 0:
-        raise ZeroDivisionError("division by zero")
-    return x / y
-
-
-def _power(x: float, n: float) -> float:
-    if x == 0 and n < 0:
-        raise ZeroDivisionError("0 raised to a negative power")
-    if x < 0 and n != int(n):
-        raise ValueError("negative base with a non-integer exponent")
-    try:
-        return x**n
-    except OverflowError:
-        return math.copysign(math.inf, x) if n == int(n) and int(n) % 2 else math.inf
-
-
-def _power_derivative(x: Any, n: float) -> Any:
-    """n * x**(n-1); infinite where it blows up (the slope of sqrt at 0) instead of raising."""
-    if n == 0:
-        return 0.0
-    if _data(x) == 0 and n < 1:  # first order and create_graph alike
-        return math.copysign(math.inf, n)
-    if isinstance(x, Value):
-        return n * x ** (n - 1)
-    return n * _power(x, n - 1)
-
-
-def _exp(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return math.inf
-
-
-def _log_forward(x: float) -> float:
-    if x <= 0:
-        raise ValueError("log of a non-positive number")
-    return math.log(x)
-
-
-def _sigmoid(x: float) -> float:
-    # Stable on both sides: never the exp of a large positive number.
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
-def _pick(difference: float) -> tuple[float, float]:
-    """Local derivatives of max(x, y) given x - y (of min given y - x): the larger input gets 1."""
-    return _ONE_ZERO if difference > 0 else _ZERO_ONE if difference < 0 else _HALF_HALF
-
-
-def _pow_value(x: float, e: float) -> float:
-    if x <= 0:
-        raise ValueError("a Value exponent needs a positive base")
-    return _power(x, e)
-
-
-_ONE_ONE = (1.0, 1.0)
-_ONE_ZERO = (1.0, 0.0)
-_ZERO_ONE = (0.0, 1.0)
-_HALF_HALF = (0.5, 0.5)
-_ONE_MINUS_ONE = (1.0, -1.0)
-_ONE = (1.0,)
-_ZERO = (0.0,)
-_MINUS_ONE = (-1.0,)
-
-define_op("add", lambda x, y: x + y, lambda x, y, out: _ONE_ONE, symbol="+", formula=("1", "1"))
-define_op("sub", lambda x, y: x - y, lambda x, y, out: _ONE_MINUS_ONE, symbol="−", formula=("1", "-1"))
-define_op("mul", lambda x, y: x * y, lambda x, y, out: (y, x), symbol="×", formula=("{y}", "{x}"))
-define_op("div", _div, lambda x, y, out: (1.0 / y, -out / y), symbol="÷", formula=("1/{y}", "-{x}/{y}²"))
-define_op("neg", lambda x: -x, lambda x, out: _MINUS_ONE, symbol="−", formula=("-1",))
-# x ** n for a number n, kept in the node's ``arg``
-define_op(
-    "pow", _power, lambda x, out, n: (_power_derivative(x, n),), symbol="**", formula=("{n} * {x}**({n} - 1)",),
-    has_arg=True,
-)
-# x ** e for a Value e (positive base only)
-define_op(
-    "powv", _pow_value, lambda x, e, out: (e * x ** (e - 1), out * _log(x)), symbol="**",
-    formula=("{y} * {x}**({y} - 1)", "{out} * log({x})"),
-)
-define_op("exp", _exp, lambda x, out: (out,), formula=("{out}",))
-define_op("log", _log_forward, lambda x, out: (1.0 / x,), formula=("1/{x}",))
-define_op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), formula=("1 - {out}²",))
-define_op("sigmoid", _sigmoid, lambda x, out: (out * (1.0 - out),), symbol="σ", formula=("{out} * (1 - {out})",))
-# relu'(0) = 0, as in PyTorch.
-define_op(
-    "relu", lambda x: x if x > 0 else 0.0, lambda x, out: _ONE if _data(x) > 0 else _ZERO,
-    formula=("1 if {x} > 0 else 0",),
-)
-# Two-argument max and min.  At a tie the gradient is split evenly (1/2 to each input), as
-# PyTorch's torch.maximum / torch.minimum do.
-maximum = define_op(
-    "maximum", lambda x, y: x if x >= y else y, lambda x, y, out: _pick(_data(x) - _data(y)), symbol="max",
-    formula=("1 if {x} > {y}, ½ if equal, else 0", "1 if {y} > {x}, ½ if equal, else 0"),
-)
-minimum = define_op(
-    "minimum", lambda x, y: x if x <= y else y, lambda x, y, out: _pick(_data(y) - _data(x)), symbol="min",
-    formula=("1 if {x} < {y}, ½ if equal, else 0", "1 if {y} < {x}, ½ if equal, else 0"),
-)
-_ADD, _SUB, _MUL, _DIV, _NEG, _POW, _POWV = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow", "powv"))
-_EXP_OP, _LOG_OP, _TANH, _SIGMOID, _RELU = (OPS[k] for k in ("exp", "log", "tanh", "sigmoid", "relu"))
-_MAXIMUM, _MINIMUM = OPS["maximum"], OPS["minimum"]
-_seal_built_ins()
 
 
 def _check_number(data: Any, where: str) -> float:
@@ -190,7 +95,7 @@ def _domain_error(op: str, inputs: tuple[Value, ...], error: Exception, arg: Any
     return DomainError(f"{op}: {error} (inputs: {shown})")
 
 
-def _binary(op: ScalarOp, a: Value, b: Any) -> Value:
+def _binary(op: Op, a: Value, b: Any) -> Value:
     """Apply a two-input op; ``b`` may be a plain number (it becomes a constant node)."""
     if type(b) is not Value:
         b = _lift(b, op.name, a)
@@ -201,10 +106,10 @@ def _binary(op: ScalarOp, a: Value, b: Any) -> Value:
         d0, d1 = op.derivative(x, y, out)
     except (ArithmeticError, ValueError) as error:
         raise _domain_error(op.name, (a, b), error) from None
-    return _new(out, op.name, a.requires_grad or b.requires_grad, a, d0, b, d1)
+    return _new(out, op, a.requires_grad or b.requires_grad, a, d0, b, d1)
 
 
-def _unary(op: ScalarOp, a: Value, arg: Any = None) -> Value:
+def _unary(op: Op, a: Value, arg: Any = None) -> Value:
     """Apply a one-input op (``arg``: the op's constant parameter, for ops that take one)."""
     x = a.data
     try:
@@ -216,11 +121,11 @@ def _unary(op: ScalarOp, a: Value, arg: Any = None) -> Value:
             (d0,) = op.derivative(x, out)
     except (ArithmeticError, ValueError) as error:
         raise _domain_error(op.name, (a,), error, arg) from None
-    return _new(out, op.name, a.requires_grad, a, d0, arg=arg)
+    return _new(out, op, a.requires_grad, a, d0, arg=arg)
 
 
-def apply_scalar_op(op: ScalarOp, inputs: tuple, arg: Any = None) -> Value:
-    """Apply any op of :data:`OPS` (built-in or defined with ``define_op``) to Values or numbers,
+def apply_scalar_op(op: Op, inputs: tuple, arg: Any = None) -> Value:
+    """Apply a scalar op's record (built-in or defined with ``define_op``) to Values or numbers,
     checking what the user's functions return (the built-in methods skip these checks)."""
     nodes = tuple(_as_input(x, op.name, i) for i, x in enumerate(inputs))
     xs = [node.data for node in nodes]
@@ -235,7 +140,7 @@ def apply_scalar_op(op: ScalarOp, inputs: tuple, arg: Any = None) -> Value:
     local = tuple(_check_number(d, f"{op.name}: derivative {i}") for i, d in enumerate(local))
     second = nodes[1] if len(nodes) > 1 else None
     requires_grad = any(node.requires_grad for node in nodes)
-    return _new(out, op.name, requires_grad, nodes[0], local[0], second, local[1] if second else None, arg)
+    return _new(out, op, requires_grad, nodes[0], local[0], second, local[1] if second else None, arg)
 
 
 def _as_input(x: Any, op: str, index: int) -> Value:
@@ -262,7 +167,7 @@ def _as_tuple(local: Any, count: int, op: str) -> tuple:
 
 
 def _new(
-    data: float, op: str, requires_grad: bool, in0: Value, d0: Any, in1: Value | None = None, d1: Any = None,
+    data: float, op: Op, requires_grad: bool, in0: Value, d0: Any, in1: Value | None = None, d1: Any = None,
     arg: Any = None,
 ) -> Value:
     """Create an op's result node (the hot path: no validation, no closures, no cycles).
@@ -274,7 +179,8 @@ def _new(
     node = _alloc(Value)
     node.data = data
     node.grad = _EMPTY
-    node.op = op
+    node.op = op.name
+    node.op_record = op
     node.name = None
     node.arg = arg
     if SHARED.changed:  # some thread is in no_grad, name_scope, ...: read this thread's switches
@@ -312,6 +218,7 @@ class Value(Node):
     __slots__ = ("_in0", "_in1", "_d0", "_d1")
 
     _empty_grad = 0.0
+    op_kind = "scalar"
     _chain_rule_puts_back = True
     # For the graph walk: (input 0, input 1), None where absent (see Node).
     _inputs_of = attrgetter("_in0", "_in1")
@@ -331,6 +238,7 @@ class Value(Node):
         self.data = _check_number(data, "Value")
         self.grad = _EMPTY
         self.op = ""
+        self.op_record = None
         self.name = name
         self.arg = None
         self.requires_grad = bool(requires_grad)
@@ -406,7 +314,7 @@ class Value(Node):
 
     def _local_as_values(self) -> tuple:
         """The local derivatives recomputed as graph nodes (for higher-order gradients)."""
-        op = OPS[self.op]
+        op = self.op_record  # the op as it was when this node was made, whatever was defined since
         parents = self.parents
         _DERIVING.active = True  # float(Value) now refuses: math.exp(x) would cut the graph silently
         try:
@@ -498,32 +406,32 @@ class Value(Node):
 
     # -- arithmetic --------------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
-        return _binary(_ADD, self, other)
+        return _binary(ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return _binary(_ADD, _lift(other, "add", self, reflected=True), self)
+        return _binary(ADD, _lift(other, "add", self, reflected=True), self)
 
     def __sub__(self, other: Any) -> Value:
-        return _binary(_SUB, self, other)
+        return _binary(SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return _binary(_SUB, _lift(other, "sub", self, reflected=True), self)
+        return _binary(SUB, _lift(other, "sub", self, reflected=True), self)
 
     def __mul__(self, other: Any) -> Value:
-        return _binary(_MUL, self, other)
+        return _binary(MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return _binary(_MUL, _lift(other, "mul", self, reflected=True), self)
+        return _binary(MUL, _lift(other, "mul", self, reflected=True), self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _binary(_DIV, self, other)
+        return _binary(DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _binary(_DIV, _lift(other, "div", self, reflected=True), self)
+        return _binary(DIV, _lift(other, "div", self, reflected=True), self)
 
     def __pow__(self, exponent: Any) -> Value:
         if isinstance(exponent, Value):
-            return _binary(_POWV, self, exponent)
+            return _binary(POWV, self, exponent)
         try:
             n = _check_number(exponent, "pow")
         except TypeError:
@@ -532,13 +440,13 @@ class Value(Node):
             ) from None
         if not math.isfinite(n):
             raise DomainError(f"pow: the exponent must be a finite number, got {n!r} (node {self._describe()})")
-        return _unary(_POW, self, n)
+        return _unary(POW, self, n)
 
     def __rpow__(self, base: Any) -> Value:
-        return _binary(_POWV, _lift(base, "pow", self, reflected=True), self)
+        return _binary(POWV, _lift(base, "pow", self, reflected=True), self)
 
     def __neg__(self) -> Value:
-        return _unary(_NEG, self)
+        return _unary(NEG, self)
 
     def __pos__(self) -> Value:
         return self
@@ -556,40 +464,52 @@ class Value(Node):
     def __ge__(self, other: Any) -> bool:
         return self.data >= _data(other)
 
-    # -- functions ---------------------------------------------------------------------------
+    # -- functions (what each one means, derivative and words, is its op's record: OPS[name]) ----
     def exp(self) -> Value:
-        """e ** self.  Local derivative: the output itself."""
-        return _unary(_EXP_OP, self)
+        """e ** self (op ``exp``)."""
+        return _unary(EXP, self)
 
     def log(self) -> Value:
-        """Natural logarithm (positive inputs only).  Local derivative: 1 / x."""
-        return _unary(_LOG_OP, self)
+        """Natural logarithm, positive inputs only (op ``log``)."""
+        return _unary(LOG, self)
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent.  Local derivative: 1 - out**2."""
-        return _unary(_TANH, self)
+        """Hyperbolic tangent (op ``tanh``)."""
+        return _unary(TANH, self)
 
     def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), computed stably.  Local derivative: out * (1 - out)."""
-        return _unary(_SIGMOID, self)
+        """1 / (1 + e**-x), computed stably (op ``sigmoid``)."""
+        return _unary(SIGMOID, self)
 
     def relu(self) -> Value:
-        """max(0, x).  Local derivative: 1 where x > 0, else 0."""
-        return _unary(_RELU, self)
+        """max(0, x) (op ``relu``; its slope at 0 is 0, as in PyTorch)."""
+        return _unary(RELU, self)
+
+    def sin(self) -> Value:
+        """Sine (op ``sin``).
+
+        >>> x = Value(0.5); y = x.sin(); y.backward(); round(x.grad, 6)   # cos(0.5)
+        0.877583
+        """
+        return _unary(SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine (op ``cos``)."""
+        return _unary(COS, self)
 
     def max(self, other: Any) -> Value:
-        """The larger of self and ``other``.  Local derivatives: 1 for the larger input, 0 for
-        the other; at a tie 1/2 each (as PyTorch's ``torch.maximum``).
+        """The larger of self and ``other`` (op ``maximum``: at a tie the gradient is split, as
+        PyTorch's ``torch.maximum`` does).
 
         >>> a, b = Value(2.0), Value(5.0)
         >>> m = a.max(b); m.backward(); (m.data, a.grad, b.grad)
         (5.0, 0.0, 1.0)
         """
-        return _binary(_MAXIMUM, self, other)
+        return _binary(MAXIMUM, self, other)
 
     def min(self, other: Any) -> Value:
-        """The smaller of self and ``other`` (at a tie, 1/2 of the gradient to each)."""
-        return _binary(_MINIMUM, self, other)
+        """The smaller of self and ``other`` (op ``minimum``)."""
+        return _binary(MINIMUM, self, other)
 
 
 _EMPTY = Value._empty_grad
@@ -658,6 +578,7 @@ def _constant(number: float) -> Value:
     constant.data = number
     constant.grad = _EMPTY
     constant.op = "const"
+    constant.op_record = None
     constant.name = None
     constant.arg = None
     constant.requires_grad = False

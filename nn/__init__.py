@@ -10,7 +10,7 @@ Example:
     >>> loss.backward(); opt.step(); net.zero_grad()
 """
 
-from . import scalar
+from . import scalar, textbook  # textbook: check_model learns the book's models (TwoLayerNet's too)
 from .activations import ReLU, Sigmoid, Tanh
 from .batches import Minibatches
 from .batchnorm import BatchNorm
@@ -24,7 +24,7 @@ from .mnist import load_mnist
 from .module import Module
 from .multilayer import mlp
 from .optimizers import SGD, AdaGrad, Adam, Momentum, Optimizer
-from .pool import MaxPool2d
+from .pool import AvgPool2d, MaxPool2d
 from .sequential import Sequential
 from .training import EpochStats, History, evaluate, fit
 from .two_layer_net import TwoLayerNet
@@ -38,6 +38,7 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "Affine",
+    "AvgPool2d",
     "BatchNorm",
     "Conv2d",
     "Dropout",
@@ -60,6 +61,7 @@ __all__ = [
     "mlp",
     "mse",
     "scalar",
+    "textbook",
     "save_weights",
     "softmax_cross_entropy",
 ]

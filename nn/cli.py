@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-from autograd_core.cli import UsageError
+from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
+from autograd_core.extras import require
 
 from .recipes import CNN_RECIPE, MODELS, build_model, cnn_parameter_count, fill_defaults
 
@@ -185,7 +185,7 @@ def validate(args: argparse.Namespace) -> list[int]:
 
 def run_train(args: argparse.Namespace) -> int:
     """The ``chainrule train`` command; returns the exit status."""
-    from threadpoolctl import threadpool_limits
+    threadpool_limits = require("threadpoolctl", "train", "chainrule train").threadpool_limits
 
     from .mnist import load_mnist
     from .optimizers import SGD, AdaGrad, Adam, Momentum
@@ -223,13 +223,11 @@ def run_train(args: argparse.Namespace) -> int:
         )
     elapsed = time.perf_counter() - started
     if history.diverged:
-        print(f"chainrule train: error: {history.diverged}; nothing saved (try a smaller --lr)", file=sys.stderr)
-        return 1
+        raise CommandError(f"{history.diverged}; nothing saved (try a smaller --lr)")
     if history.interrupted:
         print(f"interrupted: keeping the weights of epoch {len(history.epochs)}", flush=True)
     if not history.epochs:
-        print("chainrule train: stopped before the first epoch finished; nothing saved", file=sys.stderr)
-        return 130
+        raise CommandError("stopped before the first epoch finished; nothing saved", status=INTERRUPTED_STATUS)
     os.makedirs(args.out, exist_ok=True)
     weights_path = os.path.join(args.out, "weights.npz")
     curves_path = os.path.join(args.out, "curves.png")
@@ -244,4 +242,4 @@ def run_train(args: argparse.Namespace) -> int:
         f"(training {sum(e.seconds for e in history.epochs):.1f} s)"
     )
     print(f"wrote {weights_path}, {curves_path} and history.csv")
-    return 130 if history.interrupted else 0
+    return INTERRUPTED_STATUS if history.interrupted else 0

@@ -22,9 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.tensor.conv import output_size, pair
+
 from .activations import ReLU
 from .batchnorm import BatchNorm
-from .conv import Conv2d, output_size, pair
+from .conv import Conv2d
 from .flatten import Flatten
 from .linear import Linear
 from .module import Module

@@ -28,6 +28,29 @@ import numpy as np
 
 from autograd_core import Tensor, name_scope
 
+#: What the input batch of a network is called in every view of its graph, unless it has a name.
+INPUT_NAME = "x"
+
+
+def as_input(x: Any, dtype: Any = None) -> Any:
+    """The batch a network is called with, as a leaf named ``x`` in the dtype of its weights
+    (``dtype``; a float64 batch for a float32 network is converted once, here); a Tensor, or
+    anything that is not an array of numbers, passes as it is (the layer says what is wrong).
+
+    >>> as_input(np.zeros((2, 3)), np.float32)
+    Tensor(shape=(2, 3), dtype=float32, name='x', grad=None, data=[[0., 0., 0.],
+     [0., 0., 0.]])
+    """
+    if isinstance(x, Tensor) or not isinstance(x, (np.ndarray, list, tuple)):
+        return x
+    try:
+        array = np.asarray(x)
+    except ValueError:
+        return x
+    if array.dtype.kind not in "biuf":
+        return x
+    return Tensor(array, name=INPUT_NAME, dtype=dtype)
+
 
 class Module:
     """Base class: ``forward`` is what calling the module does; parameters are found automatically.
@@ -53,6 +76,9 @@ class Module:
         if scope is None:  # called by the user, not by a parent: name the tree below first
             if not self.__dict__.get("_named", False):
                 self.name_scopes()
+            if args:  # the batch of data, called x in every view of the graph
+                first = next(self._walk_parameters(""), None)
+                args = (as_input(args[0], first[1].dtype if first else None), *args[1:])
             return self.forward(*args, **kwargs)
         with name_scope(scope):
             return self.forward(*args, **kwargs)

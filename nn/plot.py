@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import os
 
+from autograd_core.extras import require
+
 from .training import History
 
 
 def plot_history(history: History, path: str | os.PathLike, title: str | None = None) -> None:
     """Write ``path`` (PNG): left, loss per epoch; right, accuracy (%) per epoch."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+    FigureCanvasAgg = require("matplotlib.backends.backend_agg", "train", "plot_history").FigureCanvasAgg
+    Figure = require("matplotlib.figure", "train", "plot_history").Figure
+    MaxNLocator = require("matplotlib.ticker", "train", "plot_history").MaxNLocator
 
     if not history.epochs:
         raise ValueError("plot_history: no finished epoch to plot")

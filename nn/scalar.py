@@ -5,9 +5,11 @@ returning a Value for one output and a list otherwise, ``parameters()``, ``zero_
 ``nonlin`` flag), so micrograd code runs unchanged.  Two additions for diagrams and lectures:
 
 - every layer and neuron lives in its own name scope (``layer1/neuron0``): its weights are
-  created there and named ``w0``, ``w1``, ... and ``b``, and every node its call makes (the
-  products, the sum, the activation) is tagged with the same scope, so a diagram can draw or
-  collapse a neuron or a layer as one box;
+  created there and named ``w0``, ``w1``, ... and ``b``, and every node its call makes is tagged
+  with the same scope, so a diagram can draw or collapse a neuron or a layer as one box; the
+  products and the running sums are numbered like the weights, in every layer (``prod0 = w0 *
+  x0``, ``sum0 = b + prod0``, ``sum1 = sum0 + prod1``), so every view calls them
+  ``layer1.neuron3.prod0`` and so on;
 - ``act="tanh"`` (or ``"sigmoid"``) picks the activation of the hidden layers (micrograd's is
   ReLU, the default), and ``seed=`` makes the initial weights reproducible.  Without a seed the
   weights come from Python's global ``random`` in micrograd's order, so ``random.seed(k)``
@@ -100,7 +102,13 @@ class Neuron(Module):
         if len(x) != len(self.w):
             raise ValueError(f"Neuron {self.name!r}: expected {len(self.w)} inputs, got {len(x)}")
         with name_scope(self.name):
-            total = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            total = self.b
+            for i, (wi, xi) in enumerate(zip(self.w, x)):
+                # numbered like the weight, in every layer: prod{i} = w{i} * x{i}, sum{i} = b + prod0 + ... + prod{i}
+                product = wi * xi
+                product.name = f"prod{i}"
+                total = total + product
+                total.name = f"sum{i}"
             return getattr(total, self.act)() if self.nonlin else total
 
     def parameters(self) -> list[Value]:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Tensor, no_grad, softmax_cross_entropy
+from autograd_core.extras import require
 
 from .batches import Minibatches
 from .optimizers import Optimizer
@@ -222,6 +223,5 @@ def fit(
 
 
 def _progress(total: int, epoch: int, epochs: int) -> Any:
-    from tqdm import tqdm
-
+    tqdm = require("tqdm", "train", "the training progress bar").tqdm
     return tqdm(total=total, desc=f"epoch {epoch}/{epochs}", unit="batch", leave=False, dynamic_ncols=True)

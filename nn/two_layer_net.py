@@ -29,6 +29,7 @@ import numpy as np
 from autograd_core import Tensor, no_grad, numerical_gradient, softmax_cross_entropy
 
 from .linear import as_batch
+from .module import INPUT_NAME
 
 ACTIVATIONS = ("relu", "sigmoid")
 _CHUNK = 10000  # rows per forward pass in predict()
@@ -85,7 +86,7 @@ class TwoLayerNet:
         return leaves
 
     def _forward(self, x: Any, p: dict[str, Tensor]) -> Tensor:
-        x = as_batch(np.asarray(x), p["W1"], "TwoLayerNet")
+        x = Tensor(as_batch(np.asarray(x), p["W1"], "TwoLayerNet"), name=INPUT_NAME)
         a1 = x @ p["W1"] + p["b1"]
         z1 = a1.relu() if self.activation == "relu" else a1.sigmoid()
         return z1 @ p["W2"] + p["b2"]

@@ -18,12 +18,12 @@ from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
 
-from autograd_core.cli import UsageError
-from autograd_core.expr import INPUT_ERRORS, evaluate_command_line
+from autograd_core.cli import CommandError, UsageError
+from autograd_core.cli.formula import bad_input, evaluate_command_line
+from autograd_core.words import DIGITS, format_number
 
 from .cli_steps import add_grad_argument, grad_value
 from .draw import GraphTooLargeError, draw
-from .format import format_number
 from .render import DEFAULT_TIMEOUT, FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
 
 _FORMAT_CHOICES = ("svg", "png", "pdf", "dot")
@@ -54,7 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-grad", action="store_true", help="hide the gradients (a 'before backward' slide)")
     parser.add_argument("--no-local", action="store_true", help="hide the local derivatives on the edges")
     parser.add_argument("--title", help="a title above the diagram")
-    parser.add_argument("--digits", type=int, default=4, help="significant digits of the numbers (default 4)")
+    parser.add_argument(
+        "--digits", type=int, default=DIGITS, help=f"significant digits of the numbers (default {DIGITS})"
+    )
     parser.add_argument(
         "--max-nodes", type=int, default=RENDER_MAX_NODES,
         help=f"most boxes to draw; bigger graphs fold name scopes or are refused (default {RENDER_MAX_NODES})",
@@ -83,7 +85,7 @@ def _register_steps(subparsers: argparse._SubParsersAction) -> None:
 
 def run_draw(args: argparse.Namespace) -> int:
     """``chainrule draw``: returns the exit status (0 written, 2 bad input, 1 rendering failed)."""
-    try:
+    with bad_input():
         if not 1 <= args.digits <= 17:
             raise ValueError(f"--digits must be from 1 to 17, got {args.digits}")
         if args.max_nodes < 1:
@@ -92,8 +94,6 @@ def run_draw(args: argparse.Namespace) -> int:
         line = evaluate_command_line(args.formula, args.values)
         program, nodes = line.program, line.nodes
         path = _output_path(args.output, args.format, program.output)
-    except INPUT_ERRORS as error:
-        raise UsageError(str(error)) from error
     output = nodes[program.output]
     digits = args.digits
     # With -o - the diagram is standard output: the figures go to standard error, out of its way.
@@ -130,7 +130,7 @@ def run_draw(args: argparse.Namespace) -> int:
     except (GraphTooLargeError, ValueError) as error:
         raise UsageError(str(error)) from error
     except (GraphvizNotFoundError, RuntimeError, OSError) as error:
-        return _fail(error, 1)
+        raise CommandError(str(error)) from error
     if path is None:  # outside the handler above: a reader that closes the pipe is not a rendering failure
         _write_stdout(data)
         return 0
@@ -186,8 +186,3 @@ def _write_stdout(data: bytes) -> None:
     while view:
         view = view[sys.stdout.buffer.write(view) :]
     sys.stdout.buffer.flush()
-
-
-def _fail(error: Exception, status: int) -> int:
-    print(f"chainrule draw: error: {error}", file=sys.stderr)
-    return status

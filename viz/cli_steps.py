@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 
 from autograd_core import Value
-from autograd_core.expr import BAD_INPUT_STATUS, INPUT_ERRORS, evaluate_command_line, report_input_error
-from autograd_core.steps import Backprop, format_number
+from autograd_core.cli import CommandError, UsageError
+from autograd_core.cli.formula import bad_input, evaluate_command_line
+from autograd_core.steps import Backprop
+from autograd_core.words import format_number
 
 __all__ = ["build", "register", "walk_text"]
 
@@ -121,30 +122,23 @@ def walk_text(root: Value, formula: str | None = None, grad: float | None = None
     return "\n".join(parts)
 
 
-def _graph(args: argparse.Namespace) -> Value | None:
-    try:
+def _graph(args: argparse.Namespace) -> Value:
+    with bad_input():
         grad_value(args)
         root = build(args.formula, args.values)
         if not root.requires_grad:
             raise ValueError(f"{root.label!r} does not depend on any input: there is nothing to backpropagate into")
-    except INPUT_ERRORS as error:
-        report_input_error(args.command, error)
-        return None
     return root
 
 
 def _run_steps(args: argparse.Namespace) -> int:
     root = _graph(args)
-    if root is None:
-        return BAD_INPUT_STATUS
     print(walk_text(root, args.formula, args.grad))
     return 0
 
 
 def _run_quiz(args: argparse.Namespace) -> int:
     root = _graph(args)
-    if root is None:
-        return BAD_INPUT_STATUS
     steps = Backprop(root, args.grad)
     forward = steps.forward_lines() or [f"(no operation: {steps.label(root)} is an input)"]
     print(args.formula.strip() + "\n\nforward pass, left to right:\n" + "\n".join(f"  {line}" for line in forward))
@@ -158,8 +152,6 @@ def _run_lecture(args: argparse.Namespace) -> int:
     from .render import GraphvizNotFoundError
 
     root = _graph(args)
-    if root is None:
-        return BAD_INPUT_STATUS
     try:
         page = lecture(
             root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
@@ -168,8 +160,10 @@ def _run_lecture(args: argparse.Namespace) -> int:
     except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:
         # one line saying what went wrong, without the library's "lecture: " prefix, no traceback;
         # bad input exits 2, what the machine lacks (Graphviz) or cannot do (write the file) 1
-        print(f"chainrule {args.command}: error: {str(error).removeprefix('lecture: ')}", file=sys.stderr)
-        return BAD_INPUT_STATUS if isinstance(error, (ValueError, TypeError)) else 1
+        message = str(error).removeprefix("lecture: ")
+        if isinstance(error, (ValueError, TypeError)):
+            raise UsageError(message) from error
+        raise CommandError(message) from error
     size = page.path.stat().st_size
     steps = f"{page.steps} step" + ("" if page.steps == 1 else "s")
     print(f"wrote {page} ({size // 1024 + 1} KB, {steps}): open it in a browser, use the arrow keys")

@@ -30,14 +30,13 @@ from typing import Any
 import graphviz
 
 from autograd_core import Node
-from autograd_core.words import Captions
+from autograd_core.words import Captions, clean_text
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order, choose_collapse, too_large
 from .collapse import Grouping, check_collapse, group_nodes
 from .display import readable
-from .format import clean_text
+from .dot import GraphvizNotFoundError, RenderError, render_source
 from .palette import SOFT_TEXT
-from .run_dot import GraphvizNotFoundError, RenderError, render_source
 from .scopes import scope_of
 from .walk.dot import FONT, LARGE_GRAPH, Options, body
 from .walk.frames import now, still
@@ -183,7 +182,7 @@ def draw(
         warnings.warn(f"draw: {note}", CollapsedWarning, stacklevel=2)
     if steps is not None:
         frame = now(steps, order, rankdir=rankdir, digits=digits)
-        captions = steps.label if hasattr(steps, "label") else Captions(root, nodes=order)
+        captions = getattr(steps, "captions", None) or Captions(root, nodes=order)
         grads = steps.gradient if hasattr(steps, "gradient") else None
     else:
         frame = still(order, forward=not show_grad)

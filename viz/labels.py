@@ -1,4 +1,5 @@
-"""What an op is called on a diagram: its symbol, and an array op's vector-Jacobian product in words.
+"""What an op is called on a diagram: its symbol and an array op's vector-Jacobian product in words,
+read from the op's own record (``node.op_record``).
 
 The labels of boxes and edges are written by the walk's one DOT writer (:mod:`viz.walk.dot`);
 the colours live in :mod:`viz.palette`.
@@ -15,46 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.tensor_define import vjp_formula
-from autograd_core.value import OPS
+from autograd_core.ops.record import record_of
+from autograd_core.words import format_number
 
-from .format import format_number
-from .palette import BACKWARD, CURRENT, CURRENT_FILL, FORWARD, LOCAL, MUTED  # the colours, named here too
-
-__all__ = [
-    "BACKWARD",
-    "CURRENT",
-    "CURRENT_FILL",
-    "FORWARD",
-    "LOCAL",
-    "MUTED",
-    "is_tensor",
-    "op_symbol",
-    "short_op",
-    "vjp_words",
-]
-
-
-# Tensor ops that Value does not have, or that read better another way on a diagram.
-_TENSOR_SYMBOLS = {
-    "matmul": "@",
-    "sum": "Σ",
-    "mean": "mean",
-    "max": "max",
-    "sqrt": "√",
-    "abs": "|x|",
-    "reshape": "reshape",
-    "transpose": "T",
-    "getitem": "[ ]",
-    "concatenate": "concat",
-    "stack": "stack",
-    "softmax": "softmax",
-    "log_softmax": "log softmax",
-}
-
-# Short names for the inputs of an unnamed node in the words above.
-_DEFAULT_NAMES = ("a", "b")
-_MAX_NAME = 10
+__all__ = ["is_tensor", "op_symbol", "short_op", "vjp_words"]
 
 
 def is_tensor(node: Any) -> bool:
@@ -67,10 +32,8 @@ def op_symbol(node: Any) -> str:
     op = node.op
     if op == "pow" and node.arg is not None:
         return f"**{format_number(node.arg)}"
-    if is_tensor(node) and op in _TENSOR_SYMBOLS:
-        return _TENSOR_SYMBOLS[op]
-    spec = OPS.get(op)
-    return spec.symbol if spec is not None else op
+    record = record_of(node)  # the op's one record, scalar or Tensor
+    return record.symbol if record is not None else op
 
 
 #: Op names longer than this are shortened in their op node (the full name is its tooltip).
@@ -96,12 +59,13 @@ def short_op(name: str) -> str:
 def vjp_words(node: Any, index: int) -> str | None:
     """What an array op sends back to input ``index``, in words (``g @ W1ᵀ``), if known.
 
-    The words are the op's own (``formula`` in ``autograd_core.tensor_define.TENSOR_OPS``, custom ops
-    included), filled with the inputs' short names.
+    The words are the op's own (``formula`` of its record, custom ops included), filled with the
+    inputs' short names.
     """
-    template = vjp_formula(node.op, index)
-    if template is None:
+    record = record_of(node)
+    if record is None or index >= len(record.formula):
         return None
+    template = record.formula[index]
     parents = node.parents
     names = [_short_name(parents[k], _DEFAULT_NAMES[k]) if k < len(parents) else _DEFAULT_NAMES[k] for k in (0, 1)]
     arg = getattr(node, "arg", None)
@@ -110,6 +74,11 @@ def vjp_words(node: Any, index: int) -> str | None:
                                n=format_number(arg) if isinstance(arg, (int, float)) else arg)
     except (KeyError, IndexError, ValueError):
         return template  # a custom op's words with braces of their own: shown as written
+
+
+# Short names for the inputs of an unnamed node in the words above.
+_DEFAULT_NAMES = ("a", "b")
+_MAX_NAME = 10
 
 
 def _short_name(node: Any, default: str) -> str:

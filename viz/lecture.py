@@ -34,11 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from .budget import DRAW_MAX_NODES
+from .dot import GraphvizNotFoundError
 from .lecture_display import Lecture
 from .lecture_page import page
 from .lecture_svg import layout
 from .output import write_atomically
-from .run_dot import GraphvizNotFoundError
 from .walk.frames import Frame
 from .walk.model import MAX_STEPS, walk
 

@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-from .run_dot import render_pages
+from .dot import render_pages
 from .walk.dot import Options, body, edge_label_lines, label_lines
 from .walk.frames import Frame
 from .walk.layout import graph_source

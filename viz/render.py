@@ -1,8 +1,8 @@
 """Write a diagram to a file: SVG, PNG, PDF or DOT, chosen from the file's suffix.
 
-DOT needs nothing but Python; the other formats run Graphviz's ``dot`` program.  When ``dot``
-is not installed, :func:`render` says how to install it instead of failing deep inside a
-subprocess.
+DOT needs nothing but Python; the other formats run Graphviz's ``dot`` program (:mod:`viz.dot`).
+When ``dot`` is not installed, :func:`render` says how to install it instead of failing deep
+inside a subprocess.  The file is written as every view writes its file (:mod:`viz.output`).
 
 Example:
     >>> import tempfile, pathlib
@@ -17,14 +17,13 @@ Example:
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 from .budget import DRAW_MAX_NODES
-from .draw import draw
-from .run_dot import (
+from .dot import (
     DEFAULT_TIMEOUT,
+    FORMATS,
     INSTALL_HINT,
     MAX_PX,
     PNG_DPI,
@@ -32,8 +31,11 @@ from .run_dot import (
     RenderError,
     check_positive,
     fixed_pdf_dates,
+    output_format,
     render_source,
 )
+from .draw import draw
+from .output import write_atomically
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -44,44 +46,15 @@ __all__ = [
     "GraphvizNotFoundError",
     "PNG_DPI",
     "RenderError",
-    "fit_width",
     "fixed_pdf_dates",
     "output_format",
     "render",
     "render_source",
 ]
 
-#: File suffixes render() understands, and the Graphviz output format of each.
-FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
-
 #: Largest graph render() lays out unless told otherwise (boxes after folding scopes): see
 #: :mod:`viz.budget`.
 RENDER_MAX_NODES = DRAW_MAX_NODES
-
-def output_format(path: str | os.PathLike[str]) -> str:
-    """The Graphviz format for a file name, from its suffix.
-
-    >>> output_format("apple.svg"), output_format("apple.PNG"), output_format("graph.gv")
-    ('svg', 'png', 'dot')
-    """
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        known = ", ".join(FORMATS)
-        raise ValueError(f"render: cannot tell the format of {str(path)!r} from its suffix; use one of {known}")
-    return FORMATS[suffix]
-
-
-_SVG_ROOT = re.compile(r"<svg\b([^>]*)>")
-
-
-def fit_width(svg: str) -> str:
-    """SVG text whose drawing shrinks to the width of its container (a notebook cell, a slide)
-    and never grows past its natural size.
-
-    >>> fit_width('<svg width="900pt" height="100pt" viewBox="0 0 900 100"><g/></svg>')
-    '<svg style="max-width:100%;height:auto" width="900pt" height="100pt" viewBox="0 0 900 100"><g/></svg>'
-    """
-    return _SVG_ROOT.sub(lambda m: f'<svg style="max-width:100%;height:auto"{m.group(1)}>', svg, count=1)
 
 
 def render(
@@ -107,6 +80,5 @@ def render(
         max_px = int(check_positive("max_px", max_px, 100_000))
     graph = draw(root_or_steps, max_nodes=max_nodes, **options)
     data = render_source(graph.source, fmt, timeout=timeout, dpi=dpi, max_px=max_px)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomically(path, data, "render")
     return path

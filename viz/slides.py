@@ -34,10 +34,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from autograd_core.extras import require
+
 from .budget import DRAW_MAX_NODES
+from .dot import DEFAULT_TIMEOUT, MAX_PX, check_positive, render_pages
 from .output import write_atomically
 from .palette import BACKWARD, CURRENT, FORWARD, MUTED, PANEL_FILL
-from .run_dot import DEFAULT_TIMEOUT, MAX_PX, check_positive, render_pages
 from .walk.dot import Options, body
 from .walk.frames import Frame, look
 from .walk.layout import Layout
@@ -293,11 +295,11 @@ class _Deck:
 
 def _join_pdf(pages: list[bytes]) -> bytes:
     """One PDF of every page, in order (pypdf: a maintained, pure-Python PDF library)."""
-    from pypdf import PdfReader, PdfWriter
+    pypdf = require("pypdf", "slides", "viz.slides")
 
-    writer = PdfWriter()
+    writer = pypdf.PdfWriter()
     for page in pages:
-        writer.append(PdfReader(io.BytesIO(page)))
+        writer.append(pypdf.PdfReader(io.BytesIO(page)))
     writer.add_metadata({"/Producer": "chainrule", "/Creator": "chainrule"})
     out = io.BytesIO()
     writer.write(out)
@@ -306,7 +308,7 @@ def _join_pdf(pages: list[bytes]) -> bytes:
 
 def _join_gif(frames: list[bytes], seconds: float) -> bytes:
     """An animated GIF of the PNG frames (all one size: every page is)."""
-    from PIL import Image
+    Image = require("PIL.Image", "slides", "viz.slides (GIF)")
 
     # 64 colours each, by Pillow's fast octree (an adaptive palette takes eight times as long)
     palette = [Image.open(io.BytesIO(frame)).convert("RGB").quantize(colors=64, method=Image.Quantize.FASTOCTREE)

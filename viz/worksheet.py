@@ -35,13 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from autograd_core import Node
+from autograd_core.extras import require
+from autograd_core.words import clean_text
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order
 from .collapse import check_collapse, group_nodes
-from .format import clean_text
+from .dot import DEFAULT_TIMEOUT, render_pages
 from .output import write_atomically
 from .palette import PANEL_FILL
-from .run_dot import DEFAULT_TIMEOUT, render_pages
 from .scopes import normal, scope_of
 from .walk.dot import LARGE_GRAPH, Options, body
 from .walk.frames import Frame, now
@@ -176,7 +177,7 @@ def _sheet(root_or_steps: Any, grad: Any, order: list[Node], groups: dict[str, l
             steps.step()
         at = now(steps, order, rankdir=rankdir)
         steps.run()
-        picture = Picture.of(order, groups=groups, rankdir=rankdir, captions=steps.label, grads=steps.gradient)
+        picture = Picture.of(order, groups=groups, rankdir=rankdir, captions=steps.captions, grads=steps.gradient)
     picture.narrow_boxes = True  # boxes of values two to a line: the sheet fits fewer pages
     # asked: every gradient not known at this point of the pass (in the focus, when there is one)
     known = ("seeded", "done", "current", "const", "no grad")
@@ -267,14 +268,13 @@ def _pages(picture: Picture, frame: Frame, layout: Layout, width: float, height:
 def _joined(pages: list[bytes], paper: tuple[float, float]) -> bytes:
     """One PDF of every page, in order (pypdf: a maintained, pure-Python PDF library), each page
     exactly the paper's size (Graphviz writes whole points: 842 for A4's 841.89)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import RectangleObject
+    pypdf = require("pypdf", "slides", "viz.worksheet")
 
-    writer = PdfWriter()
+    writer = pypdf.PdfWriter()
     for data in pages:
-        writer.append(PdfReader(io.BytesIO(data)))
+        writer.append(pypdf.PdfReader(io.BytesIO(data)))
     for page in writer.pages:
-        page.mediabox = RectangleObject([0, 0, paper[0], paper[1]])
+        page.mediabox = pypdf.generic.RectangleObject([0, 0, paper[0], paper[1]])
     writer.add_metadata({"/Producer": "chainrule", "/Creator": "chainrule"})
     out = io.BytesIO()
     writer.write(out)

@@ -10,7 +10,9 @@ and ``SimpleConvNet``; the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``Ada
 ``numerical_diff``, ``numerical_gradient``, ``gradient_descent``, ``softmax``,
 ``cross_entropy_error``, ``sigmoid``, ``sigmoid_grad``, ``im2col``, ``col2im``.
 ``check_layers`` checks every hand-written layer's ``backward`` against central differences of
-its ``forward`` and names the first wrong one.
+its ``forward`` and names the first wrong one; ``check_model`` (the engine's, which learns the
+book's models when this package is imported) checks a network's gradient per parameter and
+explains the book's ``1e-7`` and a parameter the loss never reads.
 
 Example:
     >>> from nn.textbook import MulLayer
@@ -18,6 +20,8 @@ Example:
     >>> mul.forward(100, 2), mul.backward(1)
     (200, (2, 100))
 """
+
+from autograd_core import check_model
 
 from .batch_norm import BatchNormalization
 from .check import check_layer, check_layers
@@ -36,6 +40,7 @@ from .functions import (
 from .gradient import gradient_descent, numerical_diff, numerical_gradient
 from .im2col import col2im, im2col
 from .layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss
+from .model_check import read_textbook_model
 from .multi_layer_net import MultiLayerNet, MultiLayerNetExtend
 from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 from .simple_conv_net import SimpleConvNet
@@ -70,6 +75,7 @@ __all__ = [
     "TwoLayerNet",
     "check_layer",
     "check_layers",
+    "check_model",
     "col2im",
     "cross_entropy_error",
     "gradient_descent",
@@ -78,6 +84,7 @@ __all__ = [
     "mean_squared_error",
     "numerical_diff",
     "numerical_gradient",
+    "read_textbook_model",
     "relu",
     "sigmoid",
     "sigmoid_grad",

@@ -3,7 +3,7 @@ first wrong layer named, readable as text (``print(report)``) and as a notebook 
 
 Example:
     >>> import numpy as np
-    >>> from autograd_core.gradcheck_report import compare
+    >>> from autograd_core.check.report import compare
     >>> row = LayerRow(1, "Affine1", "Affine", "dW", compare("dW", np.ones(2), np.ones(2), atol=1e-7, rtol=1e-5))
     >>> report = LayerReport([row], eps=1e-6, atol=1e-7, rtol=1e-5)
     >>> report.passed, report.first_failure is None
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograd_core.gradcheck_report import GradientRow, html_table
+from autograd_core.check.report import GradientRow, html_table
 
 __all__ = ["LayerReport", "LayerRow"]
 

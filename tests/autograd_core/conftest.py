@@ -6,27 +6,18 @@ from collections.abc import Callable
 
 import pytest
 
-import autograd_core.value as value_module
+from autograd_core import OPS
 
 
 @pytest.fixture
 def wrong_scalar_op(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, float], None]:
     """A function that makes scalar op ``name`` record its local derivative times ``factor``
-    for the rest of the test: the deliberate bug gradient checkers must catch.
-
-    Value's methods use the op objects bound at import (``value._TANH``, ...), so both OPS and
-    those names are patched.
+    for the rest of the test: the deliberate bug gradient checkers must catch.  The op's one
+    record is patched: every node, method and view reads it.
     """
 
     def patch(name: str, factor: float) -> None:
-        good = value_module.OPS[name]
-        bad = value_module.ScalarOp(
-            good.name, good.symbol, good.forward, lambda *args: tuple(factor * d for d in good.derivative(*args)),
-            good.has_arg,
-        )
-        monkeypatch.setitem(value_module.OPS, name, bad)
-        for attribute in dir(value_module):
-            if getattr(value_module, attribute) is good:
-                monkeypatch.setattr(value_module, attribute, bad)
+        good = OPS[name].derivative
+        monkeypatch.setattr(OPS[name], "derivative", lambda *args: tuple(factor * d for d in good(*args)))
 
     return patch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd_core import Value
-from autograd_core.gradcheck import GradcheckError, check_model
+from autograd_core.check import GradcheckError, check_model
 
 
 class ScalarModel:

@@ -7,7 +7,7 @@ import html
 
 import numpy as np
 
-from autograd_core.gradcheck_report import GradcheckReport, compare
+from autograd_core.check.report import GradcheckReport, compare
 
 
 def test_html_table_marks_failures_and_escapes():

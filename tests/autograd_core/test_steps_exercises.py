@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograd_core import Value
-from autograd_core.exercises import read_number
+from autograd_core.steps.exercises import read_number
 
 
 def orange():

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 
 from autograd_core import TENSOR_OPS, Tensor, define_tensor_op, gradcheck
-from autograd_core.gradcheck_report import GradcheckError
+from autograd_core.check.report import GradcheckError
 from autograd_core.testing import assert_grad_close, tensors
 
 softplus = define_tensor_op(

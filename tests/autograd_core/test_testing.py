@@ -10,10 +10,9 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-import autograd_core.value as value_module
-from autograd_core import Tensor, Value, topological_order
+from autograd_core import OPS, Tensor, Value, topological_order
+from autograd_core.check import GradcheckError
 from autograd_core.expr import parse
-from autograd_core.gradcheck import GradcheckError
 from autograd_core.testing import (
     KINK_MARGIN,
     arrays,
@@ -87,8 +86,8 @@ def test_expressions_can_reuse_nodes():
 
 
 def test_expressions_refuse_unknown_ops():
-    with pytest.raises(ValueError, match="sin"):
-        expressions(ops=("sin",))
+    with pytest.raises(ValueError, match="arcsin"):
+        expressions(ops=("arcsin",))
 
 
 @given(arrays((2, 3), np.float32, min_value=-1, max_value=1, away_from=(0.0,)))
@@ -112,10 +111,7 @@ def test_broadcastable_shapes_broadcast(pair):
 
 
 def test_assert_grad_close_names_a_wrong_op(monkeypatch):
-    good = value_module.OPS["sigmoid"]
-    bad = value_module.ScalarOp("sigmoid", "σ", good.forward, lambda x, out: (out * (1.0 - out) * 0.99,))
-    monkeypatch.setitem(value_module.OPS, "sigmoid", bad)
-    monkeypatch.setattr(value_module, "_SIGMOID", bad)
+    monkeypatch.setattr(OPS["sigmoid"], "derivative", lambda x, out: (out * (1.0 - out) * 0.99,))
     with pytest.raises(GradcheckError, match="sigmoid node"):
         assert_grad_close(lambda x: x.sigmoid() * x, Value(0.3, name="x"))
 

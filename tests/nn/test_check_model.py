@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import autograd_core.tensor_ops as tensor_ops
-from autograd_core.gradcheck import GradcheckError, check_model
+from autograd_core import TENSOR_OPS
+from autograd_core.check import GradcheckError, check_model
 from nn import Linear, ReLU, Sequential, Tanh, softmax_cross_entropy
 from nn.two_layer_net import TwoLayerNet
 
@@ -29,7 +29,7 @@ def test_two_layer_net_passes_per_parameter():
 
 def test_two_layer_net_with_a_wrong_relu_backward_is_flagged(monkeypatch):
     # ReLU passes the gradient where x <= 0 too: W1 and b1 (before the ReLU) are wrong.
-    monkeypatch.setattr(tensor_ops, "_relu_vjp", lambda node, g: (g,))
+    monkeypatch.setattr(TENSOR_OPS["relu"], "vjp", lambda node, g: (g,))
     net = TwoLayerNet(6, 5, 3, weight_init_std=1.0, seed=0)
     with pytest.raises(GradcheckError) as caught:
         check_model(net, X, T)
@@ -47,13 +47,13 @@ def test_sequential_with_a_loss_passes_and_names_parameters():
 
 
 def test_sequential_with_a_wrong_matmul_backward_names_the_op(monkeypatch):
-    original = tensor_ops._matmul_vjp
+    original = TENSOR_OPS["matmul"].vjp
 
     def weight_gradient_doubled(node, g):
         ga, gb = original(node, g)
         return ga, None if gb is None else 2 * gb
 
-    monkeypatch.setattr(tensor_ops, "_matmul_vjp", weight_gradient_doubled)
+    monkeypatch.setattr(TENSOR_OPS["matmul"], "vjp", weight_gradient_doubled)
     model = Sequential(Linear(6, 5, seed=0), ReLU(), Linear(5, 3, seed=1))
     with pytest.raises(GradcheckError) as caught:
         check_model(model, X, T, loss=softmax_cross_entropy)

@@ -233,7 +233,7 @@ def test_flatten_and_its_gradient():
 def test_check_model_passes_on_a_small_float64_convnet_with_batchnorm():
     """chainrule's own gradient checker, parameter by parameter and op by op (conv2d, batch_norm,
     max_pool2d, reshape each checked alone), on a network built by ``convnet``."""
-    from autograd_core.gradcheck import check_model
+    from autograd_core.check import check_model
     from nn import convnet, softmax_cross_entropy
 
     rng = np.random.default_rng(7)

@@ -58,7 +58,7 @@ def test_collapse_true_draws_one_box_per_layer_with_what_crosses_it() -> None:
     assert found["layer1"][1] == "32 nodes, 12 inputs/weights"
     # layer2: 4 x (4 + 1 + 4 + 4 + 1) = 56; layer3: 4 + 1 + 4 + 4 = 13 (no activation).
     assert found["layer2"][1].startswith("56 nodes") and found["layer3"][1].startswith("13 nodes")
-    assert found["layer1"][2] == "in 2 values [2  −1]"
+    assert found["layer1"][2] == "in 2 values [2  -1]"
     shown = re.findall(r"−?[\d.]+", found["layer1"][4].replace("−", "-"))
     assert found["layer1"][4].startswith("out 4 values")
     assert [float(v) for v in shown[1:]] == pytest.approx(layer1_outputs(model), abs=5e-4)
@@ -265,7 +265,7 @@ def test_scopes_with_an_empty_part_are_drawn(tmp_path, scope: str) -> None:
 
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_the_neurons_of_a_layer_are_drawn_in_index_order(rankdir: str) -> None:
-    from viz.run_dot import layout_json
+    from viz.dot import layout_json
 
     _, _, loss = mlp_loss()
     laid = layout_json(draw(loss, collapse=1, rankdir=rankdir).source)

@@ -267,7 +267,7 @@ def test_tensor_graph_page(tmp_path):
     assert "= [1 -2]" in page and "[1 -2] + [1 -2] = [2 -4]" in page
     # an array's edge says what it sends (the rows of the array, a line each)
     last = page_data(page)["frames"][-1]["e"]
-    assert sorted(last.values()) == [["sends [1  −2]"], ["sends [1  −2]"]]
+    assert sorted(last.values()) == [["sends [1 -2]"], ["sends [1 -2]"]]
 
 
 def test_top_to_bottom_pages_point_what_flows_back_upwards(tmp_path):
@@ -279,7 +279,7 @@ def test_top_to_bottom_pages_point_what_flows_back_upwards(tmp_path):
 def test_the_one_layout_carries_no_highlight_of_its_own(tmp_path):
     # The page marks the current node per frame; a colour baked into the SVG (the finished pass's
     # last node) would show a pending op as current on every frame.
-    from viz.labels import CURRENT, CURRENT_FILL
+    from viz.palette import CURRENT, CURRENT_FILL
 
     price, *_ = apple_graph()
     page = viz.lecture(price, tmp_path / "apple.html").read_text()

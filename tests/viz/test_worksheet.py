@@ -105,7 +105,7 @@ def test_focus_leaves_blanks_only_in_that_scope(tmp_path):
     # parts of the sheet is on both pages)
     assert grads_on(exercise).count(BLANK) >= 14
     # given: the folded neurons' gradients, as numbers (a box lists them under the word grad)
-    assert len(re.findall(r"^grad\n[−\d]", exercise, re.M)) >= 8
+    assert len(re.findall(r"^grad\n[-\d]", exercise, re.M)) >= 8
 
 
 def test_a_part_way_backprop_gives_what_is_known_and_leaves_the_rest_blank(tmp_path):

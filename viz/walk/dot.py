@@ -32,7 +32,8 @@ from functools import lru_cache
 from html import escape as _html_escape
 from typing import Any
 
-from ..format import clean_text
+from autograd_core.words import clean_text
+
 from ..labels import short_op
 from ..palette import BACKWARD, FOLD_FILL, FOLD_LINE, LOCAL, MUTED, MUTED_TEXT, SOFT_TEXT
 from .picture import BLANK, FANOUT, Picture, Scene

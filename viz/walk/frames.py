@@ -31,9 +31,8 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Node
-from autograd_core.words import format_number as step_number
+from autograd_core.words import format_number, summarize_array
 
-from ..format import format_number, summarize_array
 from ..labels import is_tensor
 from ..scopes import scope_of
 from .pieces import BACK_ARROW, is_constant, running_lines
@@ -233,7 +232,7 @@ def summary(steps: Any, order: list[Node]) -> str:
         name = steps.grad_name(leaf)
         if scope:  # the group says the scope: dw0 rather than dlayer1.neuron0.w0
             name = name.replace(scope.replace("/", ".") + ".", "", 1)
-        groups.setdefault(scope, []).append((name, f"{name} = {step_number(leaf.grad)}"))
+        groups.setdefault(scope, []).append((name, f"{name} = {format_number(leaf.grad)}"))
     lines = ["done, every input's gradient is final:"]
     for scope in sorted(groups, key=natural):
         items = [item for _, item in sorted(groups[scope], key=lambda pair: natural(pair[0]))]

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..run_dot import DEFAULT_TIMEOUT, layout_json
+from ..dot import DEFAULT_TIMEOUT, layout_json
 from .dot import FONT, LARGE_GRAPH, Options, Room, body
 from .picture import Picture, Scene
 

@@ -17,13 +17,10 @@ from typing import Any
 
 from autograd_core import Backprop, Node
 from autograd_core.graph import gradients_set_aside
-from autograd_core.words import Captions
-from autograd_core.words import format_number as step_number
+from autograd_core.words import Captions, clean_text, format_number
 
 from ..budget import DRAW_MAX_NODES, GraphTooLargeError, bounded_order
 from ..collapse import check_collapse, group_nodes
-from ..format import clean_text
-from ..format import format_number as diagram_number
 from .dot import LARGE_GRAPH, Room
 from .frames import Frame, forward_text, natural, now, summary
 from .layout import Layout, lay_out
@@ -238,7 +235,7 @@ def walk(root_or_steps: Any, *, view: str = "walk", grad: Any = None, collapse: 
     with replayed(root_or_steps, grad, view) as steps:
         frames = _frames(steps, order, rankdir, digits)
         # the finished pass: every node shows its final gradient
-        picture = Picture.of(order, overlays=overlays, digits=digits, rankdir=rankdir, captions=steps.label,
+        picture = Picture.of(order, overlays=overlays, digits=digits, rankdir=rankdir, captions=steps.captions,
                              grads=steps.gradient)
     root = order[-1]
     frames = _with_folds(frames, picture, shut_by_collapse, forward_shut)
@@ -298,12 +295,12 @@ def _frames(steps: Backprop, order: list[Node], rankdir: str, digits: int) -> li
     total = len(steps)
     name = steps.label(root)
     start = now(steps, order, rankdir=rankdir, digits=digits)
-    forward = forward_text(steps, order) or f"{name} = {diagram_number(root.data)}"
+    forward = forward_text(steps, order) or f"{name} = {format_number(root.data)}"
     frames = [replace(start, kind="forward", counter="forward pass", current=None,
                       heading="Forward pass: compute from left to right", text=forward)]
     seed = steps.gradient(root)
     first = f"Next: {steps.label(steps.next_node)}, the last operation." if total else "Nothing to propagate."
-    seed_text = (f"{steps.grad_name(root)} = {step_number(seed)}: the output's gradient with respect to itself.\n"
+    seed_text = (f"{steps.grad_name(root)} = {format_number(seed)}: the output's gradient with respect to itself.\n"
                  "From right to left, each node multiplies the gradient it receives (upstream)\nby its "
                  f"local derivatives and passes the products to its inputs.\n{first}")
     frames.append(replace(start, kind="seed", counter=f"step 0 / {total}",

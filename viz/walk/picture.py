@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd_core import Node
+from autograd_core.words import Captions
 
 from .frames import Frame, look, natural
 from .pieces import EdgePiece, FoldPiece, NodePiece, describe, fold_pieces
@@ -108,7 +109,7 @@ class Picture:
     @classmethod
     def of(cls, order: list[Node], *, groups: dict[str, list[int]] | None = None,
            overlays: dict[str, list[int]] | None = None, digits: int = 4, rankdir: str = "LR",
-           captions: Any = None, grads: Any = None, show_grad: bool = True) -> Picture:
+           captions: Captions | None = None, grads: Any = None, show_grad: bool = True) -> Picture:
         """The picture of ``order`` (a topological order): ``groups`` are the scopes drawn folded
         (scope path -> member indices), ``overlays`` the scopes a frame may fold over their nodes;
         ``captions`` and ``grads`` as :func:`viz.walk.pieces.describe` takes them."""

@@ -2,8 +2,8 @@
 
 A node is described once (its caption, its value as text, its scope, its inputs); what changes
 from frame to frame (its state, whether its gradient shows) lives in :mod:`viz.walk.frames`.
-Numbers are written by the diagrams' formatter (:mod:`viz.format`) with ``digits`` significant
-digits; captions are the one caption every view uses (:mod:`autograd_core.words`).
+Numbers and captions are the words module's (:mod:`autograd_core.words`: ``format_number``
+with ``digits`` significant digits, ``Captions``), as in the step texts.
 
 >>> from autograd_core import Value, topological_order
 >>> x = Value(3.0, name="x")
@@ -25,9 +25,8 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Node
-from autograd_core.words import Captions
+from autograd_core.words import Captions, clean_text, format_number, shape_text, summarize_array
 
-from ..format import clean_text, format_number, shape_text, summarize_array
 from ..labels import op_symbol, vjp_words
 from ..scopes import scope_of
 
@@ -100,7 +99,7 @@ class FoldPiece:
     """A name scope that can be drawn folded into one box: its path, its nodes (indices), the
     nodes whose values leave it (``leaving``), and the lines its box shows, each with its role:
     ``("name", "layer1")``, ``("size", "32 nodes, 12 inputs/weights")``, ``("in", "in 2 values
-    [2  −1]")``, ``("out", ...)`` and, after each border line, ``("grad", "grad [...]")`` when
+    [2  -1]")``, ``("out", ...)`` and, after each border line, ``("grad", "grad [...]")`` when
     those values' gradients are known."""
 
     index: int
@@ -153,11 +152,11 @@ def _empty(node: Node, grad: Any) -> bool:
     return grad is None or grad is type(node)._empty_grad
 
 
-def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", captions: Any = None,
+def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", captions: Captions | None = None,
              grads: Any = None, hidden: Any = None) -> tuple[list[NodePiece], list[EdgePiece]]:
     """Every node and input edge of ``order`` (a topological order), as plain data.
 
-    ``captions`` is how the texts call nodes (``steps.label`` or a ``Captions``; default: the
+    ``captions`` is how the texts call nodes (a backprop's ``steps.captions``; default: the
     graph's own); ``grads(node)`` gives the gradient a node shows (default: its ``grad``, none
     while it holds its empty value).  ``hidden[i]`` true: node ``i`` is not drawn (it is folded
     into a box), so it is described by its place in the graph only, without its texts: folding
@@ -165,7 +164,7 @@ def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", caption
     """
     if captions is None:
         captions = Captions(order[-1], nodes=order) if order else Captions()
-    label = captions if callable(captions) else captions.label
+    label = captions.label
     if grads is None:
         def grads(node: Node) -> Any:
             return None if _empty(node, node.grad) else node.grad

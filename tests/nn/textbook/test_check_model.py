@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograd_core.gradcheck import GradcheckError, check_model
+from autograd_core.check import GradcheckError, check_model
 from nn.textbook import SoftmaxWithLoss, TwoLayerNet, softmax
 
 RNG = np.random.default_rng(0)

@@ -1,0 +1,23 @@
+"""The ``chainrule`` command: one parser, one error path; each package adds its subcommands."""
+
+from .main import (
+    BROKEN_PIPE_STATUS,
+    ENVIRONMENT_STATUS,
+    INTERRUPTED_STATUS,
+    USAGE_STATUS,
+    CommandError,
+    UsageError,
+    build_parser,
+    main,
+)
+
+__all__ = [
+    "BROKEN_PIPE_STATUS",
+    "ENVIRONMENT_STATUS",
+    "INTERRUPTED_STATUS",
+    "USAGE_STATUS",
+    "CommandError",
+    "UsageError",
+    "build_parser",
+    "main",
+]

@@ -1,0 +1,101 @@
+"""What the commands that take a formula share: ``NAME=VALUE`` arguments, the graph, bad input.
+
+Every ``chainrule`` command that takes a formula builds its graph with
+:func:`evaluate_command_line`, inside :func:`bad_input`, so they all refuse the same bad input
+with the same one line (``chainrule <command>: error: <message>``, exit status 2).
+
+Example:
+    >>> line = evaluate_command_line("price = apple * count", ["apple=100", "count=2"])
+    >>> line.output.data, line.values
+    (200.0, {'apple': 100.0, 'count': 2.0})
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..expr import ExpressionError, Program, parse
+from ..value import Value
+from .main import UsageError
+
+__all__ = ["INPUT_ERRORS", "CommandLine", "bad_input", "evaluate_command_line", "parse_assignments"]
+
+#: What bad input raises: :class:`ExpressionError` and the engine's ``DomainError`` are
+#: ``ValueError``s; ``TypeError`` and ``ArithmeticError`` (an overflow) can come from evaluating.
+INPUT_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, ArithmeticError)
+
+
+@contextmanager
+def bad_input() -> Iterator[None]:
+    """Inside the block, what bad input raises (:data:`INPUT_ERRORS`) becomes a :class:`UsageError`:
+    one line on stderr and exit status 2.  Wrap the reading of the input, not the real work, so a
+    bug elsewhere keeps its traceback.
+
+    >>> with bad_input():  # doctest: +ELLIPSIS
+    ...     parse_assignments(["x:1"])
+    Traceback (most recent call last):
+    ...
+    autograd_core.cli.main.UsageError: expected name=value, got 'x:1'
+    """
+    try:
+        yield
+    except UsageError:
+        raise
+    except INPUT_ERRORS as error:
+        raise UsageError(str(error)) from error
+
+
+def parse_assignments(arguments: Iterable[str]) -> dict[str, float]:
+    """Read ``name=value`` command-line arguments into a dict of floats.
+
+    >>> parse_assignments(["apple=100", "count=2", "tax=1.1"])
+    {'apple': 100.0, 'count': 2.0, 'tax': 1.1}
+    >>> parse_assignments(["apple:100"])
+    Traceback (most recent call last):
+    ...
+    autograd_core.expr.ExpressionError: expected name=value, got 'apple:100'
+    """
+    values: dict[str, float] = {}
+    for argument in arguments:
+        name, sep, text = argument.partition("=")
+        name = name.strip()
+        text = text.strip()
+        if not sep or not name:
+            raise ExpressionError(f"expected name=value, got {argument!r}")
+        if not name.isidentifier():
+            raise ExpressionError(f"{name!r} (in {argument!r}) is not a valid variable name")
+        if name in values:
+            raise ExpressionError(f"{name!r} is given twice ({name}={values[name]:g} and {argument})")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ExpressionError(f"the value of {name!r} is not a number: {text!r} (in {argument!r})") from None
+        if not math.isfinite(number):
+            raise ExpressionError(f"the value of {name!r} must be a finite number, got {text!r}")
+        values[name] = number
+    return values
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """A formula evaluated at command-line values: the parsed program, the values and every named node."""
+
+    program: Program
+    values: dict[str, float]
+    nodes: dict[str, Value]
+
+    @property
+    def output(self) -> Value:
+        """The output node (the last statement's target)."""
+        return self.nodes[self.program.output]
+
+
+def evaluate_command_line(formula: str, assignments: Iterable[str]) -> CommandLine:
+    """Parse ``formula`` and its ``NAME=VALUE`` arguments and build the graph (forward pass only);
+    call it inside :func:`bad_input`."""
+    program = parse(formula)
+    values = parse_assignments(assignments)
+    return CommandLine(program, values, program.evaluate(values))
