@@ -27,6 +27,7 @@ v0 [label=<<b>x</b><br/>3<br/><font color="#c62828">grad 2</font>> shape=box sty
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape as _html_escape
@@ -39,7 +40,8 @@ from ..palette import BACKWARD, FOLD_FILL, FOLD_LINE, LOCAL, MUTED, MUTED_TEXT, 
 from .picture import BLANK, FANOUT, Picture, Scene
 from .styles import edge_style, node_style, op_style, text_colour
 
-__all__ = ["FONT", "LARGE_GRAPH", "Options", "Room", "body", "edge_label_lines", "label_lines"]
+__all__ = ["EDGE_LINE", "EDGE_WORDS", "FONT", "LARGE_GRAPH", "Options", "Room", "body", "edge_label_lines",
+           "label_lines", "wrap_words"]
 
 FONT = "Helvetica,Arial,sans-serif"
 
@@ -50,6 +52,12 @@ LARGE_GRAPH = 250
 
 #: The same few texts come back on many parts ("local 1", "grad 0.5"): each is escaped once.
 escape = lru_cache(maxsize=8192)(_html_escape)
+
+#: An edge's words (an array op's vector-Jacobian product) longer than this many characters are
+#: wrapped (batch norm's input edge says 55, and reached past the drawing's edge on one line) ...
+EDGE_LINE = 36
+#: ... into lines of about this many.
+EDGE_WORDS = 28
 
 #: A line kept for text that a frame may show there (a gradient not known yet): no glyph at all.
 PLACEHOLDER = "&#160;"
@@ -119,13 +127,34 @@ def _constant_label(picture: Picture, i: int) -> str:
     return text
 
 
+def wrap_words(text: str, width: int = EDGE_WORDS) -> list[str]:
+    """An edge's words as lines: whole up to :data:`EDGE_LINE` characters, else in lines of about
+    ``width``, broken at spaces (and after each ``;`` first); a word longer than that stays whole.
+
+    >>> wrap_words("γ/σ ⊙ (g − mean g − x̂ ⊙ mean(g ⊙ x̂)); in eval(): γ/σ ⊙ g")
+    ['γ/σ ⊙ (g − mean g − x̂ ⊙', 'mean(g ⊙ x̂));', 'in eval(): γ/σ ⊙ g']
+    >>> wrap_words("g summed over the batch, axis 0")
+    ['g summed over the batch, axis 0']
+    """
+    if len(text) <= EDGE_LINE:
+        return [text]
+    parts = text.split("; ")
+    lines = []
+    for k, part in enumerate(parts):
+        part += ";" if k < len(parts) - 1 else ""
+        lines.extend(textwrap.wrap(part, width, break_long_words=False, break_on_hyphens=False) or [part])
+    return lines
+
+
 def edge_label_lines(picture: Picture, edge_id: str, scene: Scene, room: Room | None, *, local: str | None,
                muted: bool) -> list[tuple[str, str]]:
-    """An input edge's label as (role, HTML) lines: ``local`` (blue), then ``back`` (what flows
-    back, red; bold in the step that sends it), padded to ``room``."""
+    """An input edge's label as (role, HTML) lines: ``local`` (blue; long words wrapped, see
+    :func:`wrap_words`), then ``back`` (what flows back, red; bold in the step that sends it),
+    padded to ``room``."""
     lines = []
     if local is not None and scene.show_local:
-        lines.append(("local", _font(escape(local), MUTED_TEXT if muted else LOCAL, size=10)))
+        colour = MUTED_TEXT if muted else LOCAL
+        lines.extend(("local", _font(escape(line), colour, size=10)) for line in wrap_words(local))
     flowing, bold = scene.flows.get(edge_id, ((), False))
     for line in flowing:
         lines.append(("back", _font(escape(line), BACKWARD, bold=bold)))

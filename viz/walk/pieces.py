@@ -2,8 +2,9 @@
 
 A node is described once (its caption, its value as text, its scope, its inputs); what changes
 from frame to frame (its state, whether its gradient shows) lives in :mod:`viz.walk.frames`.
-Numbers and captions are the words module's (:mod:`autograd_core.words`: ``format_number``
-with ``digits`` significant digits, ``Captions``), as in the step texts.
+Numbers, captions and what an array op sends back along an edge are the words module's
+(:mod:`autograd_core.words`: ``format_number`` with ``digits`` significant digits, ``Captions``,
+``vjp_text``), as in the step texts.
 
 >>> from autograd_core import Value, topological_order
 >>> x = Value(3.0, name="x")
@@ -25,9 +26,9 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Node
-from autograd_core.words import Captions, clean_text, format_number, shape_text, summarize_array
+from autograd_core.words import Captions, clean_text, format_number, shape_text, summarize_array, vjp_text
 
-from ..labels import op_symbol, vjp_words
+from ..labels import op_symbol
 from ..scopes import scope_of
 
 __all__ = ["BACK_ARROW", "EdgePiece", "FoldPiece", "NodePiece", "describe", "fold_pieces", "grad_lines",
@@ -76,7 +77,8 @@ class EdgePiece:
     """The edge bringing input ``index`` of node ``target`` (from node ``source``) into its op.
 
     ``id`` is ``"{target}.{index}"``; ``local`` the local derivative as the diagram writes it
-    (``local 2``; an array op: its vector-Jacobian product in words), None for none; ``back``
+    (``local 2``; an array op: its vector-Jacobian product in words, as the step text says it),
+    None for none; ``back``
     what the finished pass sends back along it (``← 2.2``), ``()`` for nothing; ``constant``:
     the input is a number from the formula (nothing flows to it).
     """
@@ -208,7 +210,7 @@ def describe(order: list[Node], *, digits: int = 4, rankdir: str = "LR", caption
             back: tuple[str, ...] = ()
             if not parent_constant:
                 if tensor:
-                    local = vjp_words(node, k) if parent.requires_grad else None
+                    local = vjp_text(node, k, captions) if parent.requires_grad else None
                 elif k < count:
                     local = f"local {format_number(locals_[k], digits)}"
                     if grad is not None and parent.requires_grad:
