@@ -73,6 +73,27 @@ def test_dot_file_is_the_draw_source(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == viz.draw(price, rankdir="TB").source
 
 
+def test_render_writes_as_every_view_writes(tmp_path: Path) -> None:
+    """The one writer: the folder is made, the bytes replace the file whole (a link at the path is
+    replaced, the file it pointed to is left alone), a failure is one line naming the path."""
+    x = Value(2.0, name="x")
+    y = x * x
+    path = render(y, tmp_path / "new" / "deeper" / "square.svg")
+    assert path.read_bytes().startswith(b"<?xml") and path.parent.name == "deeper"
+    kept = tmp_path / "kept.svg"
+    kept.write_text("someone else's file")
+    link = tmp_path / "link.svg"
+    link.symlink_to(kept)
+    render(y, link)
+    assert kept.read_text() == "someone else's file"
+    assert not link.is_symlink() and b"<svg" in link.read_bytes()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(OSError, match=r"^render: cannot write '.*a-file/square.svg': ") as error:
+        render(y, tmp_path / "a-file" / "square.svg")
+    assert "\n" not in str(error.value)
+
+
 def test_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"cannot tell the format of .*apple\.jpg.* use one of \.svg, \.png"):
         render(apple_graph(), tmp_path / "apple.jpg")
