@@ -36,7 +36,7 @@ from typing import Any
 
 from autograd_core import Node
 from autograd_core.extras import require
-from autograd_core.words import clean_text
+from autograd_core.words import clean_text, format_number
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order
 from .collapse import check_collapse, group_nodes
@@ -126,7 +126,7 @@ def worksheet(
         )
     picture, frames = _sheet(root_or_steps, grad, order, groups, focus, rankdir or "LR")
     name = title or root.name or "the output"
-    seed = "1" if grad is None else f"{grad:g}"
+    seed = format_number(1 if grad is None else grad)
     # laid out across or down the page, on paper upright or on its side: the fewest pages, then
     # the largest print
     best = None

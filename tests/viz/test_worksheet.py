@@ -147,3 +147,11 @@ def test_worksheet_refuses_bad_input_before_any_work(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="more than max_nodes=1200"):
         viz.worksheet(y, tmp_path / "chain.pdf")
     assert y.grad == 0.0
+
+
+def test_the_seed_in_the_heading_is_written_as_every_number_is(tmp_path):
+    price, _ = orange()
+    reader = PdfReader(viz.worksheet(price, tmp_path / "seed.pdf", grad=123456.0))
+    heading = reader.pages[0].extract_text()
+    # the one formatter (autograd_core.words): 4 significant digits, exponent without padding
+    assert "the output's is 1.235e5" in heading
