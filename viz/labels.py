@@ -29,11 +29,12 @@ def is_tensor(node: Any) -> bool:
 
 def op_symbol(node: Any) -> str:
     """The op as a textbook writes it: ``×``, ``+``, ``exp``, ``**3``, ``@``."""
-    op = node.op
-    if op == "pow" and node.arg is not None:
-        return f"**{format_number(node.arg)}"
     record = record_of(node)  # the op's one record, scalar or Tensor
-    return record.symbol if record is not None else op
+    if record is None:
+        return node.op
+    if record.name == "pow" and isinstance(node.arg, (int, float)):
+        return f"{record.symbol}{format_number(node.arg)}"  # the exponent is part of the op: **3
+    return record.symbol
 
 
 #: Op names longer than this are shortened in their op node (the full name is its tooltip).
