@@ -92,11 +92,27 @@ def _font(text: str, colour: str, *, bold: bool = False, italic: bool = False, s
     return f'<font color="{colour}"{size_attribute}>{text}</font>'
 
 
+#: The legend's text size (the graph's), and the width of an average character of it, in ems.
+_LEGEND_POINTS = 14
+_EM_PER_CHARACTER = 0.56
+
+
+def _boxed(words: str, fill: str, line: str, style: str, colour: str | None = None) -> str:
+    """The words in a box of their own size.  Graphviz stretches a table's cells to its widest
+    row, and a box stretched across a legend reads as a bar: so the box is sized (``fixedsize``)
+    from the words' length, a little more than Helvetica needs, and only the space between boxes
+    grows."""
+    width = round(len(words) * _LEGEND_POINTS * _EM_PER_CHARACTER) + 16
+    height = round(_LEGEND_POINTS * 1.25) + 8
+    text = _font(escape(words), colour) if colour else escape(words)
+    return (f'<td border="1" style="{style}" bgcolor="{fill}" color="{line}" fixedsize="true" width="{width}" '
+            f'height="{height}">{text}</td>')
+
+
 def _swatch(look: str, words: str) -> str:
     """The words in a small box drawn as a node of that look is drawn."""
     fill, line, _, dashed, colour = LOOK_STYLE[look]
-    style = "dashed" if dashed else "rounded"
-    return f'<td border="1" style="{style}" bgcolor="{fill}" color="{line}">{_font(escape(words), colour)}</td>'
+    return _boxed(words, fill, line, "dashed" if dashed else "rounded", colour)
 
 
 #: Every entry a legend can have, in the order shown: (key, cell).  A key is a look or a kind of text.
@@ -115,8 +131,8 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("gathering", _swatch("gathering", "gathering, not final")),
     ("pending", _swatch("pending", "not reached yet")),
     ("constant", _swatch("constant", "constant")),
-    ("fold", f'<td border="1" style="rounded" bgcolor="{FOLD_FILL}" color="{FOLD_LINE}">folded scope</td>'),
-    ("copy", f'<td border="1" style="dashed" color="{MUTED}">another use of a much used node</td>'),
+    ("fold", _boxed("folded scope", FOLD_FILL, FOLD_LINE, "rounded")),
+    ("copy", _boxed("another use of a much used node", "white", MUTED, "dashed")),
 )
 
 
@@ -129,8 +145,10 @@ def legend_table(used: set[str] | frozenset[str]) -> str:
     texts = [cell for key, cell in LEGEND if key in used and key in _TEXT_KEYS]
     looks = [cell for key, cell in LEGEND if key in used and key not in _TEXT_KEYS]
     rows = [texts[k:k + 5] for k in range(0, len(texts), 5)] + [looks[k:k + 5] for k in range(0, len(looks), 5)]
-    # each row a table of its own: the columns of one row do not widen the cells of another
-    row_table = '<table border="0" cellspacing="4" cellpadding="3"><tr>{}</tr></table>'
+    # each row a table of its own: the columns of one row do not widen the cells of another; an
+    # empty cell at each end takes its share of the room a shorter row is given, so its boxes
+    # stay near the middle
+    row_table = '<table border="0" cellspacing="4" cellpadding="3"><tr><td></td>{}<td></td></tr></table>'
     inner = "".join(f"<tr><td align=\"center\">{row_table.format(''.join(row))}</td></tr>" for row in rows)
     return f'<table border="0" cellspacing="0" cellpadding="0">{inner}</table>'
 
