@@ -394,3 +394,18 @@ def test_a_big_graph_is_refused_before_any_walk(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="lecture: the graph of .* has more than max_nodes=1200 nodes"):
         viz.lecture(y, tmp_path / "chain.html")
     assert not (tmp_path / "chain.html").exists()
+
+
+def test_the_lines_a_frame_writes_into_are_already_red(tmp_path):
+    """The page writes each frame's gradients and what flows back into lines the drawing keeps for
+    them; a line kept empty in the drawing (an array edge sends nothing once the pass is over) is
+    red too, so what a step writes there is red, not black."""
+    from viz.palette import BACKWARD
+
+    x = Tensor(np.arange(8.0).reshape(4, 2) / 8, name="x")
+    W = Tensor(np.ones((2, 3)), requires_grad=True, name="W")
+    loss = (x @ W).sum()
+    page = viz.lecture(loss, tmp_path / "linear.html").read_text(encoding="utf-8")
+    written = re.findall(r'<text [^>]*class="(?:bk|gr)"[^>]*>', page)
+    assert len(written) >= 8  # the edges' flows of a 4×3 array, and the gradients
+    assert all(f'fill="{BACKWARD}"' in text for text in written)

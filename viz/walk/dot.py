@@ -112,7 +112,8 @@ def label_lines(picture: Picture, i: int, scene: Scene, room: Room | None = None
     for line in grad_lines:
         lines.append(("grad", _font(escape(line), BACKWARD, italic=kind == "running")))
     reserve = room.grads.get(i, 0) if room is not None else 0
-    lines.extend(("grad", PLACEHOLDER) for _ in range(reserve - len(grad_lines)))
+    # kept in the gradient's colour: a page writes a frame's text into these lines as they are
+    lines.extend(("grad", _font(PLACEHOLDER, BACKWARD)) for _ in range(reserve - len(grad_lines)))
     uses = picture.uses.get(i, 0)
     if uses > FANOUT:
         lines.append(("uses", _font(f"used {uses}×", SOFT_TEXT, size=9)))
@@ -159,7 +160,7 @@ def edge_label_lines(picture: Picture, edge_id: str, scene: Scene, room: Room | 
     for line in flowing:
         lines.append(("back", _font(escape(line), BACKWARD, bold=bold)))
     reserve = room.flows.get(edge_id, 0) if room is not None else 0
-    lines.extend(("back", PLACEHOLDER) for _ in range(reserve - len(flowing)))
+    lines.extend(("back", _font(PLACEHOLDER, BACKWARD)) for _ in range(reserve - len(flowing)))
     return lines
 
 
