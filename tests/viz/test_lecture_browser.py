@@ -318,6 +318,29 @@ def test_collapsed_layers_open_while_the_step_is_in_them(tab, tmp_path):
     assert tab.errors == []
 
 
+def test_a_folded_box_is_lettered_for_the_overview_but_not_giant_close_up(tab, tmp_path):
+    # the MLP's loss with every neuron folded but the current one's: the view follows a node next
+    # to folded neurons, whose boxes are lettered large enough to be read in the overview
+    model = MLP(2, [4, 4, 1], act="tanh", seed=0)
+    loss = (model([Value(2.0, name="x0"), Value(-1.0, name="x1")]) - 1.0) ** 2
+    path = viz.lecture(loss, tmp_path / "folded.html", collapse=1)
+    letters = """() => Array.from(document.querySelectorAll('#diagram g.fold text'))
+      .filter(t => getComputedStyle(t.closest('g.fold')).visibility !== 'hidden' && t.textContent.trim())
+      .map(t => t.getBoundingClientRect().height)"""
+    tallest = 0.0
+    for frame in (30, 40, 50):
+        tab.goto(f"{path.resolve().as_uri()}#{frame}")
+        assert tab.get_attribute("body", "data-frame") == str(frame)
+        heights = tab.evaluate(letters)
+        assert heights, f"frame {frame}: no folded box shown"
+        tallest = max(tallest, *heights)
+    assert tallest <= 40 * 1.3  # a letter's box is about 1.2 of its size
+    tab.keyboard.press("o")  # the overview: the folded boxes' names still read
+    names = tab.evaluate(letters)
+    assert max(names) >= READABLE
+    assert tab.errors == []
+
+
 def test_plus_and_minus_zoom_around_the_current_node(tab, tmp_path):
     path = viz.lecture(mlp_graph(), tmp_path / "mlp.html")
     tab.goto(f"{path.resolve().as_uri()}#20")

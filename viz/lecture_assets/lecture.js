@@ -13,6 +13,10 @@
   var MAX_WHOLE = 2.2;  // a graph small enough to show whole is shown as large as a slide
   var MARGIN = 16;
   var BLANK = "\u00a0";
+  // A folded scope's box is lettered to be read in the overview, where the drawing is small; close
+  // up its letters are held to this many pixels (a frame that follows a node near a fold would
+  // show a few giant strokes of its name).
+  var FOLD_PX = 40;
 
   var data = JSON.parse(document.getElementById("lecture-data").textContent);
   var frames = data.frames;
@@ -219,10 +223,21 @@
   }
   var shown = null;
   var animation = 0;
+  var foldTexts = Array.prototype.map.call(svg.querySelectorAll("g.fold text"), function (text) {
+    return {text: text, size: parseFloat(text.getAttribute("font-size")) || 14};
+  });
+  var foldCap = null;
+  function capFolds(scale) {
+    var cap = Math.round(FOLD_PX / scale);
+    if (cap === foldCap) { return; }
+    foldCap = cap;
+    foldTexts.forEach(function (t) { t.text.style.fontSize = t.size > cap ? cap + "px" : ""; });
+  }
   function paint(view) {
     // the view's centre in the middle of the holder, at the scale that fits the view
     var width = holder.clientWidth, height = holder.clientHeight;
     var scale = Math.min(width / view.w, height / view.h);
+    capFolds(scale);
     var tx = width / 2 - scale * (view.x + view.w / 2 - drawing.x);
     var ty = height / 2 - scale * (view.y + view.h / 2 - drawing.y);
     svg.style.transform = "translate(" + tx + "px, " + ty + "px) scale(" + scale + ")";
