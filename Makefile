@@ -18,7 +18,7 @@ system:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,bench,train,slides,notebook]'
+	$(PY) -m pip install -q -e '.[dev,bench,train,slides,notebook,torch]'
 	@touch $(STAMP)
 
 demo: setup
@@ -35,6 +35,7 @@ docs: setup
 	$(PY) scripts/render_docs.py
 	$(PY) scripts/lecture_docs.py
 	$(PY) scripts/page_docs.py
+	$(PY) scripts/torch_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

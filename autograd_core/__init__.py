@@ -43,6 +43,7 @@ from .tensor import (
     stack,
     where,
 )
+from .torch_mirror import compare_with_torch, from_torch
 from .value import Value
 
 __all__ = [
@@ -61,12 +62,14 @@ __all__ = [
     "backward",
     "batch_norm",
     "check_model",
+    "compare_with_torch",
     "concatenate",
     "conv2d",
     "define_op",
     "define_tensor_op",
     "detect_anomaly",
     "enable_grad",
+    "from_torch",
     "gradcheck",
     "is_grad_enabled",
     "max_pool2d",

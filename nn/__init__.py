@@ -26,6 +26,7 @@ from .multilayer import mlp
 from .optimizers import SGD, AdaGrad, Adam, Momentum, Optimizer
 from .pool import AvgPool2d, MaxPool2d
 from .sequential import Sequential
+from .torch_bridge import from_torch, to_torch
 from .training import EpochStats, History, evaluate, fit
 from .two_layer_net import TwoLayerNet
 from .weights import load_weights, save_weights
@@ -56,6 +57,7 @@ __all__ = [
     "convnet",
     "evaluate",
     "fit",
+    "from_torch",
     "load_mnist",
     "load_weights",
     "mlp",
@@ -64,4 +66,5 @@ __all__ = [
     "textbook",
     "save_weights",
     "softmax_cross_entropy",
+    "to_torch",
 ]

@@ -4,12 +4,18 @@ Each pass over a :class:`Minibatches` is one epoch; every epoch draws a fresh pe
 the same seeded generator, so two runs with the same seed see the same batches in the same
 order (which is how the benchmark gives a hand-written loop and ``nn`` identical shuffles).
 
+The last batch: when the examples do not divide evenly, the last batch is smaller; a last batch
+of *one* example joins the batch before it instead (201 examples in batches of 100: 100 and 101),
+since one example gives BatchNorm nothing to normalise over and a step from a single example is
+mostly noise.  Every example is still seen once per epoch.  ``drop_last=True`` leaves out any
+smaller last batch instead.
+
 Example:
     >>> import numpy as np
     >>> x, t = np.arange(10).reshape(5, 2), np.arange(5)
-    >>> batches = Minibatches(x, t, batch_size=2, seed=0)
+    >>> batches = Minibatches(x, t, batch_size=2, seed=0)     # 2 + 2 + 1: the one joins the batch before
     >>> len(batches), [tb.tolist() for _, tb in batches]
-    (3, [[2, 4], [3, 0], [1]])
+    (2, [[2, 4], [3, 0, 1]])
 """
 
 from __future__ import annotations
@@ -32,12 +38,15 @@ class Minibatches:
     """Iterate over ``(x_batch, t_batch)`` pairs; every iteration is a new epoch.
 
     ``shuffle`` draws a new permutation per epoch from ``np.random.default_rng(seed)``;
-    ``drop_last`` leaves out a last, smaller batch.
+    ``drop_last`` leaves out a last, smaller batch; otherwise ``merge_last_one`` (default) adds a
+    last batch of one example to the batch before it (``False``: it stays a batch of its own).
 
     >>> import numpy as np
     >>> batches = Minibatches(np.zeros((7, 3)), np.zeros(7), batch_size=3, drop_last=True)
     >>> [xb.shape for xb, _ in batches]
     [(3, 3), (3, 3)]
+    >>> [xb.shape for xb, _ in Minibatches(np.zeros((7, 3)), np.zeros(7), batch_size=3)]
+    [(3, 3), (4, 3)]
     """
 
     def __init__(
@@ -48,6 +57,7 @@ class Minibatches:
         shuffle: bool = True,
         seed: int | None = None,
         drop_last: bool = False,
+        merge_last_one: bool = True,
     ) -> None:
         if len(x) != len(t):
             raise ValueError(f"Minibatches: x has {len(x)} examples but t has {len(t)}")
@@ -57,15 +67,22 @@ class Minibatches:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last
+        self.merge_last_one = merge_last_one
         self.rng = np.random.default_rng(seed)
 
     def __len__(self) -> int:
         """Number of batches per epoch."""
         n, size = len(self.x), self.batch_size
-        return n // size if self.drop_last else -(-n // size)
+        if self.drop_last:
+            return n // size
+        if self.merge_last_one and n > size and n % size == 1:
+            return n // size  # the last one joins the batch before
+        return -(-n // size)
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        order = epoch_order(len(self.x), self.rng, self.shuffle)
-        for i in range(len(self)):
-            index = order[i * self.batch_size : (i + 1) * self.batch_size]
+        n, size, count = len(self.x), self.batch_size, len(self)
+        order = epoch_order(n, self.rng, self.shuffle)
+        for i in range(count):
+            stop = n if i == count - 1 and not self.drop_last else (i + 1) * size
+            index = order[i * size : stop]
             yield self.x[index], self.t[index]

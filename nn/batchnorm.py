@@ -40,6 +40,8 @@ class BatchNorm(Module):
     """
 
     buffer_names = ("running_mean", "running_var")
+    # Checked by load_weights: a negative variance makes every eval output nan.
+    nonnegative_names = ("running_var",)
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, dtype: Any = np.float32) -> None:
         super().__init__()
@@ -56,10 +58,15 @@ class BatchNorm(Module):
         self.running_var = Tensor(np.ones(num_features, dtype=dtype), name="running_var")
 
     def forward(self, x: Any) -> Tensor:
-        return batch_norm(
-            x, self.gamma, self.beta, self.running_mean.data, self.running_var.data,
-            self.training, self.momentum, self.eps,
-        )
+        try:
+            return batch_norm(
+                x, self.gamma, self.beta, self.running_mean.data, self.running_var.data,
+                self.training, self.momentum, self.eps,
+            )
+        except ValueError as exc:  # the op names the shapes; say which layer it was
+            layer = self.__dict__.get("_scope_name", type(self).__name__)
+            mode = "train" if self.training else "eval"
+            raise ValueError(f"layer {layer} ({self.num_features} features, {mode} mode): {exc}") from None
 
     def extra_repr(self) -> str:
         return f"{self.num_features}, eps={self.eps:g}, momentum={self.momentum:g}, dtype={self.gamma.dtype}"

@@ -23,8 +23,9 @@ import numpy as np
 
 from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
 from autograd_core.extras import require
+from autograd_core.words import format_number
 
-from .recipes import CNN_RECIPE, MODELS, build_model, cnn_parameter_count, fill_defaults
+from .recipes import CNN_RECIPE, MIN_BATCH, MODELS, build_model, cnn_parameter_count, fill_defaults
 
 DEFAULTS = {
     "hidden": "256",
@@ -78,17 +79,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="learning-rate schedule over the whole run")
     parser.add_argument("--epochs", type=int, default=argparse.SUPPRESS,
                         help=f"passes over the training set (default: {d['epochs']}; cnn: {CNN_RECIPE['epochs']})")
-    parser.add_argument("--batch-size", type=int, default=d["batch_size"], help="images per gradient step")
+    parser.add_argument("--batch-size", type=int, default=d["batch_size"],
+                        help="images per gradient step; a last batch of one image joins the batch before it "
+                        "(cnn: at least 2, its BatchNorm normalises over the batch)")
     parser.add_argument("--dropout", type=float, default=d["dropout"], help="dropout after each hidden layer")
     parser.add_argument("--seed", type=int, default=d["seed"], help="seed of the initial weights and the shuffles")
     parser.add_argument("--dtype", default=d["dtype"], choices=("float32", "float64"), help="weights and images")
     parser.add_argument("--data", default=None,
                         help="folder with the four IDX files (None: $CHAINRULE_DATA, else "
                         "/usr/share/datasets/fashion-mnist)")
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N training images only (None: all)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="train on the first N training images only (None: all; cnn: at least 2)")
     parser.add_argument("--out", default=d["out"], help="folder for curves.png and weights.npz")
     parser.add_argument("--threads", type=int, default=1,
-                        help="BLAS threads (one is as fast for these small matrices, and steady on a busy machine)")
+                        help="BLAS threads, at most the CPUs this process may use "
+                        "(one is as fast for these small matrices, and steady on a busy machine)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--max-params", type=int, default=d["max_params"],
                         help="refuse networks with more weights than this (memory: about 16 bytes per weight "
@@ -125,21 +130,91 @@ def _parameter_count(sizes: list[int]) -> int:
     return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes, sizes[1:]))
 
 
+#: Bytes the longest file ``chainrule train`` writes into ``--out`` adds to the folder's path:
+#: ``/`` and ``save_weights``' temporary ``.weights.npz.XXXXXXXX.tmp.npz``.
+LONGEST_FILE_NAME = 32
+
+
+def _path_limit(folder: str, name: str) -> int | None:
+    """The file system's limit ``name`` (``PC_NAME_MAX``, ``PC_PATH_MAX``) at ``folder``; None if unknown."""
+    try:
+        value = os.pathconf(folder, name)
+    except (OSError, ValueError, AttributeError):  # no such limit, or no pathconf (Windows)
+        return None
+    return value if value > 0 else None
+
+
 def _check_output_folder(out: str) -> None:
     """``--out`` must be a folder that exists or can be created, and one we can write in: tried
-    now with a probe file (removed at once) in it or in its nearest existing parent."""
+    now with a probe file (removed at once) in it or in its nearest existing parent.  The names
+    still to be created must fit the file system's limits (bytes per name, bytes per path) and no
+    part of the path may be a symbolic link to nothing, so that writing after training cannot fail
+    on the name."""
+    if not out.strip() or "\0" in out:
+        raise UsageError(f"--out {out!r}: {'a NUL character in it' if out.strip() else 'empty'}; give a folder name")
     if os.path.exists(out) and not os.path.isdir(out):
         raise UsageError(f"--out {out}: is a file, not a folder")
     probe_in = os.path.abspath(out)
+    to_create = []
     while not os.path.exists(probe_in):
+        if os.path.islink(probe_in):
+            raise UsageError(f"--out {out}: {probe_in} is a symbolic link to nothing ({os.readlink(probe_in)})")
+        to_create.append(os.path.basename(probe_in))
         probe_in = os.path.dirname(probe_in)
     if not os.path.isdir(probe_in):
         raise UsageError(f"--out {out}: cannot be created, {probe_in} is a file")
+    name_max = _path_limit(probe_in, "PC_NAME_MAX")
+    for name in to_create:
+        size = len(os.fsencode(name))
+        if name_max is not None and size > name_max:
+            shown = name if len(name) <= 40 else name[:37] + "..."
+            raise UsageError(f"--out: the name {shown!r} is {size} bytes long, more than the {name_max} allowed here")
+    path_max = _path_limit(probe_in, "PC_PATH_MAX")
+    size = len(os.fsencode(out))
+    if path_max is not None and size + LONGEST_FILE_NAME >= path_max:
+        raise UsageError(f"--out: a path of {size:,} bytes is too long for the files written in it (limit {path_max})")
     try:
         with tempfile.TemporaryFile(dir=probe_in):
             pass
     except OSError as exc:
         raise UsageError(f"--out {out}: cannot write in {probe_in} ({exc.strerror or exc})") from None
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity mask where the system keeps one (a container
+    or ``taskset`` may give it fewer than the machine has), else the machine's count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _threads_fit(args: argparse.Namespace) -> None:
+    """More BLAS threads than CPUs only slows the run down (and a huge count overflows the BLAS call)."""
+    cpus = usable_cpus()
+    if args.threads > cpus:
+        raise UsageError(f"--threads {args.threads}: more than the {cpus} CPU(s) this process may use")
+
+
+def _lr_fits_dtype(args: argparse.Namespace) -> None:
+    """A learning rate the weights' dtype cannot hold (1e-320 is 0 in float32) would silently not train."""
+    info = np.finfo(args.dtype)
+    tiny, largest = float(info.tiny), float(info.max)  # compared as Python floats: no cast to float32
+    if not tiny <= args.lr <= largest:
+        side = "small" if args.lr < tiny else "large"
+        raise UsageError(
+            f"--lr {args.lr!r} is too {side} to compute with in {args.dtype} "
+            f"(it must lie between {format_number(tiny)} and {format_number(largest)})"
+        )
+
+
+def _enough_images(args: argparse.Namespace) -> None:
+    """A batch, and so the training set, must hold at least the model's ``MIN_BATCH`` images."""
+    least, why = MIN_BATCH[args.model]
+    if args.batch_size < least:
+        raise UsageError(f"--batch-size {args.batch_size}: {why}, which takes at least {least} images per batch")
+    if args.limit is not None and args.limit < least:
+        raise UsageError(f"--limit {args.limit}: {why}, which takes a training set of at least {least} images")
 
 
 def _bytes_text(count: int) -> str:
@@ -165,8 +240,11 @@ def validate(args: argparse.Namespace) -> list[int]:
     for name in ("epochs", "batch_size", "threads", "limit", "max_params"):
         _at_least(args, name, 1)
     _at_least(args, "seed", 0)
+    _threads_fit(args)
     _finite_in(args, "lr", 0.0, math.inf, low_allowed=False)
+    _lr_fits_dtype(args)
     _finite_in(args, "dropout", 0.0, 1.0, low_allowed=True)
+    _enough_images(args)
     sizes = [INPUT_SIZE, *hidden, CLASSES]
     count = _parameter_count(sizes) if args.model == "mlp" else cnn_parameter_count(hidden[0])
     if count > args.max_params:
@@ -205,7 +283,7 @@ def run_train(args: argparse.Namespace) -> int:
         x_train, t_train = x_train[: args.limit], t_train[: args.limit]
     try:
         model, x_train, x_test, shape = build_model(args, x_train, x_test, hidden, dtype)
-    except ValueError as exc:  # data that the model cannot read (images that are not square)
+    except ValueError as exc:  # data that the model cannot use (images that are not square, too few)
         raise UsageError(str(exc)) from None
     optimizers = {"sgd": SGD, "momentum": Momentum, "adagrad": AdaGrad, "adam": Adam}
     optimizer = optimizers[args.optimizer](model.parameters(), lr=args.lr)

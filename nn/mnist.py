@@ -73,6 +73,26 @@ def _one_hot(labels: np.ndarray) -> np.ndarray:
     return out
 
 
+def _check_images(images: np.ndarray, path: str) -> None:
+    """At least one image, of at least one pixel, and no nan or inf in a file of floats."""
+    if images.shape[0] == 0:
+        raise ValueError(f"load_mnist: {path} holds no images (shape {images.shape})")
+    if images[0].size == 0:
+        raise ValueError(f"load_mnist: {path} holds images of {images.shape[1]}x{images.shape[2]} pixels: no pixels")
+    if images.dtype.kind == "f" and not np.isfinite(images).all():
+        raise ValueError(f"load_mnist: {path} holds pixel values that are nan or inf")
+
+
+def _check_labels(labels: np.ndarray, path: str) -> None:
+    """Integers from 0 to NUM_CLASSES - 1: a label of -1 would silently mean the last class."""
+    expected = f"expected integers 0..{NUM_CLASSES - 1}"
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"load_mnist: {path} holds labels of type {labels.dtype}, {expected}")
+    bad = (labels < 0) | (labels >= NUM_CLASSES)
+    if bad.any():
+        raise ValueError(f"load_mnist: {path} has label {int(labels[bad][0])}, {expected}")
+
+
 def _split(
     folder: str, images_key: str, labels_key: str, normalize: bool, flatten: bool, one_hot: bool, max_bytes: int
 ) -> Split:
@@ -81,13 +101,13 @@ def _split(
     assert images_path is not None and labels_path is not None
     images = read_idx(images_path, ndim=3, max_bytes=max_bytes)
     labels = read_idx(labels_path, ndim=1, max_bytes=max_bytes)
+    _check_images(images, images_path)
     if images.shape[0] != labels.shape[0]:
         raise ValueError(
             f"load_mnist: {images_path} holds {images.shape[0]} images but {labels_path} holds "
             f"{labels.shape[0]} labels"
         )
-    if labels.size and int(labels.max()) >= NUM_CLASSES:
-        raise ValueError(f"load_mnist: {labels_path} has label {int(labels.max())}, expected 0..{NUM_CLASSES - 1}")
+    _check_labels(labels, labels_path)
     x: np.ndarray = images
     if normalize:
         x = x.astype(np.float32) / np.float32(255.0)
@@ -117,4 +137,10 @@ def load_mnist(
     folder = find_data_dir(path)
     train = _split(folder, "train_img", "train_label", normalize, flatten, one_hot_label, max_bytes)
     test = _split(folder, "test_img", "test_label", normalize, flatten, one_hot_label, max_bytes)
+    if train[0].shape[1:] != test[0].shape[1:]:
+        train_path, test_path = _file_in(folder, FILES["train_img"]), _file_in(folder, FILES["test_img"])
+        raise ValueError(
+            f"load_mnist: the images of {train_path} ({train[0][0].size} pixels) and of {test_path} "
+            f"({test[0][0].size} pixels) differ in size"
+        )
     return train, test

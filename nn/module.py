@@ -28,6 +28,8 @@ import numpy as np
 
 from autograd_core import Tensor, name_scope
 
+from .loading import copy_all_or_nothing, nonnegative_names_of
+
 #: What the input batch of a network is called in every view of its graph, unless it has a name.
 INPUT_NAME = "x"
 
@@ -175,10 +177,12 @@ class Module:
         return {name: p.data.copy() for name, p in named}
 
     def load_state_dict(self, state: Mapping[str, Any], strict: bool = True) -> None:
-        """Copy arrays into the parameters, in place (dtype kept).
+        """Copy arrays (or Tensors) into the parameters and buffers, in place (dtype kept): all or
+        nothing, even under Ctrl-C (see :mod:`nn.loading`).
 
-        Missing names, unexpected names (when ``strict``) and shape mismatches raise a
-        ``ValueError`` naming every offending array; nothing is changed in that case.
+        Missing names, unexpected names (when ``strict``), other shapes, numbers that do not fit
+        the model's dtype, nan or inf and negative variances raise a ``ValueError`` naming every
+        offending array; nothing is changed in that case.
 
         >>> from nn import Linear
         >>> layer = Linear(2, 2, seed=0)
@@ -187,30 +191,12 @@ class Module:
         ...
         ValueError: load_state_dict (Linear): array 'W' has shape (2, 3), the model expects (2, 2)
         """
-        params = dict([*self.named_parameters(), *self.named_buffers()])
-        problems = []
-        missing = [name for name in params if name not in state]
-        if missing:
-            problems.append("missing array(s) " + ", ".join(map(repr, missing)))
-        unexpected = [name for name in state if name not in params]
-        if unexpected and strict:
-            problems.append("unexpected array(s) " + ", ".join(map(repr, unexpected)))
-        arrays = {}
-        for name, p in params.items():
-            if name not in state:
-                continue
-            value = state[name]
-            array = np.asarray(value.data if isinstance(value, Tensor) else value)
-            if array.shape != p.shape:
-                problems.append(f"array {name!r} has shape {array.shape}, the model expects {p.shape}")
-            elif array.dtype.kind not in "biuf":
-                problems.append(f"array {name!r} has dtype {array.dtype}, not numbers")
-            else:
-                arrays[name] = array
-        if problems:
-            raise ValueError(f"load_state_dict ({type(self).__name__}): " + "; ".join(problems))
-        for name, array in arrays.items():
-            params[name].data[...] = array
+        targets = {name: p.data for name, p in [*self.named_parameters(), *self.named_buffers()]}
+        arrays = {name: value.data if isinstance(value, Tensor) else value for name, value in state.items()}
+        try:
+            copy_all_or_nothing(arrays, targets, nonnegative=nonnegative_names_of(self), strict=strict)
+        except ValueError as exc:
+            raise ValueError(f"load_state_dict ({type(self).__name__}): {exc}") from None
 
     def __repr__(self) -> str:
         children = list(self.named_children())

@@ -32,6 +32,15 @@ RECIPES: dict[str, dict[str, Any]] = {
     "cnn": CNN_RECIPE,
 }
 
+#: The fewest images a training batch (and so the training set) may hold, and why: the cnn's
+#: BatchNorm normalises each feature of its hidden layer over the batch, which takes two images
+#: at least (PyTorch: "Expected more than 1 value per channel when training").  Checked before any
+#: data is read; a last batch of one never happens (it joins the batch before, see nn.batches).
+MIN_BATCH: dict[str, tuple[int, str]] = {
+    "mlp": (1, "each gradient step averages the loss over a batch of images"),
+    "cnn": (2, "the cnn model's BatchNorm normalises each feature over the batch"),
+}
+
 
 def fill_defaults(args: argparse.Namespace) -> None:
     """Give every recipe flag left out (absent or ``None``) the value of ``args.model``'s recipe, and
@@ -70,13 +79,22 @@ def build_model(
     args: argparse.Namespace, x_train: np.ndarray, x_test: np.ndarray, hidden: list[int], dtype: np.dtype
 ) -> tuple[Any, np.ndarray, np.ndarray, str]:
     """The network ``args.model`` names, the images in the shape it reads, and its one-line description.
+    A training set smaller than the model's :data:`MIN_BATCH` is a ``ValueError``.
 
     >>> args = argparse.Namespace(model="cnn", activation="relu", dropout=0.0, seed=0)
     >>> _, x, _, text = build_model(args, np.zeros((2, 784), np.float32), np.zeros((1, 784), np.float32), [100],
     ...                             np.dtype(np.float32))
     >>> x.shape, text
     ((2, 1, 28, 28), 'SimpleConvNet conv30x5x5-ReLU-pool2-100-BN-ReLU-10')
+    >>> build_model(argparse.Namespace(model="mlp"), np.zeros((0, 784)), np.zeros((1, 784)), [4], np.dtype(float))
+    Traceback (most recent call last):
+    ...
+    ValueError: --model mlp: the training set holds 0 image(s); each gradient step ... which takes at least 1
     """
+    least, why = MIN_BATCH[args.model]
+    if len(x_train) < least:
+        raise ValueError(f"--model {args.model}: the training set holds {len(x_train)} image(s); {why}, "
+                         f"which takes at least {least}")
     if args.model == "mlp":
         from .multilayer import mlp  # looked up at call time, so tests may replace it
 

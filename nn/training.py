@@ -61,7 +61,8 @@ class EpochStats:
 @dataclass
 class History:
     """Every finished epoch's :class:`EpochStats`; ``interrupted`` if Ctrl-C ended the run early;
-    ``diverged`` says where, if the loss stopped being a finite number (the run stops there)."""
+    ``diverged`` says where, if the training or test loss or a weight stopped being a finite number
+    (the run stops there)."""
 
     epochs: list[EpochStats] = field(default_factory=list)
     interrupted: bool = False
@@ -105,6 +106,8 @@ def evaluate(
     >>> round(loss, 6), acc
     (0.693147, 0.5)
     """
+    if len(x) == 0:
+        raise ValueError("evaluate: no examples to evaluate on (x is empty)")
     was_training = getattr(model, "training", None)
     if was_training is not None:
         model.eval()  # type: ignore[attr-defined]
@@ -155,14 +158,28 @@ def fit(
     ``schedule`` sets the optimizer's learning rate every step (``"cosine"`` decays it from its
     initial value to zero over the run).  ``progress`` shows a tqdm bar per epoch; ``on_epoch``
     is called with each epoch's :class:`EpochStats` (e.g. to print it).  ``batches`` replaces the
-    default seeded :class:`Minibatches` (to share shuffles with another loop).  A loss that is
-    not a finite number stops the run at once, with ``history.diverged`` saying where.
+    default seeded :class:`Minibatches` (to share shuffles with another loop); its last-batch rule
+    applies (a last batch of one joins the batch before).  A loss that is not a finite number
+    stops the run at once, and so do weights or a test loss that are not after an epoch, with
+    ``history.diverged`` saying where.
+
+    >>> from nn import Linear, SGD
+    >>> layer = Linear(2, 2)
+    >>> fit(layer, SGD(layer.parameters()), (np.zeros((0, 2)), np.zeros(0, int)))
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: no batch to train on (0 training examples, batch size 100)
     """
     if schedule not in SCHEDULES:
         raise ValueError(f"fit: unknown schedule {schedule!r}; use one of {SCHEDULES}")
     x_train, t_train = train
     if batches is None:
         batches = Minibatches(x_train, t_train, batch_size=batch_size, seed=seed)
+    if len(batches) == 0:
+        raise ValueError(
+            f"fit: no batch to train on ({len(batches.x)} training examples, batch size {batches.batch_size}"
+            f"{', drop_last' if batches.drop_last else ''})"
+        )
     parameters = model.parameters()
     base_lr = optimizer.lr
     total_steps, step = epochs * len(batches), 0
@@ -199,11 +216,16 @@ def fit(
                         bar.set_postfix(figures, refresh=False)
             if bar is not None:
                 bar.close()
+            if not history.diverged and not all(np.isfinite(p.data).all() for p in parameters):
+                history.diverged = f"the weights became nan or inf during epoch {epoch}"
             if history.diverged:
                 break
             test_loss = test_acc = None
             if test is not None:
                 test_loss, test_acc = evaluate(model, test[0], test[1], loss_fn=loss_fn)
+                if not math.isfinite(test_loss):  # the last step overflowed the scores: no epoch to keep
+                    history.diverged = f"the test loss became {test_loss} after epoch {epoch}"
+                    break
             stats = EpochStats(
                 epoch, loss_sum / seen, correct / seen, test_loss, test_acc, time.perf_counter() - started, optimizer.lr
             )

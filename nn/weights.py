@@ -1,9 +1,10 @@
 """Save and load weights as ``.npz`` files (plain arrays, ``allow_pickle=False``).
 
 Works for a ``Module`` (its ``state_dict()``, names like ``"0.W"``), for the textbook's
-``TwoLayerNet`` (its ``params`` dict) or for a plain dict of arrays.  Loading checks every name,
-shape and dtype first and raises a ``ValueError`` naming the missing, unexpected, mis-shaped or
-mis-typed arrays (and the file) before changing anything.  Saving is atomic.
+``TwoLayerNet`` (its ``params`` dict) or for a plain dict of arrays.  Loading checks every array
+first (name, shape, kind of number, values: see :func:`load_weights`) and raises a ``ValueError``
+naming the file and the offending arrays before changing anything; the copy into the model is
+all or nothing, even under Ctrl-C.  Saving is atomic.
 
 Example:
     >>> import os, tempfile
@@ -27,20 +28,28 @@ from typing import Any
 
 import numpy as np
 
+from .loading import copy_all_or_nothing, nonnegative_names_of
 from .module import Module
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members, an empty zip
 _NPY_MAGIC = b"\x93NUMPY"
 
 
-def _arrays_of(model: Any) -> dict[str, np.ndarray]:
+def _targets_of(model: Any, op: str = "load_weights") -> dict[str, Any]:
+    """The model's own arrays by name: a Module's parameters and buffers, or the values of a
+    ``params`` dict or of a plain dict (``load_weights`` writes into them, in place)."""
     if isinstance(model, Module):
-        return model.state_dict()
+        return {name: tensor.data for name, tensor in [*model.named_parameters(), *model.named_buffers()]}
     params = getattr(model, "params", model)
     if isinstance(params, Mapping):
-        return {str(k): np.asarray(v) for k, v in params.items()}
+        return {str(k): v for k, v in params.items()}
     kind = type(model).__name__
-    raise TypeError(f"save_weights: expected a Module, a model with a params dict or a dict, not {kind}")
+    raise TypeError(f"{op}: expected a Module, a model with a params dict or a dict, not {kind}")
+
+
+def _arrays_of(model: Any) -> dict[str, np.ndarray]:
+    """A copy of every array of the model, by name: what ``save_weights`` writes."""
+    return {name: np.array(value) for name, value in _targets_of(model, "save_weights").items()}
 
 
 def save_weights(model: Any, path: str | os.PathLike) -> None:
@@ -112,45 +121,37 @@ def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:
         what = "empty" if not magic else "not a zip archive"
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file ({what})")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as archive:  # closed even if np.load fails
             return {name: archive[name] for name in archive.files}
     except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise ValueError(f"load_weights: {path} is not a readable .npz weights file ({exc})") from None
 
 
-def _problems(arrays: Mapping[str, np.ndarray], params: Mapping[str, Any]) -> list[str]:
-    """Everything wrong with loading ``arrays`` into ``params``: names, shapes and types."""
-    problems = [f"missing array {k!r}" for k in params if k not in arrays]
-    problems += [f"unexpected array {k!r}" for k in arrays if k not in params]
-    for k, target in params.items():
-        if k not in arrays:
-            continue
-        array = arrays[k]
-        if not isinstance(target, np.ndarray) or not target.flags.writeable:
-            problems.append(f"the model's {k!r} is not a writable array ({type(target).__name__})")
-        elif array.shape != target.shape:
-            problems.append(f"array {k!r} has shape {array.shape}, the model expects {target.shape}")
-        elif array.dtype.kind not in "biuf" or not np.can_cast(array.dtype, target.dtype, casting="same_kind"):
-            problems.append(f"array {k!r} has dtype {array.dtype}, which does not fit the model's {target.dtype}")
-    return problems
+def load_weights(model: Any, path: str | os.PathLike, *, allow_nonfinite: bool = False) -> None:
+    """Copy the arrays of ``path`` into the model, in place: all or nothing.
 
+    Every array is read, checked and converted to the model's dtype before any is copied: its name
+    (none missing, none unexpected), shape and kind of number (complex and bool arrays are refused,
+    never truncated), values the model's dtype cannot hold (a float64 1e300 for a float32 weight),
+    nan or inf (refused unless ``allow_nonfinite=True``), and negative values where a module
+    forbids them (BatchNorm's ``running_var``).  A ``ValueError`` names the file and every
+    offending array.  The copy itself runs with Ctrl-C held back (see :mod:`nn.loading`), so an
+    interrupt at any point leaves the model exactly as before or exactly as after.
 
-def load_weights(model: Any, path: str | os.PathLike) -> None:
-    """Copy the arrays of ``path`` into the model, in place: all or nothing.  Every array's name,
-    shape and dtype is checked before any is copied (complex numbers are refused, never truncated)."""
+    >>> import os, tempfile
+    >>> from nn import BatchNorm
+    >>> path = os.path.join(tempfile.mkdtemp(), "bn.npz")
+    >>> np.savez(path, gamma=np.ones(2), beta=np.zeros(2), running_mean=np.zeros(2), running_var=[1.0, -1.0])
+    >>> load_weights(BatchNorm(2), path)
+    Traceback (most recent call last):
+    ...
+    ValueError: load_weights: .../bn.npz: array 'running_var' holds -1 at index (1,); its values may not be negative
+    """
+    targets = _targets_of(model)
+    nonnegative = nonnegative_names_of(model) if isinstance(model, Module) else frozenset()
+    path = os.fspath(path)
     arrays = read_weights(path)
-    if isinstance(model, Module):
-        try:
-            model.load_state_dict(arrays)
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}") from None
-        return
-    params = getattr(model, "params", model)
-    if not isinstance(params, Mapping):
-        kind = type(model).__name__
-        raise TypeError(f"load_weights: expected a Module, a model with a params dict or a dict, not {kind}")
-    problems = _problems(arrays, params)
-    if problems:
-        raise ValueError(f"load_weights: {path}: " + "; ".join(problems))
-    for k, target in params.items():
-        target[...] = arrays[k]
+    try:
+        copy_all_or_nothing(arrays, targets, nonnegative=nonnegative, allow_nonfinite=allow_nonfinite)
+    except ValueError as exc:
+        raise ValueError(f"load_weights: {path}: {exc}") from None

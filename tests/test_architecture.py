@@ -105,6 +105,13 @@ def test_the_engine_imports_no_view_and_no_network() -> None:
     assert wrong == []
 
 
+def test_the_interrupt_guard_imports_nothing_of_the_project() -> None:
+    """``uninterrupted()`` is for every room, ``graph``'s mode switches included: it must sit below
+    them all, and so imports no module of the three packages."""
+    assert ARROWS["autograd_core.interrupts"] == set()
+    assert "autograd_core.interrupts" in ARROWS["nn.loading"]  # the arrow reader sees who uses it
+
+
 def test_the_search_finds_a_loop_and_reads_imports_inside_functions(tmp_path) -> None:
     """The two checks above can fail: a planted loop is found, and an import inside a function
     is an arrow (graph.py's backprop once imported the stepper from inside a method)."""

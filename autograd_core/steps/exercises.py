@@ -119,7 +119,7 @@ def pass_gradients(steps: Any) -> dict[Node, Any]:
             if upstream is None:
                 continue
             local = getattr(node, "local", None)
-            sent = [upstream * d for d in local] if local is not None else list(node._vjp(node, upstream))
+            sent = [upstream * d for d in local] if local is not None else list(node.op_record.vjp(node, upstream))
             for parent, c in zip(node.parents, sent):
                 if parent.requires_grad and c is not None:
                     previous = grads.get(parent)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from autograd_core import Value
+from autograd_core import Tensor, Value
 from autograd_core.steps.exercises import read_number
 
 
@@ -117,3 +118,16 @@ def test_an_answer_rounded_to_three_significant_digits_is_right_and_two_are_not(
     assert steps.answer(w, float(f"{exact:.3g}")).correct  # 0.317: cut at the third digit
     assert steps.answer(w, float(f"{exact:.4g}")).correct
     assert not steps.answer(w, float(f"{exact:.2g}")).correct  # 0.32
+
+
+def test_answers_on_a_tensor_graph_are_checked_against_the_vjps():
+    """An array node has no local derivatives: its answer key comes from its op's VJP.  Hand
+    derivation: y = sum(a * a + b) gives dy/da = 2a, dy/db = 1 in every entry."""
+    a = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True, name="a")
+    b = Tensor(np.array([3.0, 4.0, 5.0]), requires_grad=True, name="b")
+    y = (a * a + b).sum()
+    steps = y.backprop()
+    assert steps.answer(a, np.array([2.0, -4.0, 1.0])).correct
+    assert steps.answer(b, np.ones(3)).correct
+    assert not steps.answer(a, np.array([1.0, -2.0, 0.5])).correct
+    assert a.grad is None and b.grad is None  # checking wrote no gradient

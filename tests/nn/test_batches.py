@@ -34,8 +34,33 @@ def test_epochs_differ_and_seeds_reproduce():
 
 def test_no_shuffle_and_drop_last():
     t = np.arange(7)
-    assert [tb.tolist() for _, tb in Minibatches(t, t, batch_size=3, shuffle=False)] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert [tb.tolist() for _, tb in Minibatches(t, t, batch_size=3, shuffle=False)] == [[0, 1, 2], [3, 4, 5, 6]]
+    alone = Minibatches(t, t, batch_size=3, shuffle=False, merge_last_one=False)
+    assert [tb.tolist() for _, tb in alone] == [[0, 1, 2], [3, 4, 5], [6]] and len(alone) == 3
     assert len(Minibatches(t, t, batch_size=3, drop_last=True)) == 2
+
+
+@pytest.mark.parametrize(
+    ("n", "batch_size", "sizes"),
+    [
+        (201, 100, [100, 101]),  # the reported --limit 201: the last image joins the batch before
+        (300, 299, [300]),  # --limit 300 --batch-size 299
+        (7, 3, [3, 4]),
+        (8, 3, [3, 3, 2]),  # a last batch of two stays
+        (200, 100, [100, 100]),
+        (1, 100, [1]),  # nothing to join: a training set of one is refused where it matters (cnn)
+        (2, 1, [1, 1]),  # batches of one are asked for: refused where it matters (cnn)
+    ],
+)
+def test_a_last_batch_of_one_joins_the_batch_before(n, batch_size, sizes):
+    x, t = np.arange(n)[:, None] * np.ones((1, 2)), np.arange(n)
+    batches = Minibatches(x, t, batch_size=batch_size, seed=0)
+    assert len(batches) == len(sizes)
+    for _ in range(2):  # two epochs: the same sizes, every example once
+        epoch = list(batches)
+        assert [len(tb) for _, tb in epoch] == sizes
+        assert sorted(np.concatenate([tb for _, tb in epoch]).tolist()) == list(range(n))
+        assert all(np.array_equal(xb[:, 0], tb) for xb, tb in epoch)
 
 
 def test_bad_arguments():

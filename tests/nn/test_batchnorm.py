@@ -153,3 +153,16 @@ def test_fused_layer_ops_refuse_second_order_instead_of_wrong_numbers(layer):
     with pytest.raises(NotImplementedError, match="create_graph=True"):
         (y * y).sum().backward(create_graph=True)
     assert x.grad is None  # all or nothing: nothing half-written
+
+
+def test_a_batch_of_one_in_train_mode_names_the_layer_and_the_shape():
+    from nn import Linear, Sequential
+
+    layer = BatchNorm(3)
+    with pytest.raises(ValueError, match=r"^layer BatchNorm \(3 features, train mode\): .* shape \(1, 3\)"):
+        layer(np.ones((1, 3), np.float32))
+    net = Sequential(Linear(2, 3, seed=0, dtype=np.float32), BatchNorm(3))
+    with pytest.raises(ValueError, match=r"^layer 1\.BatchNorm \(3 features, train mode\): .* shape \(1, 3\)"):
+        net(np.ones((1, 2), np.float32))
+    net.eval()  # one example on the running statistics: fine
+    assert net(np.ones((1, 2), np.float32)).shape == (1, 3)

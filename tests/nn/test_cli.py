@@ -95,36 +95,6 @@ def test_a_real_sigint_stops_cleanly(tmp_path):
 
 
 # -- bad flags, files and runs: one line on stderr, exit 2 (1 for a diverged run), no traceback -----
-def chainrule(*args: str, cwd=None):
-    """The command as a user runs it, in a fresh process."""
-    import subprocess
-    import sys
-
-    command = [sys.executable, "-m", "autograd_core.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
-
-
-def tiny_dataset(folder, n_train: int = 200, n_test: int = 50):
-    """Four IDX files of random 28x28 images and labels 0..9, Fashion-MNIST's names and layout."""
-    from nn.idx import write_idx
-
-    rng = np.random.default_rng(0)
-    folder.mkdir(exist_ok=True)
-    for prefix, n in (("train", n_train), ("t10k", n_test)):
-        write_idx(folder / f"{prefix}-images-idx3-ubyte", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
-        write_idx(folder / f"{prefix}-labels-idx1-ubyte", rng.integers(0, 10, n, dtype=np.uint8))
-    return folder
-
-
-def one_line_error(result, status: int, *fragments: str) -> None:
-    assert result.returncode == status, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("chainrule train: error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-
-
 BAD_FLAGS = [
     (["--dropout", "-0.5"], "--dropout must be a finite number with 0 <= dropout < 1, got -0.5"),
     (["--dropout", "nan"], "--dropout must be a finite number"),
@@ -157,7 +127,7 @@ def test_every_flag_is_checked_before_the_data_is_read(flags, message, tmp_path,
     assert not (tmp_path / "out").exists()
 
 
-def test_the_output_folder_is_checked_before_training(tmp_path):
+def test_the_output_folder_is_checked_before_training(tmp_path, tiny_dataset, chainrule, one_line_error):
     data = tiny_dataset(tmp_path / "data")
     a_file = tmp_path / "a-file"
     a_file.write_text("not a folder")
@@ -167,7 +137,7 @@ def test_the_output_folder_is_checked_before_training(tmp_path):
     assert a_file.read_text() == "not a folder"
 
 
-def test_an_unreadable_data_folder_is_one_line(tmp_path):
+def test_an_unreadable_data_folder_is_one_line(tmp_path, tiny_dataset, chainrule, one_line_error):
     data = tiny_dataset(tmp_path / "data")
     (data / "train-images-idx3-ubyte").write_bytes(b"PK\x03\x04 a zip, not images")
     out = tmp_path / "out"
@@ -177,7 +147,7 @@ def test_an_unreadable_data_folder_is_one_line(tmp_path):
     assert not out.exists()
 
 
-def test_a_run_that_diverges_stops_and_saves_nothing(tmp_path):
+def test_a_run_that_diverges_stops_and_saves_nothing(tmp_path, tiny_dataset, chainrule, one_line_error):
     data = tiny_dataset(tmp_path / "data")
     out = tmp_path / "out"
     # A learning rate of 1e30: the first step makes the weights about 1e30, the next scores overflow float32.
@@ -188,7 +158,7 @@ def test_a_run_that_diverges_stops_and_saves_nothing(tmp_path):
     assert "epoch  1/3" not in result.stdout  # it stopped inside the first epoch
 
 
-def test_ctrl_c_before_training_is_one_line(tmp_path, monkeypatch, capsys):
+def test_ctrl_c_before_training_is_one_line(tmp_path, monkeypatch, capsys, tiny_dataset):
     import nn.mnist
 
     def interrupted(*args, **kwargs):
@@ -199,7 +169,7 @@ def test_ctrl_c_before_training_is_one_line(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err == "chainrule train: interrupted\n"
 
 
-def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch):
+def test_a_bug_keeps_its_traceback(tmp_path, monkeypatch, tiny_dataset):
     """Only validation's UsageError becomes one line: an error from the code itself must stay visible."""
     import nn.training
 

@@ -93,3 +93,31 @@ def test_ctrl_c_keeps_the_weights_of_the_last_finished_epoch(fashion_slice):
     assert history.interrupted and len(history.epochs) == 1
     for key, value in reference.state_dict().items():
         np.testing.assert_array_equal(stopped.state_dict()[key], value)
+
+
+def test_fit_with_batchnorm_when_the_last_batch_would_hold_one_example():
+    """201 examples in batches of 100: the last one joins the batch before instead of reaching
+    BatchNorm alone (which cannot normalise one example in train mode)."""
+    from nn import Adam, BatchNorm, Linear, ReLU, Sequential
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((201, 4)).astype(np.float32)
+    t = (x[:, 0] > 0).astype(int)
+    model = Sequential(Linear(4, 8, seed=0, dtype=np.float32), BatchNorm(8), ReLU(),
+                       Linear(8, 2, seed=1, dtype=np.float32))
+    history = fit(model, Adam(model.parameters(), lr=0.01), (x, t), epochs=2, batch_size=100, seed=0)
+    assert len(history.epochs) == 2 and not history.diverged
+
+
+def test_weights_gone_nan_in_an_epochs_last_step_end_the_run():
+    """The loss is computed before each step: a last step that breaks the weights shows only in them."""
+
+    class Poisoning(SGD):
+        def step(self):
+            super().step()
+            self.params[0].data[0, 0] = np.nan
+
+    x, t = np.ones((4, 2)), np.array([0, 1, 0, 1])
+    layer = Linear(2, 2, seed=0)
+    history = fit(layer, Poisoning(layer.parameters(), lr=0.1), (x, t), epochs=3, batch_size=4)
+    assert history.diverged == "the weights became nan or inf during epoch 1" and not history.epochs

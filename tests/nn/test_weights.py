@@ -39,7 +39,8 @@ def test_missing_and_misshaped_arrays_are_named(tmp_path):
     assert str(path) in message
     assert "missing array(s) '2.W', '2.b'" in message and "'0.b' has shape (7,), the model expects (4,)" in message
     net = TwoLayerNet(4, 3, 2)
-    with pytest.raises(ValueError, match=r"small.npz: missing array 'W1'.*unexpected array '0.W'"):
+    expected = r"small.npz: missing array\(s\) 'W1', 'b1', 'W2', 'b2'; unexpected array\(s\) '0.W', '0.b'"
+    with pytest.raises(ValueError, match=expected):
         load_weights(net, path)
 
 
@@ -138,3 +139,80 @@ def test_an_interrupted_save_keeps_the_old_file_and_leaves_no_temporary(tmp_path
 def test_saving_into_a_missing_folder_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="save_weights: cannot write in .*missing"):
         save_weights({"w": np.zeros(3)}, tmp_path / "missing" / "w.npz")
+
+
+# -- every loaded value checked at the door --------------------------------------------------------
+def bn_net(seed: int = 0):
+    """float32 Linear then BatchNorm: parameters and running statistics, as the cnn model has them."""
+    from nn import BatchNorm, Linear, Sequential
+
+    return Sequential(Linear(2, 3, seed=seed, dtype=np.float32), BatchNorm(3))
+
+
+NAN, INF = float("nan"), float("inf")
+BAD_VALUES = [
+    ("1.running_var", np.array([1.0, -1.0, 1.0], np.float32),
+     r"array '1.running_var' holds -1 at index \(1,\); its values may not be negative"),
+    ("1.running_var", np.array([1.0, NAN, 1.0], np.float32),
+     r"array '1.running_var' holds nan at index \(1,\) \(1 of 3 values are nan or inf; pass allow_nonfinite=True"),
+    ("0.W", np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 1e300]]),
+     r"array '0.W' holds 1e300 at index \(1, 2\), beyond float32's range \(±3.403e38\)"),
+    ("0.W", np.ones((2, 3), bool), r"array '0.W' has dtype bool, which does not fit the model's float32"),
+    ("0.b", np.array([0.0, INF, -INF], np.float32), r"array '0.b' holds inf at index \(1,\) \(2 of 3 values"),
+    ("1.gamma", np.array([NAN, NAN, NAN]), r"array '1.gamma' holds nan at index \(0,\) \(3 of 3 values"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "message"), BAD_VALUES)
+def test_values_the_model_cannot_use_are_refused_naming_the_array_and_the_file(tmp_path, name, value, message):
+    import warnings
+
+    arrays = read_weights_of(bn_net(1))
+    arrays[name] = value
+    path = tmp_path / "odd.npz"
+    np.savez(path, **arrays)
+    model = bn_net(0)
+    before = read_weights_of(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # refused by the check, not after a NumPy cast warning
+        with pytest.raises(ValueError, match=message) as info:
+            load_weights(model, path)
+    assert str(info.value).startswith(f"load_weights: {path}: ")
+    for key, array in read_weights_of(model).items():
+        np.testing.assert_array_equal(array, before[key])
+
+
+def test_nan_weights_load_when_asked_but_a_negative_variance_never(tmp_path):
+    arrays = read_weights_of(bn_net(1))
+    arrays["0.W"] = np.full((2, 3), NAN, np.float32)
+    path = tmp_path / "nan.npz"
+    np.savez(path, **arrays)
+    model = bn_net(0)
+    load_weights(model, path, allow_nonfinite=True)
+    assert np.isnan(model[0].W.data).all()
+    arrays["1.running_var"] = np.array([1.0, -0.5, 1.0], np.float32)
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="'1.running_var' holds -0.5"):
+        load_weights(model, path, allow_nonfinite=True)
+
+
+def test_integer_arrays_must_fit_the_models_integers(tmp_path):
+    path = tmp_path / "counts.npz"
+    np.savez(path, counts=np.array([5, 300]))
+    target = {"counts": np.zeros(2, np.int8)}
+    with pytest.raises(ValueError, match=r"array 'counts' holds 300 at index \(1,\), beyond int8's range"):
+        load_weights(target, path)
+    np.savez(path, counts=np.array([5, -7]))
+    load_weights(target, path)
+    assert target["counts"].tolist() == [5, -7] and target["counts"].dtype == np.int8
+
+
+def test_many_problems_are_counted_after_the_first_eight(tmp_path):
+    from nn.loading import MAX_PROBLEMS_LISTED
+
+    path = tmp_path / "bad.npz"
+    np.savez(path, **{f"w{i}": np.full(2, NAN) for i in range(12)})
+    with pytest.raises(ValueError) as info:
+        load_weights({f"w{i}": np.zeros(2) for i in range(12)}, path)
+    message = str(info.value)
+    assert message.count("holds nan") == MAX_PROBLEMS_LISTED == 8 and message.endswith("; and 4 more problem(s)")
