@@ -2,6 +2,7 @@
 and how it shows in a notebook.  Importing it makes ``node.backprop()`` start a walk."""
 
 from .backprop import Backprop, GradientAccumulationWarning
-from .step import Contribution, Step, StepList, Text
+from .display import Table, Text
+from .step import Contribution, Step, StepList
 
-__all__ = ["Backprop", "Contribution", "GradientAccumulationWarning", "Step", "StepList", "Text"]
+__all__ = ["Backprop", "Contribution", "GradientAccumulationWarning", "Step", "StepList", "Table", "Text"]

@@ -15,7 +15,7 @@
 
 from .captions import MAX_EXPRESSION, OUTPUT, WHOLE_GRAPH, Captions, caption
 from .formulas import local_parts, local_text, summed_over, vjp_text
-from .lines import STATES, WIDTH, forward_lines, step_lines, table_lines
+from .lines import STATES, WIDTH, forward_lines, step_lines, table_lines, table_rows
 from .numbers import (
     DIGITS,
     SMALL_ARRAY,
@@ -49,5 +49,6 @@ __all__ = [
     "summarize_array",
     "summed_over",
     "table_lines",
+    "table_rows",
     "vjp_text",
 ]
