@@ -43,8 +43,10 @@ your model's values or gradients.
 from __future__ import annotations
 
 import numbers
+import os
 import warnings
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,10 +54,31 @@ import numpy as np
 from autograd_core import Node, Value, enable_grad
 from autograd_core.words import clean_text, format_number
 
+from ..budget import DRAW_MAX_NODES, GraphTooLargeError
+from ..dot import GraphvizNotFoundError
+from ..lecture_display import Lecture
+from ..output import write_atomically
+from .page import page_data, page_html
 from .point import LOSSES, WatchedPoint
 from .replay import Replay
 
-__all__ = ["DEFAULT_GRID", "MAX_STEPS", "MAX_WATCHED", "TrainingPage"]
+__all__ = ["DEFAULT_GRID", "MAX_STEPS", "MAX_WATCHED", "TrainingPage", "TrainingPageFile"]
+
+#: What to do when Graphviz is missing: the graphs are laid out by it.
+NO_DOT = (
+    "TrainingPage.save: the watched graphs are laid out by Graphviz's `dot` program, which was not found on PATH; "
+    "install Graphviz (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`)"
+)
+
+
+class TrainingPageFile(Lecture):
+    """A training page written to a file: its path, which shows the page inline in a notebook (in a
+    sandboxed frame: the controls work without the kernel), as a lecture page does."""
+
+    height = 760
+
+    def __repr__(self) -> str:
+        return f"TrainingPageFile({str(self.path)!r}, steps={self.steps})"
 
 #: The boundary is drawn from the model's output at this many points across and down.
 DEFAULT_GRID = 40
@@ -115,12 +138,14 @@ class TrainingPage:
     output), ``"softmax"`` (cross-entropy, the default for several) or a function
     ``loss(output, label) -> Value`` (``output`` a Value, or a list for several outputs; ``label``
     -1/+1 for one output, else the class number).  ``grid`` is how many points across and down
-    the boundary is computed at; ``max_steps`` how many steps it may record; ``title`` heads the page.
+    the boundary is computed at; ``max_steps`` how many steps it may record; ``max_nodes`` how
+    big a watched graph may be (it is laid out at once); ``title`` heads the page.
     Bad arguments are refused here, before your loop runs.
     """
 
     def __init__(self, model: Any, X: Any, y: Any, *, watch: Sequence[int] = (0,), loss: str | Callable | None = None,
-                 grid: int = DEFAULT_GRID, max_steps: int = MAX_STEPS, title: str | None = None) -> None:
+                 grid: int = DEFAULT_GRID, max_steps: int = MAX_STEPS, max_nodes: int | None = DRAW_MAX_NODES,
+                 title: str | None = None) -> None:
         if not callable(model) or not callable(getattr(model, "parameters", None)):
             raise TypeError("TrainingPage: the model must be callable, model([x0, x1]), and have parameters() "
                             f"(nn.scalar.MLP, or your own on Value), got {type(model).__name__}")
@@ -193,7 +218,15 @@ class TrainingPage:
         gx, gy = np.meshgrid(np.linspace(x0, x1, self.grid), np.linspace(y0, y1, self.grid))
         self._batch = [np.concatenate([gx.ravel(), X[:, 0]]), np.concatenate([gy.ravel(), X[:, 1]])]
         label = (lambda i: float(targets[i])) if self.outputs == 1 else (lambda i: int(targets[i]))
-        self.watched = [WatchedPoint(int(i), X[i], label(int(i)), model, loss, params) for i in watch]
+        self.watched = [WatchedPoint(int(i), X[i], label(int(i)), model, loss, params) for i in watch[:1]]
+        size = len(self.watched[0].order)
+        if max_nodes is not None and size > max_nodes:
+            raise GraphTooLargeError(
+                f"TrainingPage: the graph of one point has {size} nodes, more than max_nodes={max_nodes}: a page lays "
+                "it out at once, which Graphviz cannot do quickly. To shrink it: fewer or narrower hidden layers "
+                "(a 2-16-16-1 MLP has about 1,000 nodes), or raise max_nodes (None: no limit)"
+            )
+        self.watched += [WatchedPoint(int(i), X[i], label(int(i)), model, loss, params) for i in watch[1:]]
         self._targets = targets
         # what every moment keeps, and what every step adds
         self.weights: list[np.ndarray] = []
@@ -251,6 +284,22 @@ class TrainingPage:
         """The update applied at each step: weights after minus weights before (steps x weights)."""
         weights = np.array(self.weights)
         return weights[1:] - weights[:-1]
+
+    def save(self, path: str | os.PathLike[str]) -> TrainingPageFile:
+        """Write the page to ``path`` (one HTML file, its folder made if missing; nothing is written
+        unless the whole page is).  Returns the path, which shows the page inline in a notebook.
+
+        The watched graphs are laid out by Graphviz here, once each (a few seconds for a network
+        of a thousand nodes)."""
+        path = Path(path)
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"TrainingPage.save: the page is HTML; give a path ending in .html, got {str(path)!r}")
+        try:
+            text = page_html(page_data(self))
+        except GraphvizNotFoundError:
+            raise GraphvizNotFoundError(NO_DOT) from None
+        write_atomically(path, text.encode("utf-8"), "TrainingPage.save")
+        return TrainingPageFile(path, text, steps=self.steps)
 
     def summary(self) -> str:
         """One line: the steps, the loss and accuracy from the first to the last step.

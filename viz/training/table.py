@@ -4,8 +4,11 @@ an edge's local derivative, a weight), one number per frame, each series stored 
 Many series repeat another: a product's local derivative is the other factor's value, every sum
 in a neuron passes the same gradient along, an ``add``'s local derivative is always 1.  So the
 series are stored as columns of a float32 table, identical series once, series that never change
-as one number; every quantity refers to its column (``k >= 0``) or its constant (``-1 - k``).
-The table travels as base64 (the page decodes it with ``atob`` into a ``Float32Array``).
+as one number (a finite one); every quantity refers to its column (``k >= 0``) or its constant (``-1 - k``).
+The table travels packed: its bytes regrouped by their place in each number (every first byte,
+then every second, ...: the sign, exponent and leading bits of slowly changing numbers repeat),
+compressed with zlib's deflate, then base64; the page unpacks it with the browser's own
+``DecompressionStream``.  Packed, a 2-16-16-1 network's run of 100 steps takes half the room.
 
 >>> blocks = {"a": np.array([[1.0, 2.0], [1.0, 3.0]]), "b": np.array([[2.0], [3.0]])}
 >>> table = encode(blocks)
@@ -18,17 +21,38 @@ The table travels as base64 (the page decodes it with ``atob`` into a ``Float32A
 from __future__ import annotations
 
 import base64
+import zlib
 from typing import Any
 
 import numpy as np
 
-__all__ = ["decode", "encode"]
+__all__ = ["decode", "encode", "pack", "unpack"]
+
+
+def pack(data: bytes, width: int = 1) -> str:
+    """``data`` (items of ``width`` bytes) with the bytes regrouped by their place in each item,
+    deflated (zlib) and written as base64.
+
+    >>> unpack(pack(b"abcdefgh", 4), 4)
+    b'abcdefgh'
+    """
+    if width > 1:
+        data = np.frombuffer(data, np.uint8).reshape(-1, width).T.tobytes()
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def unpack(text: str, width: int = 1) -> bytes:
+    """What :func:`pack` packed."""
+    data = zlib.decompress(base64.b64decode(text))
+    if width > 1:
+        data = np.frombuffer(data, np.uint8).reshape(width, -1).T.tobytes()
+    return data
 
 
 def encode(blocks: dict[str, np.ndarray]) -> dict[str, Any]:
     """The table of ``blocks`` (name -> array of shape ``(frames, items)``, all with the same
-    number of frames): ``frames``, ``columns`` (base64 of float32, column after column),
-    ``constants`` and, for every block, the reference of each item."""
+    number of frames): ``frames``, ``columns`` (little-endian float32, column after column,
+    packed by :func:`pack`), ``constants`` and, for every block, the reference of each item."""
     frames = {block.shape[0] for block in blocks.values()}
     if len(frames) > 1:
         raise ValueError(f"training page: every block of numbers needs the same number of frames, got {sorted(frames)}")
@@ -43,7 +67,7 @@ def encode(blocks: dict[str, np.ndarray]) -> dict[str, Any]:
         same = (bits == bits[:, :1]).all(axis=1) if count else np.ones(len(values), bool)
         out = []
         for item, row in enumerate(values):
-            if same[item]:
+            if same[item] and np.isfinite(row[0]):
                 key = b"c" + row[:1].tobytes()
                 if key not in seen:
                     seen[key] = -1 - len(constants)
@@ -56,15 +80,14 @@ def encode(blocks: dict[str, np.ndarray]) -> dict[str, Any]:
             out.append(seen[key])
         refs[name] = out
     table = np.concatenate(columns) if columns else np.zeros(0, np.float32)
-    return {"frames": count, "columns": base64.b64encode(table.astype("<f4").tobytes()).decode("ascii"),
-            "constants": constants, "refs": refs}
+    return {"frames": count, "columns": pack(table.astype("<f4").tobytes(), 4), "constants": constants, "refs": refs}
 
 
 def decode(table: dict[str, Any]) -> dict[str, np.ndarray]:
     """The blocks of an encoded table, as float64 arrays of shape ``(frames, items)`` (the values
     the page shows: float32 numbers)."""
     count = table["frames"]
-    columns = np.frombuffer(base64.b64decode(table["columns"]), dtype="<f4").astype(np.float64)
+    columns = np.frombuffer(unpack(table["columns"], 4), dtype="<f4").astype(np.float64)
     columns = columns.reshape(-1, count) if count else columns.reshape(0, 0)
     constants = np.asarray(table["constants"], dtype=np.float64)
     out = {}
