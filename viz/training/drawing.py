@@ -20,7 +20,7 @@ neurons), and the reader opens a box by clicking it.
 >>> point = WatchedPoint(0, (1.0, 0.25), 1.0, model, hinge, parameters=w)
 >>> walked = training_walk(point, np.array([point.capture(), point.capture()]), "a tiny model")
 >>> [frame.counter for frame in walked.frames], walked.frames[0].states[:3]
-(['step 0 / 1', 'step 1 / 1'], ('const', 'const', 'done'))
+(['step 1 / 2', 'step 2 / 2'], ('const', 'const', 'done'))
 >>> picture = drawing(walked)
 >>> len(picture["nodes"]) == len(point.order), picture["nodes"][-1][1]
 (True, 'loss')
@@ -71,8 +71,9 @@ def _folds(order: list[Any]) -> dict[str, list[int]]:
 
 
 def training_walk(point: Any, numbers: np.ndarray, title: str) -> Walk:
-    """The walk of ``point``'s graph over a training run: ``numbers`` has one row per moment (the
-    values, gradients and local derivatives :meth:`WatchedPoint.capture` gives)."""
+    """The walk of ``point``'s graph over a training run: ``numbers`` has one row per step (the
+    values, gradients and local derivatives :meth:`WatchedPoint.capture` gave, with the weights
+    that step started from): one frame each, ``step k / K``."""
     order = point.order
     n = len(order)
     captions = Captions(order[-1], nodes=order)
@@ -87,10 +88,10 @@ def training_walk(point: Any, numbers: np.ndarray, title: str) -> Walk:
         if edge.local is not None:
             edge.local = f"local {widest(local[:, edge_at[(edge.target, edge.index)]])}"
     base = still(order)
-    last = len(numbers) - 1
-    frames = [Frame("still", base.states, counter=f"step {j} / {last}",
-                    heading="before training" if j == 0 else f"after update {j}", number=j, total=last)
-              for j in range(len(numbers))]
+    total = len(numbers)
+    frames = [Frame("still", base.states, counter=f"step {k} / {total}",
+                    heading=f"step {k}: the forward and backward pass of the weights before its update",
+                    number=k, total=total) for k in range(1, total + 1)]
     return Walk(picture, frames, title, "LR", 4, order)
 
 

@@ -119,11 +119,11 @@ def asset(name: str) -> str:
     return resources.files("viz.training").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def _surface(recorder: Any) -> tuple[str, list[float]]:
+def _surface(surfaces: Any) -> tuple[str, list[float]]:
     """The model's output over the grid at every moment, one signed byte per grid point and
     output (scaled by that moment's largest size, -128 where the output is not a number),
     packed as :func:`~viz.training.table.pack` does."""
-    surfaces = np.array(recorder.surfaces, dtype=np.float64)  # moments x outputs x rows x columns
+    surfaces = np.array(surfaces, dtype=np.float64)  # steps x outputs x rows x columns
     finite = np.where(np.isfinite(surfaces), np.abs(surfaces), 0.0)
     scale = finite.reshape(len(surfaces), -1).max(axis=1)
     safe = np.where(scale > 0, scale, 1.0)
@@ -139,18 +139,24 @@ def _json_numbers(values: Any) -> list[float | None]:
 
 
 def page_data(recorder: Any) -> dict[str, Any]:
-    """Everything the page draws, as plain data (JSON)."""
-    moments = len(recorder.weights)
-    missing = np.full((1, len(recorder.params)), np.nan)
-    gradients = np.vstack([np.array(recorder.gradients).reshape(-1, len(recorder.params)), missing])
-    updates = np.vstack([recorder.updates().reshape(-1, len(recorder.params)), missing])
-    blocks: dict[str, np.ndarray] = {"weights": np.array(recorder.weights), "gradients": gradients, "updates": updates}
+    """Everything the page draws, as plain data (JSON).
+
+    One frame per recorded step ``k``: the model as the step found it (the weights before its
+    update: its boundary, its accuracy, the watched graphs), the loss the step computed, the
+    gradient of it and the update the step applied."""
+    steps = recorder.steps
+    if not steps:
+        raise ValueError("TrainingPage.save: no step recorded yet; call page.record(loss) after each update")
+    count = len(recorder.params)
+    blocks: dict[str, np.ndarray] = {"weights": np.array(recorder.weights[:steps]),
+                                     "gradients": np.array(recorder.gradients).reshape(steps, count),
+                                     "updates": recorder.updates().reshape(steps, count)}
     graphs: list[dict[str, Any]] = []
     shapes: dict[tuple, int] = {}
     points = []
-    frames = None
+    frames: list[list[str]] = []
     for k, (point, numbers) in enumerate(zip(recorder.watched, recorder.point_numbers)):
-        numbers = np.array(numbers)
+        numbers = np.array(numbers[:steps])
         n = len(point.order)
         blocks[f"p{k}v"], blocks[f"p{k}g"], blocks[f"p{k}l"] = numbers[:, :n], numbers[:, n:2 * n], numbers[:, 2 * n:]
         if point.shape not in shapes:
@@ -161,12 +167,12 @@ def page_data(recorder: Any) -> dict[str, Any]:
         label = recorder.labels[point.index]
         points.append({"index": point.index, "label": int(label), "x": list(point.x), "graph": shapes[point.shape],
                        "params": point.params, "edges": [[i, k] for i, k in point.edges]})
-    surface, scale = _surface(recorder)
+    surface, scale = _surface(recorder.surfaces[:steps])
     classes = sorted(set(recorder.labels.tolist())) if recorder.outputs == 1 else list(range(recorder.outputs))
     return {
         "title": recorder.title, "summary": recorder.summary(), "loss_name": recorder.loss_name,
-        "steps": recorder.steps, "frames": frames or [[f"step {j} / {moments - 1}", ""] for j in range(moments)],
-        "loss": _json_numbers(recorder.losses), "accuracy": _json_numbers(recorder.accuracy),
+        "steps": steps, "frames": frames,
+        "loss": _json_numbers(recorder.losses), "accuracy": _json_numbers(recorder.accuracy[:steps]),
         "plane": {"bounds": list(recorder.bounds), "grid": recorder.grid, "outputs": recorder.outputs,
                   "classes": classes, "colours": list(CLASSES), "markers": list(MARKERS),
                   "points": np.round(recorder.X, 5).tolist(), "labels": recorder.labels.tolist(),
@@ -179,7 +185,7 @@ def page_data(recorder: Any) -> dict[str, Any]:
 def page_html(data: dict[str, Any]) -> str:
     """The page itself, from :func:`page_data`'s data.
 
-    >>> text = page_html({"title": "A <b> run", "summary": "", "frames": [["step 0 / 0", ""]], "steps": 0})
+    >>> text = page_html({"title": "A <b> run", "summary": "", "frames": [["step 1 / 1", ""]], "steps": 1})
     >>> "<title>A &lt;b&gt; run</title>" in text and 'id="training-data"' in text
     True
     """
@@ -187,7 +193,7 @@ def page_html(data: dict[str, Any]) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     return _TEMPLATE.substitute(
         title=html.escape(data["title"]), summary=html.escape(data["summary"]),
-        counter=html.escape(data["frames"][0][0]), last=data["steps"],
+        counter=html.escape(data["frames"][0][0]), last=data["steps"] - 1,
         backward=BACKWARD, local=LOCAL, muted=MUTED, muted_text=MUTED_TEXT, panel=PANEL_FILL, current=CURRENT,
         current_fill=CURRENT_FILL, positive=POSITIVE, negative=NEGATIVE, fold_fill=FOLD_FILL, fold_line=FOLD_LINE,
         soft=SOFT_TEXT, css=asset("training.css") + "\n" + look_css("#diagram"), data=text,
@@ -198,7 +204,7 @@ def page_html(data: dict[str, Any]) -> str:
 def read_data(text: str) -> dict[str, Any]:
     """The data a training page carries (its JSON), read back from the page's HTML.
 
-    >>> read_data(page_html({"title": "t", "summary": "", "frames": [["step 0 / 0", ""]], "steps": 0}))["title"]
+    >>> read_data(page_html({"title": "t", "summary": "", "frames": [["step 1 / 1", ""]], "steps": 1}))["title"]
     't'
     """
     start = text.index('<script type="application/json" id="training-data">')

@@ -13,14 +13,14 @@ returns a Value, or a list of Values for several classes, and ``model.parameters
 weights); ``X`` holds 2-D points, ``y`` their labels (-1/+1 or 0/1 for one output, 0..C-1 for C
 outputs); ``watch`` lists the points whose graphs the page shows.
 
-What is kept of every moment ``j`` (the start, then after each update): the weights; the model's
-output over a grid of the plane and on every point (its decision boundary and accuracy,
-computed by running the model's traced graph on arrays, :mod:`viz.training.replay`); and for each
-watched point the value and gradient of every node of its own loss's graph and the local
-derivative of every edge (:mod:`viz.training.point`).  What ``record(loss)`` adds for the step
-that led there: the loss you computed, the gradient your backward pass left on each weight
-(their ``.grad``) and the update applied (new weights minus old).  Recording changes none of
-your model's values or gradients.
+Each step ``k`` of the page shows the step as your loop took it: the model as the step found it
+(the weights before its update: their output over a grid of the plane and on every point, so its
+decision boundary and accuracy, computed by running the model's traced graph on arrays,
+:mod:`viz.training.replay`; and for each watched point the value and gradient of every node of
+its own loss's graph and the local derivative of every edge, :mod:`viz.training.point`), the
+loss you computed, the gradient your backward pass left on each weight (their ``.grad``) and the
+update the step applied (new weights minus old).  Recording changes none of your model's values
+or gradients.
 
 >>> import numpy as np
 >>> from autograd_core import Value
@@ -308,7 +308,7 @@ class TrainingPage:
         if not self.losses:
             return f"no step recorded yet; accuracy {100 * self.accuracy[0]:.0f}%"
         return (f"{self.steps} steps: loss {format_number(self.losses[0])} -> {format_number(self.losses[-1])}, "
-                f"accuracy {100 * self.accuracy[0]:.0f}% -> {100 * self.accuracy[-1]:.0f}%")
+                f"accuracy {100 * self.accuracy[0]:.0f}% -> {100 * self.accuracy[-2]:.0f}%")
 
 
 def _bounds(X: np.ndarray) -> tuple[float, float, float, float]:

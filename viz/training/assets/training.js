@@ -238,8 +238,8 @@
     el("text", {x: x0 - 4, y: y0, "class": "axis loss-axis", "text-anchor": "end"}, curves, "0");
     el("text", {x: x1 + 4, y: y1 + 9, "class": "axis accuracy-axis"}, curves, "100%");
     el("text", {x: x1 + 4, y: y0, "class": "axis accuracy-axis"}, curves, "0%");
-    el("text", {x: x0, y: h - 6, "class": "axis"}, curves, "step 0");
-    el("text", {x: x1, y: h - 6, "class": "axis", "text-anchor": "end"}, curves, "step " + last);
+    el("text", {x: x0, y: h - 6, "class": "axis"}, curves, "step 1");
+    el("text", {x: x1, y: h - 6, "class": "axis", "text-anchor": "end"}, curves, "step " + frames.length);
     curveParts.marker = el("line", {y1: y1, y2: y0, "class": "now"}, curves);
     curveParts.lossDot = el("circle", {r: 3.5, "class": "loss-dot"}, curves);
     curveParts.accuracyDot = el("circle", {r: 3.5, "class": "accuracy-dot"}, curves);
@@ -248,14 +248,14 @@
     curveParts.place = function (j) {
       var x = cx(j);
       curveParts.marker.setAttribute("x1", x); curveParts.marker.setAttribute("x2", x);
-      var l = j < loss.length ? loss[j] : null;
+      var l = loss[j];
       curveParts.lossDot.style.display = l === null ? "none" : "";
       if (l !== null) { curveParts.lossDot.setAttribute("cx", x); curveParts.lossDot.setAttribute("cy", y0 - Math.max(0, l) / topLoss * (y0 - y1)); }
       curveParts.accuracyDot.setAttribute("cx", x);
       curveParts.accuracyDot.setAttribute("cy", y0 - accuracy[j] * (y0 - y1));
       var right = x > (x0 + x1) / 2, anchor = right ? "end" : "start", tx = right ? x - 6 : x + 6;
       [curveParts.lossText, curveParts.accuracyText].forEach(function (t) { t.setAttribute("x", tx); t.setAttribute("text-anchor", anchor); });
-      setText(curveParts.lossText, "loss " + (l === null ? "\u2014 (no step after this one)" : formatNumber(l)));
+      setText(curveParts.lossText, "loss " + (l === null ? "not a number" : formatNumber(l)));
       setText(curveParts.accuracyText, "accuracy " + Math.round(100 * accuracy[j]) + "%");
     };
     curveParts.stepAt = function (clientX) {
@@ -802,8 +802,12 @@
   button("last", function () { pause(); show(last); });
   scrub.addEventListener("input", function () { pause(); show(parseInt(scrub.value, 10)); });
   document.addEventListener("keydown", function (event) {
-    if (event.altKey || event.ctrlKey || event.metaKey || event.target === scrub) { return; }
     var key = event.key;
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (event.target === scrub && (key === "ArrowRight" || key === "ArrowLeft" || key === "ArrowUp" || key === "ArrowDown")) {
+      pause();
+      return;  // the slider steps itself
+    }
     if (key === "ArrowRight") { pause(); show(current + 1); }
     else if (key === "ArrowLeft") { pause(); show(current - 1); }
     else if (key === " " || key === "Spacebar") { toggle(); }
@@ -851,6 +855,7 @@
   window.trainingPage = {
     show: show, selectPoint: selectPoint, formatNumber: formatNumber, timing: timing,
     step: function () { return current; }, point: function () { return points[pointIndex].index; },
-    shown: function () { return shown; }, setFold: function (n, shut) { setFold(n, shut); }
+    shown: function () { return shown; }, setFold: function (n, shut) { setFold(n, shut); },
+    look: function (x, y, scale) { paint({scale: scale, x: -x * scale, y: -y * scale}); writeGraph(shown); }
   };
 })();
