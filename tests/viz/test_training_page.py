@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from mlp_oracle import mlp_point_oracle
 
 import viz
 from nn.datasets import moons
@@ -42,8 +43,7 @@ def _key(node: list, scopes: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def test_every_watched_node_on_the_page_equals_a_pass_recomputed_from_the_pages_own_weights(
-        saved, mlp_point_oracle) -> None:
+def test_every_watched_node_on_the_page_equals_a_pass_recomputed_from_the_pages_own_weights(saved) -> None:
     _, X, y, _, data = saved
     numbers = decode(data["numbers"])
     weights = numbers["weights"]  # the weights as the page carries them, float32

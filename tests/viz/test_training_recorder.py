@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+from mlp_oracle import mlp_point_oracle
 
 from autograd_core import OPS, Value, define_op
 from nn.datasets import moons, yin_yang
@@ -50,7 +51,7 @@ def _scope(node) -> str:
     return (node.scope or "").strip("/")
 
 
-def test_every_watched_node_equals_a_forward_and_backward_written_by_hand(recorded, mlp_point_oracle) -> None:
+def test_every_watched_node_equals_a_forward_and_backward_written_by_hand(recorded) -> None:
     page, _, X, y = recorded
     for point, numbers in zip(page.watched, page.point_numbers):
         n = len(point.order)
@@ -92,7 +93,7 @@ def test_local_derivatives_are_the_graphs_own(recorded) -> None:
             assert d == (1.0 if values[place[id(node.parents[0])]] > 0 else 0.0)
 
 
-def test_losses_gradients_updates_and_accuracy_are_the_loops(mlp_point_oracle) -> None:
+def test_losses_gradients_updates_and_accuracy_are_the_loops() -> None:
     X, y = moons(24, noise=0.15, seed=5)
     y = y * 2 - 1
     model = MLP(2, SIZES[1:], seed=6)
@@ -118,7 +119,7 @@ def test_losses_gradients_updates_and_accuracy_are_the_loops(mlp_point_oracle) -
         assert page.accuracy[step] == pytest.approx(accuracy)
 
 
-def test_the_boundary_grid_is_the_models_output_over_the_plane(recorded, mlp_point_oracle) -> None:
+def test_the_boundary_grid_is_the_models_output_over_the_plane(recorded) -> None:
     page, *_ = recorded
     x0, x1, y0, y1 = page.bounds
     xs, ys = np.linspace(x0, x1, page.grid), np.linspace(y0, y1, page.grid)
