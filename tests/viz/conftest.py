@@ -38,4 +38,3 @@ def run_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable:
         return notebook
 
     return run
-
