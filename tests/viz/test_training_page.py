@@ -184,3 +184,35 @@ def test_a_nan_loss_does_not_break_the_page(tmp_path) -> None:
     page.record(float("nan"))
     data = read_data(page.save(tmp_path / "nan.html").read_text())
     assert data["loss"] == [None]
+
+
+def test_the_last_steps_record_writes_the_page_when_told_where(tmp_path) -> None:
+    X, y = moons(10, seed=0)
+    model = MLP(2, [2, 1], seed=0)
+    out = tmp_path / "auto" / "page.html"
+    page = viz.TrainingPage(model, X, y, grid=4, steps=3, save=out)
+    results = []
+
+    def record(loss):
+        results.append(page.record(loss))
+
+    train(model, X, 2 * y - 1, 3, page=type("Recorder", (), {"record": staticmethod(record)})())
+    assert results[:2] == [None, None] and results[2] == out and out.exists()
+    assert read_data(out.read_text(encoding="utf-8"))["steps"] == 3
+    with pytest.raises(ValueError, match="max_steps=3"):
+        page.record(0.1)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        (dict(save="page.html"), "give steps= too"),
+        (dict(steps=3, save="page.png"), "ending in .html"),
+        (dict(steps=3, save="/proc/page.html"), "save= /proc/page.html: cannot write in /proc"),
+        (dict(steps=0), "steps must be a whole number >= 1"),
+    ],
+)
+def test_steps_and_save_are_checked_before_the_loop(arguments, words) -> None:
+    X, y = moons(10, seed=0)
+    with pytest.raises(ValueError, match=words.replace("(", r"\(")):
+        viz.TrainingPage(MLP(2, [2, 1], seed=0), X, y, **arguments)

@@ -8,6 +8,10 @@
         page.record(total_loss)                            # after each update
     page.save("train.html")
 
+or, with the run's length and the file named up front, the last ``record`` writes the page::
+
+    page = viz.TrainingPage(model, X, y, watch=[0, 17], steps=100, save="train.html")
+
 ``model`` is a scalar model on ``Value`` (``nn.scalar.MLP`` or your own: ``model([x0, x1])``
 returns a Value, or a list of Values for several classes, and ``model.parameters()`` lists its
 weights); ``X`` holds 2-D points, ``y`` their labels (-1/+1 or 0/1 for one output, 0..C-1 for C
@@ -57,7 +61,7 @@ from autograd_core.words import clean_text, format_number
 from ..budget import DRAW_MAX_NODES, GraphTooLargeError
 from ..dot import GraphvizNotFoundError
 from ..lecture_display import Lecture
-from ..output import write_atomically
+from ..output import writable, write_atomically
 from .page import page_data, page_html
 from .point import LOSSES, WatchedPoint
 from .replay import Replay
@@ -140,12 +144,29 @@ class TrainingPage:
     -1/+1 for one output, else the class number).  ``grid`` is how many points across and down
     the boundary is computed at; ``max_steps`` how many steps it may record; ``max_nodes`` how
     big a watched graph may be (it is laid out at once); ``title`` heads the page.
+
+    ``steps`` and ``save``: the run's length and where its page goes, so that the page is written
+    by the ``record`` of the last step (then the loop needs only the two added lines); without
+    them, call :meth:`save` after the loop.
     Bad arguments are refused here, before your loop runs.
     """
 
     def __init__(self, model: Any, X: Any, y: Any, *, watch: Sequence[int] = (0,), loss: str | Callable | None = None,
-                 grid: int = DEFAULT_GRID, max_steps: int = MAX_STEPS, max_nodes: int | None = DRAW_MAX_NODES,
-                 title: str | None = None) -> None:
+                 steps: int | None = None, save: str | os.PathLike[str] | None = None, grid: int = DEFAULT_GRID,
+                 max_steps: int = MAX_STEPS, max_nodes: int | None = DRAW_MAX_NODES, title: str | None = None) -> None:
+        if save is not None:
+            if steps is None:
+                raise ValueError("TrainingPage: save= writes the page once the last step is recorded; give steps= too")
+            save = Path(save)
+            if save.suffix.lower() not in (".html", ".htm"):
+                raise ValueError("TrainingPage: the page is HTML; give save= a name ending in .html, "
+                                 f"got {str(save)!r}")
+            writable(save, "save=")
+        if steps is not None:
+            if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+                raise ValueError(f"TrainingPage: steps must be a whole number >= 1, got {steps!r}")
+            max_steps = int(steps)
+        self.save_to = save
         if not callable(model) or not callable(getattr(model, "parameters", None)):
             raise TypeError("TrainingPage: the model must be callable, model([x0, x1]), and have parameters() "
                             f"(nn.scalar.MLP, or your own on Value), got {type(model).__name__}")
@@ -259,9 +280,10 @@ class TrainingPage:
         for k, point in enumerate(self.watched):
             self.point_numbers[k].append(point.capture())
 
-    def record(self, loss: Any) -> None:
+    def record(self, loss: Any) -> TrainingPageFile | None:
         """Record one training step: call it after the update.  ``loss`` is the loss of the step (a
-        Value or a number); the weights' ``.grad`` are read as the gradient of the step."""
+        Value or a number); the weights' ``.grad`` are read as the gradient of the step.  With
+        ``save=`` and ``steps=`` given, the last step's record writes the page and returns it."""
         if self.steps >= self.max_steps:
             raise ValueError(f"TrainingPage.record: already {self.steps} steps recorded, max_steps={self.max_steps}; "
                              "make the page with a larger max_steps")
@@ -279,6 +301,9 @@ class TrainingPage:
             self._warned = True
             warnings.warn("TrainingPage.record: the weights did not change since the last step; call record(loss) "
                           "after the update, so the page shows each step's update", stacklevel=2)
+        if self.save_to is not None and self.steps == self.max_steps:
+            return self.save(self.save_to)
+        return None
 
     def updates(self) -> np.ndarray:
         """The update applied at each step: weights after minus weights before (steps x weights)."""
