@@ -688,10 +688,10 @@
     while (pool.length < count) { pool.push(makeRow()); }
     pool.forEach(function (slot, k) {
       var at = first + k;
-      if (k >= count) { slot.row.style.display = "none"; slot.row.weight = undefined; return; }
+      if (k >= count) { restyle(slot.row, "display", "none"); slot.row.weight = undefined; return; }
       var p = order[at];
-      slot.row.style.display = "";
-      slot.row.style.transform = "translateY(" + at * ROW + "px)";
+      restyle(slot.row, "display", "");
+      restyle(slot.row, "transform", "translateY(" + at * ROW + "px)");
       slot.row.weight = p;
       slot.row.classList.toggle("picked", p === pickedWeight);
       setText(slot.name, names[p]);
@@ -699,12 +699,17 @@
         var v = now[key][p], cell = slot.cells[key], known = v === v;
         var glyph = !known ? "" : key === "update" ? (v > 0 ? "\u25b2 " : v < 0 ? "\u25bc " : "\u00b7 ") : "";
         setText(cell.text, known ? glyph + formatNumber(v) : "\u2014");
-        var width = known && most[key] ? Math.min(50, 50 * Math.abs(v) / most[key]) : 0;
-        cell.fill.style.width = width + "%";
-        cell.fill.style.left = v < 0 ? (50 - width) + "%" : "50%";
-        cell.fill.className = v < 0 ? "neg" : "pos";
+        var width = known && most[key] ? Math.min(50, Math.round(500 * Math.abs(v) / most[key]) / 10) : 0;
+        restyle(cell.fill, "width", width + "%");
+        restyle(cell.fill, "left", v < 0 ? (50 - width) + "%" : "50%");
+        if (cell.fill.className !== (v < 0 ? "neg" : "pos")) { cell.fill.className = v < 0 ? "neg" : "pos"; }
       });
     });
+  }
+  function restyle(element, property, value) {
+    // an inline style written only when it changes: a step touches only what moved
+    var memo = element.memo || (element.memo = {});
+    if (memo[property] !== value) { memo[property] = value; element.style[property] = value; }
   }
   function writeTable() { readTable(); fillRows(); }
   tableBox.addEventListener("scroll", fillRows);
@@ -762,6 +767,7 @@
   var scrub = document.getElementById("scrub");
   var playButton = document.getElementById("play");
   var timing = {last: 0, most: 0, count: 0};
+  var hashing = 0;
   function show(j) {
     var started = performance.now();
     current = Math.max(0, Math.min(last, j | 0));
@@ -774,7 +780,10 @@
     showGraph();
     writeTable();
     document.body.setAttribute("data-step", String(current));
-    try { history.replaceState(null, "", "#" + current); } catch (error) { /* a sandboxed frame */ }
+    clearTimeout(hashing);  // the address says the step (a link to it), once the reader stops moving
+    hashing = setTimeout(function () {
+      try { history.replaceState(null, "", "#" + current); } catch (error) { /* a sandboxed frame */ }
+    }, 300);
     timing.last = performance.now() - started;
     timing.most = Math.max(timing.most, timing.last);
     timing.count += 1;
