@@ -36,6 +36,7 @@ docs: setup
 	$(PY) scripts/lecture_docs.py
 	$(PY) scripts/page_docs.py
 	$(PY) scripts/torch_docs.py
+	$(PY) scripts/training_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

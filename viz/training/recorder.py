@@ -61,12 +61,22 @@ from autograd_core.words import clean_text, format_number
 from ..budget import DRAW_MAX_NODES, GraphTooLargeError
 from ..dot import GraphvizNotFoundError
 from ..lecture_display import Lecture
-from ..output import writable, write_atomically
+from ..output import write_atomically
+from .arguments import (
+    check_grid,
+    check_labels,
+    check_loss,
+    check_model,
+    check_outputs,
+    check_points,
+    check_run,
+    check_watch,
+)
 from .page import page_data, page_html
-from .point import LOSSES, WatchedPoint
+from .point import WatchedPoint
 from .replay import Replay
 
-__all__ = ["DEFAULT_GRID", "MAX_STEPS", "MAX_WATCHED", "TrainingPage", "TrainingPageFile"]
+__all__ = ["DEFAULT_GRID", "MAX_STEPS", "TrainingPage", "TrainingPageFile"]
 
 #: What to do when Graphviz is missing: the graphs are laid out by it.
 NO_DOT = (
@@ -88,43 +98,6 @@ class TrainingPageFile(Lecture):
 DEFAULT_GRID = 40
 #: The most steps a page records unless told otherwise (each step costs the page about 10 KB).
 MAX_STEPS = 1000
-#: The most points a page shows the graph of: each is a graph of its own on every step.
-MAX_WATCHED = 8
-
-
-def _labels(y: Any, count: int, outputs: int) -> tuple[np.ndarray, np.ndarray]:
-    """The labels as given (for the page) and as the loss takes them: -1/+1 for one output, class
-    numbers for several."""
-    raw = np.asarray(y)
-    if raw.shape != (count,):
-        raise ValueError(f"TrainingPage: y must hold one label per point, shape ({count},), got shape {raw.shape}")
-    if raw.dtype.kind not in "biuf" or not np.isfinite(raw.astype(float)).all():
-        raise ValueError("TrainingPage: y must hold numbers (class labels)")
-    values = set(np.unique(raw).tolist())
-    if outputs == 1:
-        if values <= {-1, 1}:
-            return raw.astype(np.int64), raw.astype(float)
-        if values <= {0, 1}:
-            return raw.astype(np.int64), 2.0 * raw.astype(float) - 1.0
-        raise ValueError(
-            f"TrainingPage: a model with one output needs labels -1/+1 (or 0/1), got {sorted(values)[:5]}; "
-            "for more classes give the model one output per class"
-        )
-    if not all(float(v).is_integer() and 0 <= v < outputs for v in values):
-        raise ValueError(
-            f"TrainingPage: a model with {outputs} outputs needs class labels 0 to {outputs - 1}, "
-            f"got {sorted(values)[:5]}"
-        )
-    return raw.astype(np.int64), raw.astype(np.int64)
-
-
-def _outputs(out: Any) -> list[Value]:
-    """The model's output(s) on one point, as a list of Values."""
-    outs = list(out) if isinstance(out, (list, tuple)) else [out]
-    if not outs or not all(isinstance(o, Value) for o in outs):
-        kinds = ", ".join(sorted({type(o).__name__ for o in outs})) or "nothing"
-        raise TypeError(f"TrainingPage: the model must return a Value (or a list of Values), got {kinds}")
-    return outs
 
 
 def _name(node: Node) -> str:
@@ -154,54 +127,12 @@ class TrainingPage:
     def __init__(self, model: Any, X: Any, y: Any, *, watch: Sequence[int] = (0,), loss: str | Callable | None = None,
                  steps: int | None = None, save: str | os.PathLike[str] | None = None, grid: int = DEFAULT_GRID,
                  max_steps: int = MAX_STEPS, max_nodes: int | None = DRAW_MAX_NODES, title: str | None = None) -> None:
-        if save is not None:
-            if steps is None:
-                raise ValueError("TrainingPage: save= writes the page once the last step is recorded; give steps= too")
-            save = Path(save)
-            if save.suffix.lower() not in (".html", ".htm"):
-                raise ValueError("TrainingPage: the page is HTML; give save= a name ending in .html, "
-                                 f"got {str(save)!r}")
-            writable(save, "save=")
-        if steps is not None:
-            if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-                raise ValueError(f"TrainingPage: steps must be a whole number >= 1, got {steps!r}")
-            max_steps = int(steps)
-        self.save_to = save
-        if not callable(model) or not callable(getattr(model, "parameters", None)):
-            raise TypeError("TrainingPage: the model must be callable, model([x0, x1]), and have parameters() "
-                            f"(nn.scalar.MLP, or your own on Value), got {type(model).__name__}")
-        params = list(model.parameters())
-        if not params:
-            raise ValueError("TrainingPage: the model has no parameters to watch")
-        strangers = sorted({type(p).__module__ + "." + type(p).__name__ for p in params if not isinstance(p, Value)})
-        if strangers:
-            raise TypeError(
-                "TrainingPage: the model's parameters must be chainrule Values (autograd_core.Value), "
-                f"got {strangers[0]}; "
-                "build the model with nn.scalar (micrograd's MLP on chainrule's Value)"
-            )
-        if len({id(p) for p in params}) != len(params):
-            raise ValueError("TrainingPage: the model lists a parameter twice in parameters()")
-        X = np.asarray(X, dtype=float) if not isinstance(X, np.ndarray) or X.dtype.kind in "biuf" else X
-        if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0 or X.dtype.kind != "f":
-            raise ValueError(f"TrainingPage: X must hold 2-D points, shape (n, 2) with n >= 1, got shape {X.shape}")
-        if not np.isfinite(X).all():
-            raise ValueError("TrainingPage: X holds nan or inf")
-        for name, value, least in (("grid", grid, 2), ("max_steps", max_steps, 1)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-                raise ValueError(f"TrainingPage: {name} must be a whole number >= {least}, got {value!r}")
-        if grid > 200:
-            raise ValueError(f"TrainingPage: grid={grid} is finer than a page needs (at most 200)")
-        if isinstance(watch, (int, np.integer)):
-            watch = [watch]
-        watch = list(watch)
-        if not watch or len(watch) > MAX_WATCHED:
-            raise ValueError(f"TrainingPage: watch must list 1 to {MAX_WATCHED} point indices, got {len(watch)}")
-        for i in watch:
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < len(X):
-                raise ValueError(f"TrainingPage: watch holds {i!r}, not the index of one of the {len(X)} points")
-        if len(set(watch)) != len(watch):
-            raise ValueError(f"TrainingPage: watch lists a point twice: {watch}")
+        max_steps = check_run(steps, save, max_steps)
+        self.save_to = None if save is None else Path(save)
+        params = check_model(model)
+        X = check_points(X)
+        grid = check_grid(grid)
+        watch = check_watch(watch, len(X))
 
         # one traced graph of the model, on point 0: the replay runs it on the grid and the points
         with enable_grad():
@@ -210,29 +141,16 @@ class TrainingPage:
                 traced = model(inputs)
             except (TypeError, ValueError) as error:
                 raise ValueError(f"TrainingPage: the model cannot take a 2-D point, model([x0, x1]): {error}") from None
-        outputs = _outputs(traced)
+        outputs = check_outputs(traced)
         self.classes = max(len(outputs), 2)
-        self.labels, targets = _labels(y, len(X), len(outputs))
-        if loss is None:
-            loss = "hinge" if len(outputs) == 1 else "softmax"
-        if isinstance(loss, str):
-            if loss not in LOSSES:
-                raise ValueError(f"TrainingPage: loss must be one of {', '.join(LOSSES)} or a function, got {loss!r}")
-            if (loss == "hinge") != (len(outputs) == 1):
-                raise ValueError(f"TrainingPage: the {loss} loss is for a model with "
-                                 f"{'one output' if loss == 'hinge' else 'several outputs'}")
-            self.loss_name = loss
-            loss = LOSSES[loss]
-        elif callable(loss):
-            self.loss_name = getattr(loss, "__name__", "your loss")
-        else:
-            raise TypeError(f"TrainingPage: loss must be a name or a function, got {type(loss).__name__}")
+        self.labels, targets = check_labels(y, len(X), len(outputs))
+        self.loss_name, loss = check_loss(loss, len(outputs))
         self.model, self.X, self.params = model, X, params
         self.outputs = len(outputs)
         self.names = [_name(p) for p in params]
         self.title = title if title is not None else "Watch a network learn"
-        self.grid = int(grid)
-        self.max_steps = int(max_steps)
+        self.grid = grid
+        self.max_steps = max_steps
         self.replay = Replay(outputs, inputs=inputs, params=params)
         self.bounds = _bounds(X)
         x0, x1, y0, y1 = self.bounds

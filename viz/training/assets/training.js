@@ -497,7 +497,8 @@
       var value = function (i) { return number(values[i], j); }, grad = function (i) { return number(grads[i], j); };
       setText(fold.lines[0], borderLine("out", fold.leaving, value));
       setText(fold.lines[1], borderLine("grad", fold.leaving, grad));
-      setText(fold.far, fold.name + ": " + borderLine("out", fold.leaving, value));
+      fold.farText = fold.name + ": " + borderLine("out", fold.leaving, value);
+      setText(fold.far, fold.farValues === false ? fold.name : fold.farText);
     });
     var lossNode = drawn.nodes.length - 1;
     setText(about, "Point " + n + " (class " + plane.labels[n] + "): its own " + data.loss_name + " loss " +
@@ -537,7 +538,7 @@
 
   // -- looking around the graph: fit, drag to pan, wheel or +/- to zoom, a fold zooms in when opened
   var LEAST_PX = 9;  // a fold's lines are drawn only where they are at least this tall on screen
-  var MOST_PX = 22;
+  var MOST_PX = 16;
   function letterFolds(drawn, scale) {
     // each folded box in full when its lines are readable at this scale, else in one line sized to
     // the box (and at least LEAST_PX tall on screen), else with no text
@@ -551,12 +552,22 @@
       var shrink = Math.min(1, MOST_PX / (fold.size * scale)), m = fold.middle;
       fold.full.setAttribute("transform", shrink < 1 ? "translate(" + m[0] + " " + m[1] + ") scale(" + shrink.toFixed(3) +
                              ") translate(" + -m[0] + " " + -m[1] + ")" : "");
-      var chars = fold.name.length + (fold.leaving.length > 2 ? 34 : 18);  // the longest the line gets
-      var fits = Math.min(0.7 * (box[3] - box[1]), 0.95 * (box[2] - box[0]) / (0.6 * chars));
-      var size = Math.max(fits, LEAST_PX / scale);
-      var farOk = !fullOk && size <= 1.6 * (box[3] - box[1]) && size * 0.6 * chars <= box[2] - box[0];
-      fold.far.style.display = farOk ? "" : "none";
-      if (farOk) { fold.far.style.fontSize = size + "px"; fold.far.setAttribute("dy", (0.35 * size).toFixed(1)); }
+      // the line "name: out ..." if it fits, else the name alone, else nothing
+      var lines = [[fold.name.length + (fold.leaving.length > 2 ? 34 : 18), true], [fold.name.length, false]];
+      var chosen = null;
+      for (var k = 0; k < lines.length && !fullOk; k++) {
+        var chars = Math.max(lines[k][0], 6);
+        var fits = Math.min(0.7 * (box[3] - box[1]), 0.95 * (box[2] - box[0]) / (0.6 * chars));
+        var size = Math.min(Math.max(fits, LEAST_PX / scale), 2.5 * MOST_PX / scale);
+        if (size <= 1.6 * (box[3] - box[1]) && size * 0.6 * chars <= box[2] - box[0]) { chosen = [size, lines[k][1]]; break; }
+      }
+      fold.far.style.display = chosen ? "" : "none";
+      if (chosen) {
+        fold.far.style.fontSize = chosen[0] + "px";
+        fold.far.setAttribute("dy", (0.35 * chosen[0]).toFixed(1));
+        fold.farValues = chosen[1];
+        setText(fold.far, chosen[1] ? fold.farText || fold.name : fold.name);
+      }
     });
   }
   function paint(view) {
@@ -782,7 +793,7 @@
     document.body.setAttribute("data-step", String(current));
     clearTimeout(hashing);  // the address says the step (a link to it), once the reader stops moving
     hashing = setTimeout(function () {
-      try { history.replaceState(null, "", "#" + current); } catch (error) { /* a sandboxed frame */ }
+      try { history.replaceState(null, "", "#" + (current + 1)); } catch (error) { /* a sandboxed frame */ }
     }, 300);
     timing.last = performance.now() - started;
     timing.most = Math.max(timing.most, timing.last);
@@ -837,8 +848,8 @@
     columns = new DataView(parts[0].buffer);
     levels = new Int8Array(parts[1].buffer);
     window.addEventListener("resize", relayout);
-    var start = parseInt((location.hash || "#0").slice(1), 10);
-    current = isNaN(start) ? 0 : Math.max(0, Math.min(last, start));
+    var start = parseInt((location.hash || "#1").slice(1), 10);  // page.html#37 opens at step 37
+    current = isNaN(start) ? 0 : Math.max(0, Math.min(last, start - 1));
     relayout();
     if (window.ResizeObserver) {
       // a frame in a notebook may be laid out after the page ran: measure and draw again then
