@@ -29,7 +29,7 @@ from .graph import (
     zero_grad,
 )
 from .ops.record import OPS, TENSOR_OPS, DomainError, Op
-from .steps import Backprop
+from .steps import Backprop, paths
 from .tensor import (
     Tensor,
     avg_pool2d,
@@ -78,6 +78,7 @@ __all__ = [
     "name_scope",
     "no_grad",
     "numerical_gradient",
+    "paths",
     "softmax_cross_entropy",
     "stack",
     "topological_order",

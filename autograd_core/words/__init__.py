@@ -5,7 +5,8 @@
 - :mod:`.formulas`: a derivative in words, from the op's own record (:func:`local_text`,
   :func:`vjp_text`);
 - :mod:`.lines`: step texts, the forward pass and the table, within 80 columns;
-- :mod:`.questions`: what an exercise asks and how it hints (the quiz, the lecture page).
+- :mod:`.questions`: what an exercise asks and how it hints (the quiz, the lecture page);
+- :mod:`.paths`: the sum over paths (each path's local derivatives, their product, the sum).
 
 >>> from autograd_core import Value
 >>> a = Value(0.5, name="a")
@@ -27,6 +28,7 @@ from .numbers import (
     shape_text,
     summarize_array,
 )
+from .paths import path_lines, path_product, path_route, signed_sum
 from .questions import grad_prompt, grad_rule, local_hint, local_name, local_prompt, local_rule, uses_note
 
 __all__ = [
@@ -53,7 +55,11 @@ __all__ = [
     "local_prompt",
     "local_rule",
     "local_text",
+    "path_lines",
+    "path_product",
+    "path_route",
     "shape_text",
+    "signed_sum",
     "step_body",
     "step_head",
     "step_lines",
