@@ -3,9 +3,9 @@
 Importing it makes ``node.backprop()`` start a walk."""
 
 from .backprop import Backprop, GradientAccumulationWarning
-from .sum_over_paths import Path, Paths, TooManyPathsError, count_paths, paths
 from .quiz import Question, QuizPlan, Score
 from .step import Contribution, Step, StepList, Text
+from .sum_over_paths import Path, Paths, TooManyPathsError, count_paths, paths
 
 __all__ = [
     "Backprop",
