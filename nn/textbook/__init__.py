@@ -2,7 +2,7 @@
 
 The book's classes and functions under their own names and with their own behaviour, so a
 reader's script runs with only the import changed (``from nn.textbook import ...``):
-``MulLayer``, ``AddLayer``, ``Relu``, ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``, ``Dropout``,
+``MulLayer``, ``AddLayer``, ``Relu`` (and ``ReLU``), ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``, ``Dropout``,
 ``BatchNormalization``, ``Convolution``, ``Pooling``; the networks ``simpleNet``,
 ``TwoLayerNet`` (built from layers), ``MultiLayerNet`` (weight decay), ``MultiLayerNetExtend``
 and ``SimpleConvNet``; the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``,
@@ -39,7 +39,7 @@ from .functions import (
 )
 from .gradient import gradient_descent, numerical_diff, numerical_gradient
 from .im2col import col2im, im2col
-from .layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss
+from .layers import Affine, Dropout, ReLU, Relu, Sigmoid, SoftmaxWithLoss
 from .model_check import read_textbook_model
 from .multi_layer_net import MultiLayerNet, MultiLayerNetExtend
 from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
@@ -66,6 +66,7 @@ __all__ = [
     "MultiLayerNetExtend",
     "Nesterov",
     "Pooling",
+    "ReLU",
     "RMSprop",
     "Relu",
     "Sigmoid",

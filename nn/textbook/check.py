@@ -91,6 +91,7 @@ def check_layers(
     frozen = np.random.get_state()
     rng = np.random.default_rng(seed)
     rows: list[LayerRow] = []
+    notes: list[str] = []
     current: tuple[np.ndarray, ...] = (_as_float64(x, "x"),)
     try:
         for position, (key, layer) in enumerate(zip(keys, copies), start=1):
@@ -98,10 +99,16 @@ def check_layers(
             checker = _LayerChecker(layer, position, key, frozen, eps, atol, rtol, max_checks, rng)
             new_rows, out = checker.run(current, t if is_loss else None)
             rows.extend(new_rows)
+            if out is None:  # its forward failed: the layers after it have no input to be checked on
+                if position < len(copies):
+                    later = f"layer {position + 1}" if position + 1 == len(copies) else \
+                        f"layers {position + 1} to {len(copies)}"
+                    notes.append(f"{later} not checked: they need the output of layer {position}, whose forward failed")
+                break
             current = (out,)
     finally:
         np.random.set_state(frozen)
-    return LayerReport(rows, eps, atol, rtol)
+    return LayerReport(rows, eps, atol, rtol, notes)
 
 
 def check_layer(
@@ -180,6 +187,13 @@ def _as_float64(x: Any, label: str) -> np.ndarray:
         raise TypeError(f"check_layers: {label} must be numbers or an array, got {type(x).__name__}") from None
 
 
+def _error_text(error: BaseException) -> str:
+    """``NameError: name 'b' is not defined``: an exception in one line, not too long."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    message = message if len(message) <= 200 else message[:200] + "..."
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def _takes_train_flg(layer: Any) -> bool:
     try:
         return "train_flg" in inspect.signature(layer.forward).parameters
@@ -220,14 +234,22 @@ class _LayerChecker:
         args = [a.copy() for a in inputs] + ([t] if t is not None else [])
         return self.layer.forward(*args, **self.kwargs)
 
-    def run(self, inputs: tuple[np.ndarray, ...], t: Any) -> tuple[list[LayerRow], np.ndarray]:
+    def run(self, inputs: tuple[np.ndarray, ...], t: Any) -> tuple[list[LayerRow], np.ndarray | None]:
+        """The layer's rows and its output (None when its forward failed: a row says how)."""
+        size = inputs[0].size
         try:
             out = self.forward(inputs, t)
-        except Exception as error:
-            raise ValueError(f"check_layers: {self.where}: forward raised {type(error).__name__}: {error}") from error
+        except Exception as error:  # the learner's code: whatever it raises is this layer's failure
+            return [self._problem_row("forward", f"raised {_error_text(error)}", size)], None
+        if out is None:
+            return [self._problem_row("forward", "returned None (a missing return?)", size)], None
         if isinstance(out, tuple):
-            raise TypeError(f"check_layers: {self.where}: forward returned {len(out)} outputs; one is expected")
-        out = np.array(out, dtype=np.float64)
+            problem = f"returned {len(out)} outputs; one is expected"
+            return [self._problem_row("forward", problem, size)], None
+        try:
+            out = np.array(out, dtype=np.float64)
+        except (TypeError, ValueError):
+            return [self._problem_row("forward", f"returned a {type(out).__name__}, not numbers", size)], None
         scalar_loss = t is not None and out.size == 1
         g: Any = 1.0 if scalar_loss else self.rng.standard_normal(out.shape)
         probabilities = self._probabilities(t)
@@ -235,7 +257,7 @@ class _LayerChecker:
         try:
             grads = self.layer.backward(g if scalar_loss else g.copy())
         except Exception as error:
-            problem = f"backward raised {type(error).__name__}: {error}"
+            problem = f"backward raised {_error_text(error)}"
             return [self._problem_row("dx", problem, inputs[0].size)], out
         grads = tuple(grads) if len(inputs) > 1 and isinstance(grads, (tuple, list)) else (grads,)
         if len(grads) != len(inputs):
@@ -319,6 +341,9 @@ class _LayerChecker:
                 up = objective()
                 target[index] = kept - self.eps
                 down = objective()
+            except Exception as error:  # forward fails near the input it ran on
+                problem = f"forward raised {_error_text(error)} on an input nudged by eps={self.eps:g}"
+                return self._problem_row(label, problem, int(np.size(target)))
             finally:
                 target[index] = kept
             numerical[j] = (up - down) / (2 * self.eps)
