@@ -30,6 +30,8 @@ from autograd_core.steps import Backprop
 from autograd_core.steps.quiz import ASK
 from autograd_core.words import format_number
 
+from .output import writable
+
 __all__ = ["build", "register", "walk_text"]
 
 _EXAMPLE = 'chainrule {command} "price = apple * count * tax" apple=100 count=2 tax=1.1'
@@ -160,9 +162,11 @@ def _run_lecture(args: argparse.Namespace) -> int:
     from .render import GraphvizNotFoundError
 
     root = _graph(args)
+    with bad_input():  # as draw's -o: a path that cannot be written is refused before any work
+        output = writable(args.output)
     try:
         page = lecture(
-            root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
+            root, output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
             grad=grad_value(args),
         )
     except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:

@@ -1,7 +1,9 @@
-"""The lecture page's HTML: the one diagram, every frame's text, the frames' states as JSON, and
-the script (``lecture_assets/lecture.js``) and style sheet (``lecture.css``) that play them.
+"""The lecture page's HTML: the one diagram, every frame's text, the frames as JSON, and the
+script (``lecture_assets/lecture.js``) and style sheet (``lecture.css``) that play them.
 
-Everything is inlined, so the page needs nothing but itself.
+Everything is inlined, so the page needs nothing but itself.  The frames are the walk's own
+(:mod:`viz.walk.frames`), written compactly: each node's look as one letter, and after the first
+frame only the letters that changed.
 
 Example:
     >>> from viz.lecture_page import asset
@@ -17,10 +19,16 @@ from importlib import resources
 from string import Template
 from typing import Any
 
-from .labels import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED
 from .lecture_svg import ID_PREFIX
+from .palette import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED, MUTED_TEXT, PANEL_FILL
+from .walk.frames import look
+from .walk.styles import css as look_css
 
-__all__ = ["asset", "page"]
+__all__ = ["LETTERS", "asset", "page"]
+
+#: How a frame records a node's look, one letter per node in topological order.
+LETTERS = {"done": "d", "current": "c", "seeded": "s", "gathering": "g", "pending": "p", "forward": "d",
+           "no grad": "n", "constant": "k", "asked": "d"}
 
 _TEMPLATE = Template("""<!DOCTYPE html>
 <html lang="en">
@@ -29,7 +37,8 @@ _TEMPLATE = Template("""<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title</title>
 <style>
-:root { --current-fill: $current_fill; --current: $current; --backward: $backward; --local: $local; --muted: $muted; }
+:root { --current-fill: $current_fill; --current: $current; --backward: $backward; --local: $local; --muted: $muted;
+  --muted-text: $muted_text; --panel: $panel; }
 $css
 </style>
 </head>
@@ -41,6 +50,7 @@ $css
 <main>
 <div class="diagram" id="diagram">
 $svg
+$forward
 </div>
 <div class="texts">
 $sections
@@ -68,67 +78,87 @@ def asset(name: str) -> str:
     return resources.files("viz").joinpath("lecture_assets", name).read_text(encoding="utf-8")
 
 
-def page(slides: list[Any], diagram: Any, nodes: tuple[list[str], list[list[Any]]], edges: list[list[Any]],
-         *, title: str, folds: dict[str, Any] | None = None) -> str:
-    """The HTML of a lecture page: ``slides`` (:class:`viz.lecture.Frame`) played on ``diagram``
-    (:class:`viz.lecture_svg.LaidOut`); ``nodes`` are the scopes and each node's scope and inputs,
-    ``edges`` each input edge's id, node and finished text; ``folds`` (optional) the folded
-    scopes (``folds``) and each scope's fold index (``fold``, -1: none).
-
-    >>> from viz.lecture import Frame
-    >>> from viz.lecture_svg import LaidOut
-    >>> text = page([Frame("forward pass", "Forward", "y = 2")], LaidOut("<svg></svg>", {}, frozenset()),
-    ...             ([""], []), [], title="A <small> page")
-    >>> "<title>A &lt;small&gt; page</title>" in text, text.count('class="frame"')
-    (True, 1)
-    """
-    scopes, table = nodes
+def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
+    """Every frame as a small record: ``c`` the current node (-1: none), ``s`` every node's look
+    (first frame) or ``d`` the looks that changed (``"c12 g7"``), ``e`` what flows back along
+    the current node's edges, ``r`` the running sums of gathering nodes, ``x`` the folds shut,
+    ``f`` 1 on the forward pass."""
+    kinds = [node.kind for node in walk.picture.nodes]
     records = []
     previous = None
-    for f in slides:
+    for frame in walk.frames:
+        letters = "".join(LETTERS[look(frame, i, kind)] for i, kind in enumerate(kinds))
         record: dict[str, Any] = {
-            "c": -1 if f.current is None else f.current,
-            "e": {f"{ID_PREFIX}e{i}.{k}": text for (i, k), text in f.edges.items()},
-            "f": int(f.forward),
+            "c": -1 if frame.current is None else frame.current,
+            "e": {f"{prefix}e{edge}": list(lines) for edge, lines in frame.flows.items()},
+            "f": int(frame.kind == "forward"),
         }
-        if previous is None or len(previous) != len(f.states):
-            record["s"] = f.states
+        if frame.running and frame.kind != "forward":
+            record["r"] = {str(i): list(lines) for i, lines in frame.running.items()}
+        if frame.shut:
+            record["x"] = list(frame.shut)
+        if previous is None:
+            record["s"] = letters
         else:
             # only what changed since the previous frame (a step touches a node and its inputs),
             # so the states of all frames take space in proportion to nodes + steps
-            record["d"] = " ".join(f"{new}{i}" for i, (old, new) in enumerate(zip(previous, f.states)) if old != new)
-        previous = f.states
+            record["d"] = " ".join(f"{new}{i}" for i, (old, new) in enumerate(zip(previous, letters)) if old != new)
+        previous = letters
         records.append(record)
-    data: dict[str, Any] = {"scopes": scopes, "nodes": table, "edges": edges, "frames": records}
-    css = asset("lecture.css")
-    if folds:
-        data.update(folds)
-        # a folded scope (the svg has the class shut-n): its parts hidden, its summary box shown
+    return records
+
+
+def page(walk: Any, diagram: Any) -> str:
+    """The HTML of the lecture page of ``walk`` (a :class:`viz.walk.model.Walk`) drawn as
+    ``diagram`` (:class:`viz.lecture_svg.LaidOut`).
+
+    >>> from autograd_core import Value
+    >>> from viz.walk.model import walk
+    >>> from viz.lecture_svg import LaidOut
+    >>> text = page(walk(Value(2.0, name="y"), title="A <small> page"), LaidOut("<svg></svg>", {}, frozenset()))
+    >>> "<title>A &lt;small&gt; page</title>" in text, text.count('class="frame"')
+    (True, 2)
+    """
+    picture = walk.picture
+    scopes: dict[str, int] = {"": 0}
+    table = [[scopes.setdefault(node.scope, len(scopes)), list(node.parents)] for node in picture.nodes]
+    edges = [[f"{ID_PREFIX}e{edge.id}", edge.target, list(edge.back) or None]
+             for edge in picture.edges if not edge.constant]
+    data: dict[str, Any] = {"scopes": list(scopes), "nodes": table, "edges": edges,
+                            "frames": _records(walk, ID_PREFIX)}
+    css = asset("lecture.css") + "\n" + look_css("#diagram")
+    if picture.overlays:
+        data["folds"] = [fold.scope for fold in picture.overlays]
+        # a folded scope (the svg has the class shut-n): its parts hidden, its box shown
         css += "\n" + "\n".join(
             f"#diagram svg.shut-{n} .in-f{n} {{ visibility: hidden; }} "
             f"#diagram svg.shut-{n} #{ID_PREFIX}f{n} {{ visibility: visible; }}"
-            for n in range(len(folds["folds"]))
+            for n in range(len(picture.overlays))
         )
     # "<" never reaches the HTML parser inside the script element (no "</script>" surprises).
     data_text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     sections = []
-    for k, frame in enumerate(slides):
+    for k, frame in enumerate(walk.frames):
         hidden = "" if k == 0 else " hidden"
         sections.append(
             f'<section class="frame" data-counter="{html.escape(frame.counter)}"{hidden}>'
             f"<h2>{html.escape(frame.heading)}</h2>"
-            f'<pre class="text">{html.escape(frame.text)}</pre></section>'
+            f'<pre class="text" tabindex="0">{html.escape(frame.text)}</pre></section>'
         )
+    first = walk.frames[0].counter if walk.frames else ""
     return _TEMPLATE.substitute(
-        title=html.escape(title),
-        counter=html.escape(slides[0].counter if slides else ""),
+        title=html.escape(walk.title),
+        counter=html.escape(first),
         current_fill=CURRENT_FILL,
         current=CURRENT,
         backward=BACKWARD,
         local=LOCAL,
         muted=MUTED,
+        muted_text=MUTED_TEXT,
+        panel=PANEL_FILL,
         css=css,
         svg=diagram.svg,
+        forward=getattr(diagram, "forward", None) or "",
         sections="\n".join(sections),
         data=data_text,
         script=asset("lecture.js"),

@@ -3,8 +3,9 @@
 Importing it makes ``node.backprop()`` start a walk."""
 
 from .backprop import Backprop, GradientAccumulationWarning
+from .display import Table, Text
 from .quiz import Question, QuizPlan, Score
-from .step import Contribution, Step, StepList, Text
+from .step import Contribution, Step, StepList
 from .sum_over_paths import Path, Paths, TooManyPathsError, count_paths, paths
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "Score",
     "Step",
     "StepList",
+    "Table",
     "Text",
     "TooManyPathsError",
     "count_paths",

@@ -53,10 +53,10 @@ from typing import Any
 from .. import words
 from ..graph import MODE, Node, _checked_chain_rule, gc_paused, register_stepper, topological_order
 from ..words import Captions, format_number
-from .display import backprop_html
+from .display import Table, backprop_html
 from .exercises import check, check_local
 from .quiz import run_quiz
-from .step import Contribution, Step, StepList, Text
+from .step import Contribution, Step, StepList
 
 __all__ = ["Backprop", "GradientAccumulationWarning"]
 
@@ -363,10 +363,10 @@ class Backprop:
             return grad if node in self._done or grad is not node._empty_grad else None
         return gathered if grad is node._empty_grad else grad + gathered
 
-    def table(self) -> Text:
+    def table(self) -> Table:
         """Every node, inputs first: name, op, value, running gradient (:meth:`gradient`) and
-        state (:meth:`state`), aligned within 80 columns."""
-        return Text("\n".join(words.table_lines(self)))
+        state (:meth:`state`), aligned within 80 columns; a notebook shows it as an HTML table."""
+        return Table("\n".join(words.table_lines(self)), words.table_rows(self))
 
     def forward_lines(self) -> list[str]:
         """The forward pass, left to right, one line per operation:

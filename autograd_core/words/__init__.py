@@ -17,7 +17,7 @@
 
 from .captions import MAX_EXPRESSION, OUTPUT, WHOLE_GRAPH, Captions, caption
 from .formulas import local_parts, local_text, summed_over, vjp_text
-from .lines import HIDDEN, STATES, WIDTH, forward_lines, step_body, step_head, step_lines, table_lines
+from .lines import HIDDEN, STATES, WIDTH, forward_lines, step_body, step_head, step_lines, table_lines, table_rows
 from .numbers import (
     DIGITS,
     SMALL_ARRAY,
@@ -66,6 +66,7 @@ __all__ = [
     "summarize_array",
     "summed_over",
     "table_lines",
+    "table_rows",
     "uses_note",
     "vjp_text",
 ]

@@ -26,6 +26,7 @@ from .numbers import array_lines, format_number, shape_text
 
 __all__ = [
     "HEADER", "HIDDEN", "STATES", "WIDTH", "forward_lines", "step_body", "step_head", "step_lines", "table_lines",
+    "table_rows",
 ]
 
 #: The states a node goes through during a step-by-step backprop, as ``Backprop.state`` and its
@@ -258,29 +259,40 @@ def table_lines(steps: Any) -> list[str]:
     """Every node of a pass: ``#``, caption, op, value, running gradient, state (one vocabulary:
     :data:`STATES`).  Small arrays show one row per line; when a line would pass :data:`WIDTH`,
     arrays are summarised by their shape."""
-    nodes = topological_order(steps.root)
-    captions = steps.captions
-    for full in (True, False):
-        rows = [[["#"], ["node"], ["op"], ["value"], ["grad"], ["state"]]]
-        for k, node in enumerate(nodes):
-            state = steps.state(node)
-            grad = ["-"] if state in ("const", "no grad") else _cell(steps.gradient(node), full)
-            value = _cell(node.data, full)
-            rows.append([[str(k + 1)], [captions.label(node)], [node.op or "input"], value, grad, [state]])
-        lines = _table(rows)
+    for most in (4, 0):
+        lines = _table(table_rows(steps, most_lines=most))
         if all(len(line) <= WIDTH for line in lines):
             break
     return lines
 
 
-def _cell(x: Any, full: bool) -> list[str]:
+def table_rows(steps: Any, *, most_lines: int | None = None) -> list[list[list[str]]]:
+    """The cells of :func:`table_lines`, each a list of lines: the header, then one row per node,
+    inputs first.  An array cell of more than ``most_lines`` lines (None: no limit) says its shape.
+
+    >>> from autograd_core import Value
+    >>> a = Value(2.0, name="a"); steps = (a * 3).backprop(); _ = steps.run()
+    >>> table_rows(steps)[1]
+    [['1'], ['a'], ['input'], ['2'], ['3'], ['done']]
+    """
+    captions = steps.captions
+    rows = [[["#"], ["node"], ["op"], ["value"], ["grad"], ["state"]]]
+    for k, node in enumerate(topological_order(steps.root)):
+        state = steps.state(node)
+        grad = ["-"] if state in ("const", "no grad") else _cell(steps.gradient(node), most_lines)
+        value = _cell(node.data, most_lines)
+        rows.append([[str(k + 1)], [captions.label(node)], [node.op or "input"], value, grad, [state]])
+    return rows
+
+
+def _cell(x: Any, most_lines: int | None) -> list[str]:
     if x is None:
         return [""]
     if not _is_array(x):
         return [format_number(x)]
     data = getattr(x, "data", x)
     lines = array_lines(data)
-    if full and len(lines) <= 4:
+    if most_lines is None or len(lines) <= most_lines:
         return lines
     return [f"{shape_text(data.shape)} array"]
 

@@ -108,7 +108,9 @@ def test_the_mirror_draws_values_gradients_and_local_derivatives_on_every_edge()
     mirror.backward()
     assert_fully_drawn(mirror)
     source = dot_of(mirror)
-    for text in ("<b>W</b>", "3×5  float64", "g ⊙ (1 − out²)", "xᵀ @ g", "grad 1"):
+    # the edges' words are the step text's: the tanh edge calls the output by its caption
+    for text in ("<b>W</b>", "3×5  float64", "g ⊙ (1 − tanh(x@W + b)²)", "xᵀ @ g", "g summed over the batch, axis 0",
+                 "grad 1"):
         assert text in source, text
     loss, net, x = mlp_loss(torch.float32)
     mlp = from_torch(loss, named=net, names={x: "x"})

@@ -1,21 +1,26 @@
-// Plays a lecture page: one laid-out diagram, restyled for each frame from a small record
-// (every node's state, what flows back along the current node's edges), and a view that
-// follows the node being processed.  Inlined into the page by viz/lecture_page.py.
+// Plays a lecture page: one drawing of the walk, restyled for each frame from a small record (every
+// node's look, what flows back along the current node's edges, the running sums, the folds shut),
+// and a view that follows the node being processed.  Inlined into the page by viz/lecture_page.py;
+// the records are the walk's own frames (viz/walk), nothing here decides what a step means.
 (function () {
   "use strict";
-  var SVG_NS = "http://www.w3.org/2000/svg";
   var PREFIX = "g-";
-  var STATES = {d: "done", c: "current", s: "seeded", g: "gathering", p: "pending"};
+  var LOOKS = {d: "done", c: "current", s: "seeded", g: "gathering", p: "pending", n: "no-grad"};
   // The view never shrinks the diagram below MIN_SCALE (a 12 pt label's box stays about 15 px
   // tall) and never blows a small graph up beyond MAX_SCALE.
   var MIN_SCALE = 1.1;
   var MAX_SCALE = 1.35;
   var MAX_WHOLE = 2.2;  // a graph small enough to show whole is shown as large as a slide
   var MARGIN = 16;
+  var BLANK = "\u00a0";
+  // A folded scope's box is lettered to be read in the overview, where the drawing is small; close
+  // up its letters are held to this many pixels (a frame that follows a node near a fold would
+  // show a few giant strokes of its name).
+  var FOLD_PX = 40;
 
   var data = JSON.parse(document.getElementById("lecture-data").textContent);
   var frames = data.frames;
-  // Each frame lists the nodes whose state changed since the frame before ("c12 g7": node 12 is
+  // Each frame lists the nodes whose look changed since the frame before ("c12 g7": node 12 is
   // current, node 7 gathering); spelled out here once, one letter per node for every frame.
   var letters = [];
   frames.forEach(function (frame) {
@@ -26,11 +31,14 @@
         letters[parseInt(change.slice(1), 10)] = change.charAt(0);
       });
     }
-    frame.states = letters;
+    frame.looks = letters;
+    frame.r = frame.r || {};
+    frame.x = frame.x || [];
   });
   var total = frames.length;
   var holder = document.getElementById("diagram");
-  var svg = holder.querySelector("svg");
+  var svg = holder.querySelector("svg.walk") || holder.querySelector("svg");
+  var forwardOnly = !!holder.querySelector("svg.forward-only");
   var graph = svg.querySelector("g.graph") || svg;
   var sections = document.querySelectorAll("section.frame");
   var counter = document.getElementById("counter");
@@ -50,7 +58,7 @@
 
   var boxes = new Map();
   function boxCache(element) {
-    // boxes in the drawing's own units; they never change but for the callouts' texts
+    // boxes in the drawing's own units; they never change
     var box = boxes.get(element);
     if (!box) {
       var b = element.getBBox();
@@ -61,6 +69,20 @@
   }
   function part(name) { return document.getElementById(PREFIX + name); }
   function styled(element) { return {element: element, base: element.getAttribute("class") || ""}; }
+  function texts(element, kind) {
+    return element ? Array.prototype.slice.call(element.querySelectorAll("text." + kind)) : [];
+  }
+  function lines(elements) {
+    return elements.map(function (t) { return t.textContent; });
+  }
+  function write(elements, words, shown) {
+    // line k of the words into text k; the texts left over hold nothing
+    for (var k = 0; k < elements.length; k++) {
+      var text = k < words.length ? words[k] : BLANK;
+      if (elements[k].textContent !== text) { elements[k].textContent = text; }
+    }
+    return shown;
+  }
 
   var nodes = data.nodes.map(function (entry, i) {
     var parts = [];
@@ -68,47 +90,18 @@
       var element = part(kind + i);
       if (element) { parts.push(styled(element)); }
     });
-    return {scope: data.scopes[entry[0]], parents: entry[1], parts: parts, suffix: null};
+    var grads = texts(part("v" + i), "gr");
+    return {scope: data.scopes[entry[0]], parents: entry[1], parts: parts, suffix: null,
+            grads: grads, finalGrad: lines(grads), running: null};
   });
-  var flows = {};  // edge id -> its text of what flows back, and the text a finished node shows
+  var flows = {};  // edge id -> its texts of what flows back, and the lines a finished node shows
   data.edges.forEach(function (entry) {
     var edge = document.getElementById(entry[0]);
     if (!edge) { return; }
-    var texts = edge.querySelectorAll("text.bk");
-    for (var j = 1; j < texts.length; j++) { texts[j].style.display = "none"; }
-    if (texts.length) {
-      // the layout's text is the longer one, shown while its node is current
-      flows[entry[0]] = {text: texts[0], finished: entry[2] === null ? "" : entry[2],
-                         layout: texts[0].textContent, centred: false};
-    }
+    flows[entry[0]] = {texts: texts(edge, "bk"), finished: entry[2] || []};
+    write(flows[entry[0]].texts, flows[entry[0]].finished);
     nodes[entry[1]].parts.push(styled(edge));
   });
-  var flowIds = Object.keys(flows);
-  var centred = 0;
-  function centreFlows() {
-    // Graphviz starts each text at its left end; the finished and current texts differ in width,
-    // so each is centred where the layout's text was.  That takes a drawn SVG: a page inside a
-    // frame that is not displayed yet does it when it is.
-    if (centred === flowIds.length) { return; }
-    flowIds.forEach(function (id) {
-      var flow = flows[id];
-      if (flow.centred) { return; }
-      var shown = flow.text.textContent;
-      flow.text.textContent = flow.layout;
-      var box = boxCache(flow.text);
-      if (box.w) {
-        flow.text.setAttribute("text-anchor", "middle");
-        flow.text.setAttribute("x", box.x + box.w / 2);
-        flow.centred = true;
-        centred += 1;
-      }
-      flow.text.textContent = shown;
-    });
-  }
-  flowIds.forEach(function (id) { flows[id].text.textContent = flows[id].finished; });
-  var callouts = document.createElementNS(SVG_NS, "g");
-  callouts.setAttribute("class", "callouts");
-  graph.appendChild(callouts);
 
   // -- the state of one frame ------------------------------------------------------------------
   function addScope(scope, into) {
@@ -126,85 +119,47 @@
     nodes[i].parents.forEach(function (p) { addScope(nodes[p].scope, near); });
     return near;
   }
-  // Folded scopes (collapse=): a scope is open while the current node or one of its inputs is
-  // in it, folded (the svg has the class shut-n: its parts hidden, its summary box shown) otherwise.
   var folds = data.folds || [];
-  var foldOf = data.fold || [];
-  function fold(i) { var n = foldOf[data.nodes[i][0]]; return n === undefined ? -1 : n; }
   function applyFolds(frame) {
-    if (!folds.length) { return; }
-    var open = {};
-    if (!frame.f && frame.c >= 0) {
-      open[fold(frame.c)] = true;
-      nodes[frame.c].parents.forEach(function (p) { open[fold(p)] = true; });
-    }
-    for (var n = 0; n < folds.length; n++) { svg.classList.toggle("shut-" + n, !open[n]); }
+    var shut = {};
+    frame.x.forEach(function (n) { shut[n] = true; });
+    for (var n = 0; n < folds.length; n++) { svg.classList.toggle("shut-" + n, !!shut[n]); }
   }
   var rewritten = [];
   function apply(frame) {
     svg.classList.toggle("forward", !!frame.f);
+    holder.classList.toggle("forward-frame", !!frame.f && forwardOnly);
     applyFolds(frame);
     var near = frame.f ? null : nearScopes(frame.c);
     for (var i = 0; i < nodes.length; i++) {
-      var state = STATES[frame.states[i]];
-      if (!state) { continue; }  // a constant: drawn as it is
-      var far = near !== null && nodes[i].scope !== "" && !near[nodes[i].scope];
-      var suffix = " s-" + state + (far ? " far" : "");
-      if (nodes[i].suffix === suffix) { continue; }  // restyle only what changed since the last frame
-      nodes[i].suffix = suffix;
-      var parts = nodes[i].parts;
-      for (var k = 0; k < parts.length; k++) {
-        // the seeded output is drawn as current; its edges carry nothing yet
-        var own = state === "seeded" && parts[k].base !== "edge" ? " s-current" + (far ? " far" : "") : suffix;
-        parts[k].element.setAttribute("class", parts[k].base + own);
+      var look = LOOKS[frame.looks[i]];
+      if (!look) { continue; }  // a constant: drawn as it is
+      var node = nodes[i];
+      var running = frame.r[i] || null;
+      if (node.running !== running) {
+        // a gathering node shows its running sum ("so far"), every other its final gradient
+        write(node.grads, running || node.finalGrad);
+        node.grads.forEach(function (t) { t.classList.toggle("so-far", !!running); });
+        node.running = running;
+      }
+      var far = near !== null && node.scope !== "" && !near[node.scope];
+      var suffix = " s-" + look + (far ? " far" : "");
+      if (node.suffix === suffix) { continue; }  // restyle only what changed since the last frame
+      node.suffix = suffix;
+      for (var k = 0; k < node.parts.length; k++) {
+        node.parts[k].element.setAttribute("class", node.parts[k].base + suffix);
       }
     }
-    while (callouts.firstChild) { callouts.removeChild(callouts.firstChild); }
-    rewritten.forEach(function (flow) { flow.text.textContent = flow.finished; });
+    rewritten.forEach(function (flow) { write(flow.texts, flow.finished); });
     rewritten = [];
     Object.keys(frame.e).forEach(function (id) {
-      var text = frame.e[id];
       var flow = flows[id];
-      if (flow && text.indexOf("\n") < 0) {
-        // the layout left room for this text on the edge
-        flow.text.textContent = text;
+      if (flow) {
+        // the layout left room on the edge for this text
+        write(flow.texts, frame.e[id]);
         rewritten.push(flow);
-      } else {
-        var edge = document.getElementById(id);
-        if (edge) { callout(edge, text); }
       }
     });
-  }
-  function callout(edge, text) {
-    // upstream x local = contribution, where the edge's label says what flows back
-    var local = edge.querySelector("text.loc");
-    var flow = edge.querySelector("text.bk");
-    var x, y;
-    if (local) {
-      var box = local.getBBox();
-      x = box.x + box.width / 2;
-      y = flow ? parseFloat(flow.getAttribute("y")) : box.y + box.height + 11;
-    } else if (flow) {
-      var fbox = flow.getBBox();
-      x = fbox.x + fbox.width / 2;
-      y = parseFloat(flow.getAttribute("y"));
-    } else {
-      var path = edge.querySelector("path");
-      var middle = path.getPointAtLength(path.getTotalLength() / 2);
-      x = middle.x;
-      y = middle.y - 4;
-    }
-    var label = document.createElementNS(SVG_NS, "text");
-    label.setAttribute("class", "callout");
-    label.setAttribute("text-anchor", "middle");
-    text.split("\n").forEach(function (line, k) {
-      var span = document.createElementNS(SVG_NS, "tspan");
-      span.setAttribute("x", x);
-      span.setAttribute("y", y + 14 * k);
-      span.textContent = line;
-      label.appendChild(span);
-    });
-    callouts.appendChild(label);
   }
 
   // -- the view --------------------------------------------------------------------------------
@@ -230,8 +185,8 @@
     var i = frame.c;
     if (i < 0 || frame.f) { return list; }
     var core = [part("v" + i), part("o" + i)];
-    var flowing = Array.prototype.slice.call(callouts.childNodes);
-    Object.keys(frame.e).forEach(function (id) { if (flows[id]) { flowing.push(flows[id].text); } });
+    var flowing = [];
+    Object.keys(frame.e).forEach(function (id) { if (flows[id]) { flowing = flowing.concat(flows[id].texts); } });
     var inputs = nodes[i].parents.map(function (p) { return part("v" + p); });
     [core.concat(flowing, inputs), core.concat(flowing), core, [part("v" + i)]].forEach(function (elements) {
       var box = boxOf(elements);
@@ -268,10 +223,21 @@
   }
   var shown = null;
   var animation = 0;
-  function write(view) {
+  var foldTexts = Array.prototype.map.call(svg.querySelectorAll("g.fold text"), function (text) {
+    return {text: text, size: parseFloat(text.getAttribute("font-size")) || 14};
+  });
+  var foldCap = null;
+  function capFolds(scale) {
+    var cap = Math.round(FOLD_PX / scale);
+    if (cap === foldCap) { return; }
+    foldCap = cap;
+    foldTexts.forEach(function (t) { t.text.style.fontSize = t.size > cap ? cap + "px" : ""; });
+  }
+  function paint(view) {
     // the view's centre in the middle of the holder, at the scale that fits the view
     var width = holder.clientWidth, height = holder.clientHeight;
     var scale = Math.min(width / view.w, height / view.h);
+    capFolds(scale);
     var tx = width / 2 - scale * (view.x + view.w / 2 - drawing.x);
     var ty = height / 2 - scale * (view.y + view.h / 2 - drawing.y);
     svg.style.transform = "translate(" + tx + "px, " + ty + "px) scale(" + scale + ")";
@@ -279,7 +245,7 @@
   }
   function setView(view, animate) {
     if (animation) { cancelAnimationFrame(animation); animation = 0; }
-    if (!shown || !animate || reduceMotion) { shown = view; write(view); return; }
+    if (!shown || !animate || reduceMotion) { shown = view; paint(view); return; }
     var from = shown, start = null;
     function tick(now) {
       if (start === null) { start = now; }
@@ -287,7 +253,7 @@
       var e = t < 0.5 ? 2 * t * t : 1 - Math.pow(-2 * t + 2, 2) / 2;
       shown = {x: from.x + (view.x - from.x) * e, y: from.y + (view.y - from.y) * e,
                w: from.w + (view.w - from.w) * e, h: from.h + (view.h - from.h) * e};
-      write(shown);
+      paint(shown);
       animation = t < 1 ? requestAnimationFrame(tick) : 0;
     }
     animation = requestAnimationFrame(tick);
@@ -336,8 +302,11 @@
     var w = shown.w / factor, h = shown.h / factor;
     setView({x: px - fx * w, y: py - fy * h, w: w, h: h}, false);
   }
-  function zoomAtCentre(factor) {
-    var r = holder.getBoundingClientRect();
+  function zoomAtFocus(factor) {
+    // + and - zoom around the node being processed (wherever the view has moved it), else the centre
+    var frame = frames[current];
+    var box = frame.c >= 0 && !frame.f ? part("v" + frame.c) : null;
+    var r = (box && box.getBoundingClientRect().width ? box : holder).getBoundingClientRect();
     zoomBy(factor, r.left + r.width / 2, r.top + r.height / 2);
   }
   holder.addEventListener("wheel", function (event) {
@@ -346,15 +315,35 @@
     zoomBy(Math.exp(-event.deltaY * 0.002), event.clientX, event.clientY);
   }, {passive: false});
 
+  // -- the text under the diagram: every row shows, or the panel says there is more -------------
+  function markScrolling(section) {
+    var pre = section.querySelector("pre");
+    if (!pre) { return; }
+    var more = pre.scrollHeight > pre.clientHeight + 1;
+    pre.classList.toggle("scrolls", more);
+    var note = section.querySelector(".more");
+    if (more && !note) {
+      note = document.createElement("p");
+      note.className = "more";
+      note.textContent = "more below: scroll the text \u2193";
+      section.appendChild(note);
+    }
+    if (note) { note.classList.toggle("shown", more && pre.scrollTop + pre.clientHeight < pre.scrollHeight - 1); }
+  }
+  Array.prototype.forEach.call(sections, function (section) {
+    var pre = section.querySelector("pre");
+    if (pre) { pre.addEventListener("scroll", function () { markScrolling(section); }); }
+  });
+
   // -- moving ----------------------------------------------------------------------------------
   function show(k, animate) {
-    centreFlows();
     current = Math.max(0, Math.min(total - 1, k));
     for (var i = 0; i < sections.length; i++) { sections[i].hidden = i !== current; }
     counter.textContent = sections[current].getAttribute("data-counter");
     prev.disabled = current === 0;
     next.disabled = current === total - 1;
     apply(frames[current]);
+    markScrolling(sections[current]);
     updateView(animate);
     document.body.setAttribute("data-frame", String(current));
     try { history.replaceState(null, "", "#" + current); } catch (error) { /* a sandboxed frame */ }
@@ -370,17 +359,17 @@
     else if (key === "Home") { show(0, true); }
     else if (key === "End") { show(total - 1, true); }
     else if (key === "o" || key === "O" || key === "z" || key === "Z") { toggleOverview(); }
-    else if (key === "+" || key === "=") { zoomAtCentre(1.25); }
-    else if (key === "-" || key === "_") { zoomAtCentre(0.8); }
+    else if (key === "+" || key === "=") { zoomAtFocus(1.25); }
+    else if (key === "-" || key === "_") { zoomAtFocus(0.8); }
     else { return; }
     event.preventDefault();
   });
-  window.addEventListener("resize", function () { updateView(false); });
+  window.addEventListener("resize", function () { markScrolling(sections[current]); updateView(false); });
   if (window.ResizeObserver) {
     // a frame in a notebook may be laid out after the page ran: measure and place again then
     new ResizeObserver(function () {
       if (!holder.clientWidth) { return; }
-      centreFlows();
+      markScrolling(sections[current]);
       updateView(false);
     }).observe(holder);
   }
