@@ -9,7 +9,9 @@ and ``SimpleConvNet``; the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``Ada
 ``RMSprop``, ``Adam`` (``update(params, grads)``) and the ``Trainer``; the functions
 ``numerical_diff``, ``numerical_gradient``, ``gradient_descent``, ``softmax``,
 ``cross_entropy_error``, ``sigmoid``, ``sigmoid_grad``, ``im2col``, ``col2im``.
-``check_layers`` checks every hand-written layer's ``backward`` against central differences of
+``layers_backprop`` steps through the layered network's backward one layer at a time, in the
+engine's stepper's words and states (``viz.draw`` draws it); ``check_layers`` checks every
+hand-written layer's ``backward`` against central differences of
 its ``forward`` and names the first wrong one; ``check_model`` (the engine's, which learns the
 book's models when this package is imported) checks a network's gradient per parameter and
 explains the book's ``1e-7`` and a parameter the loss never reads.
@@ -40,6 +42,7 @@ from .functions import (
 from .gradient import gradient_descent, numerical_diff, numerical_gradient
 from .im2col import col2im, im2col
 from .layers import Affine, Dropout, ReLU, Relu, Sigmoid, SoftmaxWithLoss
+from .layers_backprop import LayersBackprop, LayerStep, layers_backprop
 from .model_check import read_textbook_model
 from .multi_layer_net import MultiLayerNet, MultiLayerNetExtend
 from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
@@ -59,6 +62,8 @@ __all__ = [
     "Convolution",
     "Dropout",
     "LayerReport",
+    "LayerStep",
+    "LayersBackprop",
     "LayerRow",
     "Momentum",
     "MulLayer",
@@ -82,6 +87,7 @@ __all__ = [
     "gradient_descent",
     "identity_function",
     "im2col",
+    "layers_backprop",
     "mean_squared_error",
     "numerical_diff",
     "numerical_gradient",
