@@ -79,6 +79,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lecture.add_argument(
         "--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="diagram direction (default: %(default)s)"
     )
+    lecture.add_argument(
+        "--quiz", action="store_true",
+        help="predict, then reveal: each step's numbers stay hidden until typed into the page (or shown)",
+    )
+    lecture.add_argument(
+        "--ask", choices=ASK, default="grads",
+        help="with --quiz: ask for gradients, local derivatives or both (default: %(default)s)",
+    )
     lecture.set_defaults(func=_run_lecture)
 
 
@@ -158,6 +166,8 @@ def _run_quiz(args: argparse.Namespace) -> int:
 
 
 def _run_lecture(args: argparse.Namespace) -> int:
+    if args.ask != "grads" and not args.quiz:
+        raise UsageError("--ask says what a quiz page asks for: add --quiz (see chainrule lecture --help)")
     from .lecture import lecture
     from .render import GraphvizNotFoundError
 
@@ -167,7 +177,7 @@ def _run_lecture(args: argparse.Namespace) -> int:
     try:
         page = lecture(
             root, output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
-            grad=grad_value(args),
+            grad=grad_value(args), quiz=args.ask if args.quiz else False,
         )
     except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:
         # one line saying what went wrong, without the library's "lecture: " prefix, no traceback;

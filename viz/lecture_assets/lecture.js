@@ -103,6 +103,13 @@
     nodes[entry[1]].parts.push(styled(edge));
   });
 
+  // A quiz page (viz.lecture(..., quiz=True)) hides what each step computes until it is answered:
+  // lecture_quiz.js, inlined before this script, does that on top of each frame this script draws.
+  var quiz = data.quiz && window.chainruleQuiz ? window.chainruleQuiz({
+    data: data, frames: frames, nodes: nodes, flows: flows, sections: sections,
+    redraw: function () { apply(frames[current]); quiz.apply(current); }
+  }) : null;
+
   // -- the state of one frame ------------------------------------------------------------------
   function addScope(scope, into) {
     while (scope) {
@@ -343,6 +350,7 @@
     prev.disabled = current === 0;
     next.disabled = current === total - 1;
     apply(frames[current]);
+    if (quiz) { quiz.apply(current); quiz.shown(current); }
     markScrolling(sections[current]);
     updateView(animate);
     document.body.setAttribute("data-frame", String(current));
@@ -352,6 +360,7 @@
   next.addEventListener("click", function () { show(current + 1, true); });
   overviewButton.addEventListener("click", toggleOverview);
   document.addEventListener("keydown", function (event) {
+    if (quiz && quiz.key(event)) { return; }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     var key = event.key;
     if (key === "ArrowRight" || key === "PageDown" || key === " ") { show(current + 1, true); }
