@@ -24,24 +24,26 @@ Example:
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from html import escape
 from typing import Any
 
 import graphviz
 
 from autograd_core import Node
-from autograd_core.words import Captions, clean_text
+from autograd_core.words import Captions, clean_text, format_number, path_lines, path_product, path_route, signed_sum
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order, choose_collapse, too_large
 from .collapse import Grouping, check_collapse, group_nodes
 from .display import readable
 from .dot import GraphvizNotFoundError, RenderError, render_source
-from .palette import SOFT_TEXT
+from .palette import BACKWARD, PATH, SOFT_TEXT
 from .scopes import scope_of
 from .walk.dot import FONT, LARGE_GRAPH, Options, body
 from .walk.frames import now, still
 from .walk.layout import graph_attributes
 from .walk.model import is_steps
+from .walk.paths import found_paths, path_edges
 from .walk.picture import FANOUT, Picture
 from .walk.styles import legend_table
 
@@ -113,6 +115,7 @@ def draw(
     collapse: Any = None,
     legend: bool = False,
     size: tuple[float, float] | None = None,
+    paths: Any = None,
 ) -> Diagram:
     """The diagram of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
@@ -134,6 +137,11 @@ def draw(
     folded by scope automatically when ``collapse`` is not given (with a ``CollapsedWarning`` and
     a note under the diagram); if that is not enough it is refused, before any DOT is built,
     with a ``GraphTooLargeError`` naming its size and what shrinks it.
+
+    ``paths=x`` draws the multivariable chain rule for input ``x``: every path from ``x`` to the
+    output in its own colour, each edge naming the paths along it, and under the title each
+    path's product of local derivatives and their sum, the gradient (:func:`autograd_core.paths`;
+    at most :data:`viz.walk.paths.MAX_DRAWN_PATHS` paths, counted before any is drawn).
 
     In Jupyter the returned Digraph displays itself; ``viz.render`` writes it to a file.
 
@@ -188,6 +196,10 @@ def draw(
         frame = still(order, forward=not show_grad)
         captions = Captions(root, nodes=order)
         grads = None
+    found = None
+    if paths is not None:
+        found = found_paths(root, paths, view="draw")
+        frame = replace(frame, paths=path_edges(found, order))
     picture = Picture.of(order, groups=grouping.groups, digits=digits, rankdir=rankdir, captions=captions,
                          grads=grads, show_grad=bool(show_grad))
     scene = picture.scene(frame, show_grad=bool(show_grad), show_local=bool(show_local))
@@ -195,7 +207,8 @@ def draw(
     options = Options(show_local=bool(show_local), clusters=bool(clusters), label_attribute=label_attribute)
     graph = Diagram(
         name="chainrule",
-        graph_attr=_graph_attributes(picture, rankdir, title, note, scene.used(picture) if legend else None, size_text),
+        graph_attr=_graph_attributes(picture, rankdir, title, note, scene.used(picture) if legend else None, size_text,
+                                     _paths_table(found, captions) if found is not None else None),
         node_attr={"fontname": _FONT, "fontsize": "12"},
         edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
@@ -217,9 +230,27 @@ def _size_text(size: Any) -> str | None:
     return f"{width:g},{height:g}"
 
 
+def _paths_table(found: Any, captions: Captions) -> str:
+    """Each path's route and product, and the sum, as the words module writes them: a table."""
+    head = path_lines(found, captions)[0]
+    rows = [f'<tr><td colspan="3" align="left">{escape(head)}</td></tr>']
+    for number, path in enumerate(found, start=1):
+        rows.append(
+            f'<tr><td align="left"><font color="{PATH}"><b>path {number}</b></font></td>'
+            f'<td align="left">{escape(clean_text(path_route(path, captions)))}</td>'
+            f'<td align="left">{escape(path_product(path, captions))}</td></tr>'
+        )
+    total = signed_sum([path.product for path in found])
+    if len(found) > 1:
+        total += f" = {format_number(found.total)}"
+    rows.append(f'<tr><td colspan="3" align="left">sum over the paths: {escape(total)} = '
+                f'<font color="{BACKWARD}">{escape(captions.grad_name(found.source))}</font></td></tr>')
+    return f'<table border="0" cellspacing="2" cellpadding="1">{"".join(rows)}</table>'
+
+
 def _graph_attributes(
     picture: Picture, rankdir: str, title: str | None, note: str | None = None, legend: set[str] | None = None,
-    size: str | None = None,
+    size: str | None = None, paths: str | None = None,
 ) -> dict[str, str]:
     attributes = graph_attributes(picture, rankdir)
     if size is not None:
@@ -227,6 +258,10 @@ def _graph_attributes(
     rows = []
     if title is not None:
         rows.append(f'<tr><td><font point-size="18"><b>{escape(clean_text(str(title)))}</b></font></td></tr>')
+    if paths is not None:
+        # empty cells at both ends take the room a wider row (the legend) gives: the paths' columns stay close
+        rows.append(f'<tr><td><table border="0" cellspacing="0"><tr><td></td><td>{paths}</td><td></td></tr></table>'
+                    "</td></tr>")
     if legend is not None:
         rows.append(f"<tr><td>{legend_table(legend)}</td></tr>")
     if note is not None:

@@ -65,6 +65,7 @@ def lecture(
     collapse: Any = None,
     max_nodes: int | None = DRAW_MAX_NODES,
     quiz: bool | str = False,
+    paths: Any = None,
 ) -> Lecture:
     """Write the lecture page of a graph's backprop to ``path`` (one HTML file).
 
@@ -88,6 +89,10 @@ def lecture(
     REPL quiz asks there into the page (checked to 3 significant digits, with the REPL's hints);
     an empty answer, or the ``s`` key, shows it instead.  It still needs no network and no kernel.
 
+    ``paths=x`` ends the page with the multivariable chain rule for input ``x``: every path from
+    ``x`` to the output marked on the diagram, each path's product of local derivatives and their
+    sum, the gradient (:func:`autograd_core.paths`).
+
     Returns a :class:`Lecture`: the path, which also shows the page inline in Jupyter.
 
     >>> import tempfile, pathlib
@@ -103,14 +108,14 @@ def lecture(
         raise ValueError(f"lecture: the page is HTML; give a path ending in .html, got {str(path)!r}")
     ask = _ask(quiz)
     walked = walk(root_or_steps, view="lecture", grad=grad, collapse=collapse, rankdir=rankdir,
-                  max_nodes=max_nodes, max_steps=max_steps, title=title, ask=ask)
+                  max_nodes=max_nodes, max_steps=max_steps, title=title, ask=ask, paths=paths)
     try:
         diagram = layout(walked)
     except GraphvizNotFoundError:
         raise GraphvizNotFoundError(NO_DOT) from None
     text = page(walked, diagram)
     write_atomically(path, text.encode("utf-8"), "lecture")
-    return Lecture(path, text, steps=len(walked.frames) - 2)
+    return Lecture(path, text, steps=len(walked.frames) - 2 - (paths is not None))
 
 
 def _ask(quiz: Any) -> str | None:

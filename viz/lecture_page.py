@@ -23,7 +23,7 @@ from autograd_core.steps.exercises import ABS_TOL, DIGITS, MAX_ANSWER, REL_TOL
 from autograd_core.steps.quiz import TRIES
 
 from .lecture_svg import ID_PREFIX
-from .palette import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED, MUTED_TEXT, PANEL_FILL
+from .palette import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED, MUTED_TEXT, PANEL_FILL, PATH
 from .walk.frames import look
 from .walk.picture import BLANK
 from .walk.styles import css as look_css
@@ -42,7 +42,7 @@ _TEMPLATE = Template("""<!DOCTYPE html>
 <title>$title</title>
 <style>
 :root { --current-fill: $current_fill; --current: $current; --backward: $backward; --local: $local; --muted: $muted;
-  --muted-text: $muted_text; --panel: $panel; }
+  --muted-text: $muted_text; --panel: $panel; --path: $path; }
 $css
 </style>
 </head>
@@ -103,6 +103,8 @@ def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
             record["r"] = {str(i): list(lines) for i, lines in frame.running.items()}
         if frame.shut:
             record["x"] = list(frame.shut)
+        if frame.paths:
+            record["p"] = [f"{prefix}e{edge}" for edge in frame.paths]
         if frame.questions:
             record["q"] = [_question(q, prefix) for q in frame.questions]
             record["h"] = list(frame.hides)
@@ -202,6 +204,7 @@ def page(walk: Any, diagram: Any) -> str:
         muted=MUTED,
         muted_text=MUTED_TEXT,
         panel=PANEL_FILL,
+        path=PATH,
         css=css,
         svg=diagram.svg,
         forward=getattr(diagram, "forward", None) or "",

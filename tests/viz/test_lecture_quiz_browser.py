@@ -250,3 +250,19 @@ def test_a_networks_quiz_page_hides_every_step_until_answered(tab, tmp_path):
     viz.lecture(build(), path, quiz=True)
     asked, checked = play(tab, path, oracle, given)
     assert len(asked) == len(oracle) - 1 and checked >= 5  # every gradient but the seed's
+
+
+def test_the_paths_frame_marks_every_path_in_the_browser(tab, tmp_path):
+    x, y, z = Value(2.0, name="x"), Value(3.0, name="y"), Value(-5.0, name="z")
+    f = x * y + x * z
+    path = tmp_path / "paths.html"
+    viz.lecture(f, path, paths=x)
+    tab.goto(path.as_uri())
+    tab.keyboard.press("End")
+    marked = tab.evaluate("() => Array.from(document.querySelectorAll('.on-path')).map(e => e.id).sort()")
+    # the four edges of the two paths, and the op-to-value edges of x*y, x*z and the sum
+    assert marked == ["g-e2.0", "g-e4.0", "g-e5.0", "g-e5.1", "g-r2", "g-r4", "g-r5"]
+    colour = tab.evaluate("() => getComputedStyle(document.querySelector('#g-e2\\\\.0 > path')).stroke")
+    assert colour == "rgb(106, 27, 154)"  # the paths' colour, #6a1b9a
+    tab.keyboard.press("ArrowLeft")
+    assert tab.evaluate("() => document.querySelectorAll('.on-path').length") == 0

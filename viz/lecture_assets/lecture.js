@@ -133,6 +133,7 @@
     for (var n = 0; n < folds.length; n++) { svg.classList.toggle("shut-" + n, !!shut[n]); }
   }
   var rewritten = [];
+  var onPath = [];
   function apply(frame) {
     svg.classList.toggle("forward", !!frame.f);
     holder.classList.toggle("forward-frame", !!frame.f && forwardOnly);
@@ -157,6 +158,14 @@
         node.parts[k].element.setAttribute("class", node.parts[k].base + suffix);
       }
     }
+    // the sum over paths (viz.lecture(..., paths=x)): its edges, and the op-to-value edges they lead on to
+    onPath.forEach(function (element) { element.classList.remove("on-path"); });
+    onPath = [];
+    (frame.p || []).forEach(function (id) {
+      [document.getElementById(id), part("r" + id.slice(PREFIX.length + 1).split(".")[0])].forEach(function (element) {
+        if (element) { element.classList.add("on-path"); onPath.push(element); }
+      });
+    });
     rewritten.forEach(function (flow) { write(flow.texts, flow.finished); });
     rewritten = [];
     Object.keys(frame.e).forEach(function (id) {

@@ -62,6 +62,8 @@ class Frame:
     ``note``, ``expected``, ``answer`` as the views write it, ``hints`` by try, ``node``, ``edge``
     for a local derivative), and ``hides``: the nodes whose gradient texts the step changes (the
     inputs of its node), hidden with its flows and its text until the questions are answered.
+    ``paths[edge id]`` numbers the paths from a chosen input to the output that go along the edge
+    (the sum over paths, :func:`autograd_core.paths`).
     """
 
     kind: str
@@ -79,6 +81,7 @@ class Frame:
     shut: tuple[int, ...] = ()
     questions: tuple[dict[str, Any], ...] = ()
     hides: tuple[int, ...] = ()
+    paths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON): tuples become lists, node keys become strings."""
@@ -89,6 +92,7 @@ class Frame:
         for key in ("finished", "asked", "shut", "hides"):
             data[key] = list(data[key])
         data["questions"] = [dict(q) for q in self.questions]
+        data["paths"] = {edge: list(numbers) for edge, numbers in self.paths.items()}
         return data
 
 

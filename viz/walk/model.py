@@ -24,6 +24,7 @@ from ..collapse import check_collapse, group_nodes
 from .dot import LARGE_GRAPH, Room
 from .frames import Frame, forward_text, natural, now, summary
 from .layout import Layout, lay_out
+from .paths import paths_frame
 from .picture import BLANK, Picture, Scene
 from .pieces import BACK_ARROW
 from .quiz import quiz_frame, quiz_plan
@@ -209,14 +210,15 @@ def _room(scene: Scene) -> Room:
 
 def walk(root_or_steps: Any, *, view: str = "walk", grad: Any = None, collapse: Any = None, rankdir: str = "LR",
          digits: int = 4, max_nodes: int | None = DRAW_MAX_NODES, max_steps: int | None = MAX_STEPS,
-         title: str | None = None, ask: str | None = None) -> Walk:
+         title: str | None = None, ask: str | None = None, paths: Any = None) -> Walk:
     """The walk of ``root_or_steps`` (an output node, or ``root.backprop()``): its size checked
     first, then the forward pass, the seed and every step recorded (see the module's docstring).
 
     ``collapse`` names the scopes that frames draw folded (as :func:`viz.draw` takes it); a
     step's frame opens the folds its node and inputs are in.  ``view`` names the caller in errors.
     ``ask`` ("grads", "locals" or "both") makes it a quiz's walk: each step's frame carries the
-    questions the REPL quiz asks before that step (see :mod:`viz.walk.quiz`).
+    questions the REPL quiz asks before that step (see :mod:`viz.walk.quiz`).  ``paths=x`` adds a
+    last frame: the sum over the paths from input ``x`` to the output (see :mod:`viz.walk.paths`).
 
     >>> from autograd_core import Value
     >>> a = Value(2.0, name="a")
@@ -241,6 +243,8 @@ def walk(root_or_steps: Any, *, view: str = "walk", grad: Any = None, collapse: 
         picture = Picture.of(order, overlays=overlays, digits=digits, rankdir=rankdir, captions=steps.captions,
                              grads=steps.gradient)
     root = order[-1]
+    if paths is not None:
+        frames.append(paths_frame(root, paths, order, view, steps_states=frames[-1].states))
     frames = _with_folds(frames, picture, shut_by_collapse, forward_shut)
     name = root.name
     result = Walk(picture, frames, title or (f"Backpropagation through {name}" if name
