@@ -37,6 +37,7 @@ from autograd_core.steps.quiz import ASK
 
 from .budget import DRAW_MAX_NODES
 from .dot import GraphvizNotFoundError
+from .layered import is_layer_steps, layered_walk
 from .lecture_display import Lecture
 from .lecture_page import page
 from .lecture_svg import layout
@@ -89,6 +90,9 @@ def lecture(
     REPL quiz asks there into the page (checked to 3 significant digits, with the REPL's hints);
     an empty answer, or the ``s`` key, shows it instead.  It still needs no network and no kernel.
 
+    A layered network being stepped (``nn.textbook.layers_backprop(network, x, t)``) gets its page
+    too: its layers, one step per layer's hand-written backward (see :mod:`viz.layered`).
+
     ``paths=x`` ends the page with the multivariable chain rule for input ``x``: every path from
     ``x`` to the output marked on the diagram, each path's product of local derivatives and their
     sum, the gradient (:func:`autograd_core.paths`).
@@ -107,8 +111,14 @@ def lecture(
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"lecture: the page is HTML; give a path ending in .html, got {str(path)!r}")
     ask = _ask(quiz)
-    walked = walk(root_or_steps, view="lecture", grad=grad, collapse=collapse, rankdir=rankdir,
-                  max_nodes=max_nodes, max_steps=max_steps, title=title, ask=ask, paths=paths)
+    if is_layer_steps(root_or_steps):  # the book's layered network, stepped by its own backward
+        if ask is not None or paths is not None or grad is not None or collapse is not None:
+            raise ValueError("lecture: a layered network's page steps through its layers; quiz=, paths=, grad= "
+                             "and collapse= are for a graph of chainrule's nodes")
+        walked = layered_walk(root_or_steps, rankdir=rankdir, title=title)
+    else:
+        walked = walk(root_or_steps, view="lecture", grad=grad, collapse=collapse, rankdir=rankdir,
+                      max_nodes=max_nodes, max_steps=max_steps, title=title, ask=ask, paths=paths)
     try:
         diagram = layout(walked)
     except GraphvizNotFoundError:

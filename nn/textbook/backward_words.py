@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BACKWARD_WORDS", "backward_words"]
+__all__ = ["BACKWARD_WORDS", "LAYER_SYMBOLS", "backward_words", "layer_symbol"]
 
 #: The book's layers by class name: each output of ``backward`` (``dx``, and the parameter
 #: gradients it leaves on the layer) and what it is.
@@ -43,3 +43,24 @@ def backward_words(layer: Any) -> dict[str, str]:
         if words is not None:
             return dict(words)
     return {"dx": "backward(dout)"}
+
+
+#: How a diagram draws each book layer's computation, in its op's small box.
+LAYER_SYMBOLS: dict[str, str] = {
+    "MulLayer": "×", "AddLayer": "+", "Relu": "relu", "Sigmoid": "σ", "Affine": "x@W+b",
+    "SoftmaxWithLoss": "softmax CE", "Dropout": "dropout", "BatchNormalization": "BN", "Convolution": "conv",
+    "Pooling": "pool",
+}
+
+
+def layer_symbol(layer: Any) -> str:
+    """The symbol of ``layer``'s computation (its book class's; another class: its name).
+
+    >>> from nn.textbook import SoftmaxWithLoss
+    >>> layer_symbol(SoftmaxWithLoss())
+    'softmax CE'
+    """
+    for cls in type(layer).__mro__:
+        if cls.__name__ in LAYER_SYMBOLS:
+            return LAYER_SYMBOLS[cls.__name__]
+    return type(layer).__name__

@@ -45,7 +45,7 @@ import numpy as np
 
 from autograd_core.words import array_lines, array_text, format_number, shape_text
 
-from .backward_words import backward_words
+from .backward_words import backward_words, layer_symbol
 from .check import check_layers, error_text, layers_of, parameter_names, takes_train_flg
 
 __all__ = ["LayerStep", "LayersBackprop", "layers_backprop"]
@@ -127,7 +127,9 @@ class LayersBackprop:
     ``names``: how every view calls the layers (the keys of ``layers``; the loss layer by its
     class, ``SoftmaxWithLoss``); ``layers`` the layer objects in forward order, the loss layer
     last; ``inputs[i]`` and ``outputs[i]`` what flowed into and out of layer ``i`` in the forward
-    pass (the last output is the loss); ``x`` and ``t`` the batch and its labels.
+    pass (the last output is the loss); ``x`` and ``t`` the batch and its labels; ``params[i]``
+    the names of layer ``i``'s parameters (``W``, ``b``); ``words[i]`` what its backward sends
+    back, in words, and ``symbols[i]`` how a diagram draws its computation.
     """
 
     def __init__(self, network: Any, x: Any, t: Any, *, check: bool = False) -> None:
@@ -147,6 +149,7 @@ class LayersBackprop:
         self._forward()
         self.params = tuple(tuple(parameter_names(layer)) for layer in layers)
         self.words = tuple(backward_words(layer) for layer in layers)
+        self.symbols = tuple(layer_symbol(layer) for layer in layers)
         self._sent: list[dict[str, Any] | None] = [None] * len(layers)
         self._history: list[LayerStep] = []
         self.wrong: dict[int, str] = {}

@@ -98,7 +98,7 @@ def _font(text: str, colour: str | None = None, *, size: int | None = None, bold
 
 def label_lines(picture: Picture, i: int, scene: Scene, room: Room | None = None) -> list[tuple[str, str]]:
     """Node ``i``'s label as (role, HTML) lines: ``title``, ``shape`` (arrays), ``value``,
-    ``grad`` (its gradient, its running sum or a blank, padded to ``room``), ``uses``."""
+    ``grad`` (its gradient, its running sum or a blank, padded to ``room``), ``uses``, ``note``."""
     node = picture.nodes[i]
     looked = scene.looks[i]
     colour = text_colour(looked)
@@ -117,6 +117,7 @@ def label_lines(picture: Picture, i: int, scene: Scene, room: Room | None = None
     uses = picture.uses.get(i, 0)
     if uses > FANOUT:
         lines.append(("uses", _font(f"used {uses}×", SOFT_TEXT, size=9)))
+    lines.extend(("note", _font(escape(line), BACKWARD, size=10, bold=True)) for line in node.note)
     return lines
 
 

@@ -29,7 +29,7 @@ from .picture import BLANK, Picture, Scene
 from .pieces import BACK_ARROW
 from .quiz import quiz_frame, quiz_plan
 
-__all__ = ["FORWARD_FOLD", "MAX_STEPS", "Walk", "checked_order", "replayed", "walk"]
+__all__ = ["FORWARD_FOLD", "MAX_STEPS", "Walk", "checked_order", "replayed", "room_of", "walk"]
 
 #: The most steps a walk gets unless told otherwise: a lecture of more steps than this is hard to
 #: follow (a step costs a page about 1 KB; the layout is done once).
@@ -203,7 +203,8 @@ def _widest(options: list[tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(max((lines[k] for lines in options if k < len(lines)), key=len) for k in range(count))
 
 
-def _room(scene: Scene) -> Room:
+def room_of(scene: Scene) -> Room:
+    """The lines each gradient and flowing text takes at most, as a scene of every longest text shows them."""
     return Room({i: len(lines) for i, (lines, _) in scene.grads.items()},
                 {e: len(lines) for e, (lines, _) in scene.flows.items()})
 
@@ -250,7 +251,7 @@ def walk(root_or_steps: Any, *, view: str = "walk", grad: Any = None, collapse: 
     result = Walk(picture, frames, title or (f"Backpropagation through {name}" if name
                                               else "Backpropagation, step by step"),
                   rankdir, digits, order)
-    result.room = _room(result.room_scene())
+    result.room = room_of(result.room_scene())
     return result
 
 
