@@ -6,7 +6,8 @@ input edge (checked against the op's own record), with ``"grads"`` or ``"both"``
 every input that receives its last contribution in this step (a node used several times is asked
 for its total once, with a note that it is a sum).  Only then does it show the rest of the step's
 text, in which the running sum of an input still to be asked is hidden (``-> ? (asked later)``).
-So no number the quiz asks for is printed before it is asked.
+So no number the quiz asks for is printed before it is asked.  An answer is a number typed in:
+the gradient of an array (a Tensor graph's) is not asked, its step shows it.
 
 Each question has three tries; a wrong answer gets a hint that grows, an empty answer shows the
 answer (counted as shown, not as wrong).  The score at the end says what to review.
@@ -28,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from ..graph import Node
 from ..words import (
@@ -117,8 +120,8 @@ def plan(steps: Any, ask: str = "grads") -> QuizPlan:
         later: set[Node] = set()
         if reached and ask in ("grads", "both"):
             for parent in dict.fromkeys(node.parents):
-                if parent not in grads:
-                    continue
+                if parent not in grads or np.ndim(getattr(grads[parent], "data", grads[parent])) > 0:
+                    continue  # no gradient here, or an array's: an answer typed is a number
                 if last_use[parent] > k:
                     later.add(parent)
                     continue

@@ -22,8 +22,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
 from autograd_core import Node
 from autograd_core.steps.exercises import hint
 from autograd_core.steps.quiz import TRIES, QuizPlan, plan
@@ -40,10 +38,6 @@ def quiz_plan(steps: Any, ask: str) -> QuizPlan:
     return plan(steps, ask)
 
 
-def _scalar(value: Any) -> bool:
-    return np.ndim(getattr(value, "data", value)) == 0
-
-
 def _record(question: Any, steps: Any, index: dict[Node, int]) -> dict[str, Any]:
     node = question.node
     if question.kind == "grad":
@@ -58,14 +52,14 @@ def _record(question: Any, steps: Any, index: dict[Node, int]) -> dict[str, Any]
 
 
 def quiz_frame(frame: Frame, step: Any, steps: Any, quiz: QuizPlan, order: list[Node], rankdir: str) -> Frame:
-    """``frame`` (step ``step``'s) as a quiz shows it: its questions (those a number can answer:
-    an array's gradient is not asked on a page), its text and flows without the running sums of
-    the nodes asked later, and what the view hides until the questions are answered."""
+    """``frame`` (step ``step``'s) as a quiz shows it: its questions, its text and flows without
+    the running sums of the nodes asked later, and what the view hides until the questions are
+    answered."""
     k = step.number - 1
     index = {node: i for i, node in enumerate(order)}
     later = {q.node for questions in quiz.questions[k + 1:] for q in questions if q.kind == "grad"}
     later |= set(quiz.hidden[k])
-    asked = [q for q in quiz.questions[k] if _scalar(q.expected)]
+    asked = quiz.questions[k]
     flows = dict(frame.flows)
     for c in step.contributions:
         key = f"{index[step.node]}.{c.index}"
