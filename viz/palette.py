@@ -26,6 +26,7 @@ __all__ = [
     "MUTED",
     "MUTED_TEXT",
     "PANEL_FILL",
+    "PATH",
     "SOFT_TEXT",
     "contrast",
     "luminance",
@@ -55,6 +56,8 @@ FOLD_FILL = "#eef3fa"
 FOLD_LINE = "#555555"
 #: The text panel of a slide and the lecture page.
 PANEL_FILL = "#f4f4f6"
+#: The paths from an input to the output (the sum over paths): their edges and their names.
+PATH = "#6a1b9a"
 
 
 def luminance(colour: str) -> float:
