@@ -35,6 +35,7 @@ docs: setup
 	$(PY) scripts/render_docs.py
 	$(PY) scripts/lecture_docs.py
 	$(PY) scripts/page_docs.py
+	$(PY) scripts/exercise_docs.py
 	$(PY) scripts/torch_docs.py
 	$(PY) scripts/training_docs.py
 

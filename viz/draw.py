@@ -24,24 +24,27 @@ Example:
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from html import escape
 from typing import Any
 
 import graphviz
 
 from autograd_core import Node
-from autograd_core.words import Captions, clean_text
+from autograd_core.words import Captions, clean_text, format_number, path_lines, path_product, path_route, signed_sum
 
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order, choose_collapse, too_large
 from .collapse import Grouping, check_collapse, group_nodes
 from .display import readable
 from .dot import GraphvizNotFoundError, RenderError, render_source
-from .palette import SOFT_TEXT
+from .layered import current_picture, is_layer_steps, is_layered, stepper_of
+from .palette import BACKWARD, PATH, SOFT_TEXT
 from .scopes import scope_of
 from .walk.dot import FONT, LARGE_GRAPH, Options, body
 from .walk.frames import now, still
 from .walk.layout import graph_attributes
 from .walk.model import is_steps
+from .walk.paths import found_paths, path_edges
 from .walk.picture import FANOUT, Picture
 from .walk.styles import legend_table
 
@@ -102,7 +105,7 @@ class Diagram(graphviz.Digraph):
 
 def draw(
     root_or_steps: Any,
-    *,
+    *inputs: Any,
     rankdir: str = "LR",
     show_grad: bool = True,
     show_local: bool = True,
@@ -113,6 +116,8 @@ def draw(
     collapse: Any = None,
     legend: bool = False,
     size: tuple[float, float] | None = None,
+    paths: Any = None,
+    check: bool = False,
 ) -> Diagram:
     """The diagram of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
@@ -135,6 +140,18 @@ def draw(
     a note under the diagram); if that is not enough it is refused, before any DOT is built,
     with a ``GraphTooLargeError`` naming its size and what shrinks it.
 
+    ``paths=x`` draws the multivariable chain rule for input ``x``: every path from ``x`` to the
+    output in its own colour, each edge naming the paths along it, and under the title each
+    path's product of local derivatives and their sum, the gradient (:func:`autograd_core.paths`;
+    at most :data:`viz.walk.paths.MAX_DRAWN_PATHS` paths, counted before any is drawn).
+
+    A layered network of the book (anything with ``layers`` in order and a ``lastLayer``, such as
+    ``nn.textbook.TwoLayerNet``) is drawn with its batch and labels, ``draw(network, x, t)``: its
+    layers, the arrays flowing forward and, backpropagated by its own hand-written ``backward``,
+    the ``dout`` each layer receives and what it sends back (see :mod:`viz.layered`); with
+    ``check=True`` the layers ``check_layers`` finds wrong say so in red.  A network being
+    stepped (``nn.textbook.layers_backprop(network, x, t)``) is drawn where it stands.
+
     In Jupyter the returned Digraph displays itself; ``viz.render`` writes it to a file.
 
     >>> from autograd_core import Value
@@ -151,6 +168,14 @@ def draw(
     if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
         raise ValueError(f"draw: max_nodes must be a positive integer or None, got {max_nodes!r}")
     size_text = _size_text(size)
+    if is_layered(root_or_steps) or is_layer_steps(root_or_steps):
+        return _draw_layered(root_or_steps, inputs, rankdir=rankdir, show_grad=show_grad, show_local=show_local,
+                             digits=digits, title=title, legend=legend, size_text=size_text, check=check)
+    if inputs:
+        raise TypeError(
+            f"draw: {len(inputs)} more positional argument(s): a batch and labels are for a layered network "
+            "(draw(network, x, t)); a graph node or a backprop is drawn alone"
+        )
     collapse = check_collapse(collapse)
     steps = root_or_steps if is_steps(root_or_steps) else None
     root = steps.root if steps is not None else root_or_steps
@@ -188,21 +213,58 @@ def draw(
         frame = still(order, forward=not show_grad)
         captions = Captions(root, nodes=order)
         grads = None
+    found = None
+    if paths is not None:
+        found = found_paths(root, paths, view="draw")
+        frame = replace(frame, paths=path_edges(found, order))
     picture = Picture.of(order, groups=grouping.groups, digits=digits, rankdir=rankdir, captions=captions,
                          grads=grads, show_grad=bool(show_grad))
     scene = picture.scene(frame, show_grad=bool(show_grad), show_local=bool(show_local))
     label_attribute = "label" if grouping.drawn_count <= LARGE_GRAPH else "xlabel"
     options = Options(show_local=bool(show_local), clusters=bool(clusters), label_attribute=label_attribute)
+    attributes = _graph_attributes(picture, rankdir, title, note, scene.used(picture) if legend else None, size_text,
+                                   _paths_table(found, captions) if found is not None else None)
+    graph = _diagram(picture, scene, options, attributes)
+    graph.collapse_note = note
+    return graph
+
+
+def _diagram(picture: Picture, scene: Any, options: Options, attributes: dict[str, str]) -> Diagram:
+    """The Digraph of ``picture`` as ``scene`` shows it."""
     graph = Diagram(
         name="chainrule",
-        graph_attr=_graph_attributes(picture, rankdir, title, note, scene.used(picture) if legend else None, size_text),
+        graph_attr=attributes,
         node_attr={"fontname": _FONT, "fontsize": "12"},
         edge_attr={"fontname": _FONT, "fontsize": "11", "arrowsize": "0.7"},
     )
-    graph.node_count = grouping.drawn_count
-    graph.collapse_note = note
+    graph.node_count = picture.drawn_count
     graph.body.extend([f"\t{line}\n" for line in body(picture, scene, options)])
     return graph
+
+
+def _draw_layered(network_or_steps: Any, inputs: tuple, *, rankdir: str, show_grad: bool, show_local: bool,
+                  digits: int, title: str | None, legend: bool, size_text: str | None, check: bool) -> Diagram:
+    """A layered network (with its batch and labels: backpropagated through every layer) or its
+    stepper (where it stands): see :mod:`viz.layered`."""
+    if is_layer_steps(network_or_steps):
+        if inputs:
+            raise TypeError("draw: a layered network being stepped is drawn alone (it has its batch and labels)")
+        steps = network_or_steps
+    else:
+        if len(inputs) != 2:
+            raise TypeError(
+                f"draw: a layered network ({type(network_or_steps).__name__}: layers, lastLayer) is drawn with its "
+                f"batch and labels, draw(network, x, t); got {len(inputs)} more argument(s)"
+            )
+        steps = stepper_of(network_or_steps, *inputs, view="draw", check=check)
+        steps.run()
+    picture, frame = current_picture(steps, rankdir=rankdir, digits=digits)
+    if not show_grad:
+        frame = replace(frame, kind="forward")
+    scene = picture.scene(frame, show_grad=bool(show_grad), show_local=bool(show_local))
+    options = Options(show_local=bool(show_local), clusters=False, label_attribute="label")
+    attributes = _graph_attributes(picture, rankdir, title, None, scene.used(picture) if legend else None, size_text)
+    return _diagram(picture, scene, options, attributes)
 
 
 def _size_text(size: Any) -> str | None:
@@ -217,9 +279,27 @@ def _size_text(size: Any) -> str | None:
     return f"{width:g},{height:g}"
 
 
+def _paths_table(found: Any, captions: Captions) -> str:
+    """Each path's route and product, and the sum, as the words module writes them: a table."""
+    head = path_lines(found, captions)[0]
+    rows = [f'<tr><td colspan="3" align="left">{escape(head)}</td></tr>']
+    for number, path in enumerate(found, start=1):
+        rows.append(
+            f'<tr><td align="left"><font color="{PATH}"><b>path {number}</b></font></td>'
+            f'<td align="left">{escape(clean_text(path_route(path, captions)))}</td>'
+            f'<td align="left">{escape(path_product(path, captions))}</td></tr>'
+        )
+    total = signed_sum([path.product for path in found])
+    if len(found) > 1:
+        total += f" = {format_number(found.total)}"
+    rows.append(f'<tr><td colspan="3" align="left">sum over the paths: {escape(total)} = '
+                f'<font color="{BACKWARD}">{escape(captions.grad_name(found.source))}</font></td></tr>')
+    return f'<table border="0" cellspacing="2" cellpadding="1">{"".join(rows)}</table>'
+
+
 def _graph_attributes(
     picture: Picture, rankdir: str, title: str | None, note: str | None = None, legend: set[str] | None = None,
-    size: str | None = None,
+    size: str | None = None, paths: str | None = None,
 ) -> dict[str, str]:
     attributes = graph_attributes(picture, rankdir)
     if size is not None:
@@ -227,6 +307,10 @@ def _graph_attributes(
     rows = []
     if title is not None:
         rows.append(f'<tr><td><font point-size="18"><b>{escape(clean_text(str(title)))}</b></font></td></tr>')
+    if paths is not None:
+        # empty cells at both ends take the room a wider row (the legend) gives: the paths' columns stay close
+        rows.append(f'<tr><td><table border="0" cellspacing="0"><tr><td></td><td>{paths}</td><td></td></tr></table>'
+                    "</td></tr>")
     if legend is not None:
         rows.append(f"<tr><td>{legend_table(legend)}</td></tr>")
     if note is not None:

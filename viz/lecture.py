@@ -33,8 +33,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from autograd_core.steps.quiz import ASK
+
 from .budget import DRAW_MAX_NODES
 from .dot import GraphvizNotFoundError
+from .layered import is_layer_steps, layered_walk
 from .lecture_display import Lecture
 from .lecture_page import page
 from .lecture_svg import layout
@@ -62,6 +65,8 @@ def lecture(
     grad: Any = None,
     collapse: Any = None,
     max_nodes: int | None = DRAW_MAX_NODES,
+    quiz: bool | str = False,
+    paths: Any = None,
 ) -> Lecture:
     """Write the lecture page of a graph's backprop to ``path`` (one HTML file).
 
@@ -79,6 +84,19 @@ def lecture(
     inside), folding again when the step leaves.  A graph of more than
     :data:`viz.walk.model.FORWARD_FOLD` nodes shows its forward pass with every top-level scope folded.
 
+    ``quiz=True`` (or ``"grads"``, ``"locals"``, ``"both"``: what to ask, as ``steps.quiz(ask=...)``)
+    makes the page ask before it tells: at each step, what the step computes (the flows on its
+    edges, its inputs' gradients, its text) stays hidden until the learner types each number the
+    REPL quiz asks there into the page (checked to 3 significant digits, with the REPL's hints);
+    an empty answer, or the ``s`` key, shows it instead.  It still needs no network and no kernel.
+
+    A layered network being stepped (``nn.textbook.layers_backprop(network, x, t)``) gets its page
+    too: its layers, one step per layer's hand-written backward (see :mod:`viz.layered`).
+
+    ``paths=x`` ends the page with the multivariable chain rule for input ``x``: every path from
+    ``x`` to the output marked on the diagram, each path's product of local derivatives and their
+    sum, the gradient (:func:`autograd_core.paths`).
+
     Returns a :class:`Lecture`: the path, which also shows the page inline in Jupyter.
 
     >>> import tempfile, pathlib
@@ -92,15 +110,33 @@ def lecture(
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"lecture: the page is HTML; give a path ending in .html, got {str(path)!r}")
-    walked = walk(root_or_steps, view="lecture", grad=grad, collapse=collapse, rankdir=rankdir,
-                  max_nodes=max_nodes, max_steps=max_steps, title=title)
+    ask = _ask(quiz)
+    if is_layer_steps(root_or_steps):  # the book's layered network, stepped by its own backward
+        if ask is not None or paths is not None or grad is not None or collapse is not None:
+            raise ValueError("lecture: a layered network's page steps through its layers; quiz=, paths=, grad= "
+                             "and collapse= are for a graph of chainrule's nodes")
+        walked = layered_walk(root_or_steps, rankdir=rankdir, title=title)
+    else:
+        walked = walk(root_or_steps, view="lecture", grad=grad, collapse=collapse, rankdir=rankdir,
+                      max_nodes=max_nodes, max_steps=max_steps, title=title, ask=ask, paths=paths)
     try:
         diagram = layout(walked)
     except GraphvizNotFoundError:
         raise GraphvizNotFoundError(NO_DOT) from None
     text = page(walked, diagram)
     write_atomically(path, text.encode("utf-8"), "lecture")
-    return Lecture(path, text, steps=len(walked.frames) - 2)
+    return Lecture(path, text, steps=len(walked.frames) - 2 - (paths is not None))
+
+
+def _ask(quiz: Any) -> str | None:
+    """What a quiz page asks for: None (no quiz), or one of :data:`autograd_core.steps.quiz.ASK`."""
+    if quiz is False or quiz is None:
+        return None
+    if quiz is True:
+        return "grads"
+    if isinstance(quiz, str) and quiz in ASK:
+        return quiz
+    raise ValueError(f"lecture: quiz must be True, False or one of {', '.join(map(repr, ASK))}, got {quiz!r}")
 
 
 def frames(root_or_steps: Any, *, max_steps: int | None = MAX_STEPS, grad: Any = None) -> list[Frame]:

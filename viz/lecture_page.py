@@ -19,9 +19,13 @@ from importlib import resources
 from string import Template
 from typing import Any
 
+from autograd_core.steps.exercises import ABS_TOL, DIGITS, MAX_ANSWER, REL_TOL
+from autograd_core.steps.quiz import TRIES
+
 from .lecture_svg import ID_PREFIX
-from .palette import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED, MUTED_TEXT, PANEL_FILL
+from .palette import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED, MUTED_TEXT, PANEL_FILL, PATH
 from .walk.frames import look
+from .walk.picture import BLANK
 from .walk.styles import css as look_css
 
 __all__ = ["LETTERS", "asset", "page"]
@@ -38,7 +42,7 @@ _TEMPLATE = Template("""<!DOCTYPE html>
 <title>$title</title>
 <style>
 :root { --current-fill: $current_fill; --current: $current; --backward: $backward; --local: $local; --muted: $muted;
-  --muted-text: $muted_text; --panel: $panel; }
+  --muted-text: $muted_text; --panel: $panel; --path: $path; }
 $css
 </style>
 </head>
@@ -53,6 +57,7 @@ $svg
 $forward
 </div>
 <div class="texts">
+$quiz
 $sections
 </div>
 </main>
@@ -87,7 +92,8 @@ def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
     records = []
     previous = None
     for frame in walk.frames:
-        letters = "".join(LETTERS[look(frame, i, kind)] for i, kind in enumerate(kinds))
+        # a quiz's asked node keeps its state's look: the page blanks its gradient itself
+        letters = "".join(LETTERS[_look(frame, i, kind)] for i, kind in enumerate(kinds))
         record: dict[str, Any] = {
             "c": -1 if frame.current is None else frame.current,
             "e": {f"{prefix}e{edge}": list(lines) for edge, lines in frame.flows.items()},
@@ -97,6 +103,11 @@ def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
             record["r"] = {str(i): list(lines) for i, lines in frame.running.items()}
         if frame.shut:
             record["x"] = list(frame.shut)
+        if frame.paths:
+            record["p"] = [f"{prefix}e{edge}" for edge in frame.paths]
+        if frame.questions:
+            record["q"] = [_question(q, prefix) for q in frame.questions]
+            record["h"] = list(frame.hides)
         if previous is None:
             record["s"] = letters
         else:
@@ -106,6 +117,39 @@ def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
         previous = letters
         records.append(record)
     return records
+
+
+def _look(frame: Any, i: int, kind: str) -> str:
+    looked = look(frame, i, kind)
+    return frame.states[i] if looked == "asked" else looked
+
+
+def _question(q: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """A quiz question as the page's script reads it: ``k`` kind, ``p`` prompt, ``c`` caption,
+    ``n`` note, ``a`` the number, ``s`` the number as written, ``h`` the hints by try, ``e`` the
+    edge of a local derivative."""
+    record = {"k": q["kind"], "p": q["prompt"], "c": q["caption"], "a": q["expected"], "s": q["answer"],
+              "h": q["hints"]}
+    if q["note"]:
+        record["n"] = q["note"]
+    if q["edge"] is not None:
+        record["e"] = f"{prefix}e{q['edge']}"
+    return record
+
+
+#: The quiz's panel: the question, the answer box, and what the page says back.
+_QUIZ_PANEL = """<div class="quiz" id="quiz" hidden>
+  <p class="quiz-note" id="quiz-note"></p>
+  <div class="quiz-ask" id="quiz-form">
+    <label for="quiz-answer" id="quiz-prompt"></label>
+    <input id="quiz-answer" type="text" inputmode="decimal" spellcheck="false" autocomplete="off" size="16"
+      aria-describedby="quiz-feedback" placeholder="a number, or 1.1*2">
+    <button type="button" id="quiz-check" title="Check (Enter)">Check</button>
+    <button type="button" id="quiz-show" title="Show the answer (s, or an empty answer)">Show</button>
+    <span class="quiz-score" id="quiz-score"></span>
+  </div>
+  <pre class="quiz-feedback" id="quiz-feedback" aria-live="polite"></pre>
+</div>"""
 
 
 def page(walk: Any, diagram: Any) -> str:
@@ -126,6 +170,10 @@ def page(walk: Any, diagram: Any) -> str:
              for edge in picture.edges if not edge.constant]
     data: dict[str, Any] = {"scopes": list(scopes), "nodes": table, "edges": edges,
                             "frames": _records(walk, ID_PREFIX)}
+    quiz = any(frame.questions for frame in walk.frames)
+    if quiz:  # the answer rule's constants, from the engine's one statement of it
+        data["quiz"] = {"digits": DIGITS, "rel": REL_TOL, "abs": ABS_TOL, "tries": TRIES, "max": MAX_ANSWER,
+                        "blank": BLANK}
     css = asset("lecture.css") + "\n" + look_css("#diagram")
     if picture.overlays:
         data["folds"] = [fold.scope for fold in picture.overlays]
@@ -156,10 +204,12 @@ def page(walk: Any, diagram: Any) -> str:
         muted=MUTED,
         muted_text=MUTED_TEXT,
         panel=PANEL_FILL,
+        path=PATH,
         css=css,
         svg=diagram.svg,
         forward=getattr(diagram, "forward", None) or "",
         sections="\n".join(sections),
         data=data_text,
-        script=asset("lecture.js"),
+        quiz=_QUIZ_PANEL if quiz else "",
+        script=(asset("lecture_quiz.js") + "\n" if quiz else "") + asset("lecture.js"),
     )

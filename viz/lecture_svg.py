@@ -42,7 +42,8 @@ ID_PREFIX = "g-"
 
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
-_TEXT_CLASS = {"title": "t", "shape": "t", "value": "t", "uses": "t", "grad": "gr", "local": "loc", "back": "bk"}
+_TEXT_CLASS = {"title": "t", "shape": "t", "value": "t", "uses": "t", "note": "note", "grad": "gr", "local": "loc",
+               "back": "bk", "path": "pth"}
 
 
 @dataclass(frozen=True)

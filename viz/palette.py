@@ -28,6 +28,7 @@ __all__ = [
     "MUTED_TEXT",
     "NEGATIVE",
     "PANEL_FILL",
+    "PATH",
     "POSITIVE",
     "SOFT_TEXT",
     "contrast",
@@ -66,6 +67,8 @@ NEGATIVE = "#d55e00"
 #: its own marker as well (circle, triangle, square, ...): the first three stay apart for readers
 #: with red-green colour blindness.
 CLASSES = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
+#: The paths from an input to the output (the sum over paths): their edges and their names.
+PATH = "#6a1b9a"
 
 
 def luminance(colour: str) -> float:

@@ -58,11 +58,12 @@ RENDER_MAX_NODES = DRAW_MAX_NODES
 
 
 def render(
-    root_or_steps: Any, path: str | os.PathLike[str], *, max_nodes: int | None = RENDER_MAX_NODES,
+    root_or_steps: Any, path: str | os.PathLike[str], *inputs: Any, max_nodes: int | None = RENDER_MAX_NODES,
     timeout: float | None = DEFAULT_TIMEOUT, dpi: float | None = None, max_px: int | None = None, **options: Any,
 ) -> Path:
     """Draw ``root_or_steps`` (see :func:`viz.draw`, same options) and write it to ``path``;
     the suffix picks the format: ``.svg``, ``.png``, ``.pdf`` or ``.dot``.  Returns the path.
+    A layered network takes its batch and labels after the path: ``render(network, "net.png", x, t)``.
 
     Graphs with more than ``max_nodes`` boxes are folded by scope or refused (see
     :func:`viz.draw`).  ``dot`` gets ``timeout`` seconds.  PNG only: ``dpi`` (default 150) and
@@ -78,7 +79,7 @@ def render(
         dpi = check_positive("dpi", dpi, 2400)
     if max_px is not None:
         max_px = int(check_positive("max_px", max_px, 100_000))
-    graph = draw(root_or_steps, max_nodes=max_nodes, **options)
+    graph = draw(root_or_steps, *inputs, max_nodes=max_nodes, **options)
     data = render_source(graph.source, fmt, timeout=timeout, dpi=dpi, max_px=max_px)
     write_atomically(path, data, "render")
     return path

@@ -140,8 +140,8 @@ def test_the_stepper_and_the_quiz_run_on_the_textbook_apples_written_in_pytorch(
     first = str(steps.step())
     assert "d(tax)" in first and "200" in first
     steps.back()
-    answers = iter(["200", "1.1", "2.2", "110"])
-    score = steps.quiz(ask=lambda prompt: next(answers), show=lambda text: None)
+    answers = {"dtax = ? ": "200", "d(apple*count) = ? ": "1.1", "dapple = ? ": "2.2", "dcount = ? ": "110"}
+    score = steps.quiz(read=answers.__getitem__, show=lambda text: None)
     assert score.right == 4
     leaves = {n.name: float(n.grad) for n in topological_order(mirror) if not n.parents}
     assert leaves == pytest.approx({"apple": 2.2, "count": 110.0, "tax": 200.0})

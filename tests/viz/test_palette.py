@@ -17,7 +17,8 @@ from viz.palette import contrast
 from viz.walk.styles import LOOK_STYLE
 
 TEXTS = {"forward": palette.FORWARD, "backward": palette.BACKWARD, "local": palette.LOCAL,
-         "muted": palette.MUTED_TEXT, "soft": palette.SOFT_TEXT, "constant": palette.CONSTANT_TEXT}
+         "muted": palette.MUTED_TEXT, "soft": palette.SOFT_TEXT, "constant": palette.CONSTANT_TEXT,
+         "path": palette.PATH}
 BACKGROUNDS = {"white": "#ffffff", "current": palette.CURRENT_FILL, "fold": palette.FOLD_FILL,
                "panel": palette.PANEL_FILL, "constant": palette.CONSTANT_FILL}
 

@@ -103,6 +103,13 @@
     nodes[entry[1]].parts.push(styled(edge));
   });
 
+  // A quiz page (viz.lecture(..., quiz=True)) hides what each step computes until it is answered:
+  // lecture_quiz.js, inlined before this script, does that on top of each frame this script draws.
+  var quiz = data.quiz && window.chainruleQuiz ? window.chainruleQuiz({
+    data: data, frames: frames, nodes: nodes, flows: flows, sections: sections,
+    redraw: function () { apply(frames[current]); quiz.apply(current); }
+  }) : null;
+
   // -- the state of one frame ------------------------------------------------------------------
   function addScope(scope, into) {
     while (scope) {
@@ -126,6 +133,7 @@
     for (var n = 0; n < folds.length; n++) { svg.classList.toggle("shut-" + n, !!shut[n]); }
   }
   var rewritten = [];
+  var onPath = [];
   function apply(frame) {
     svg.classList.toggle("forward", !!frame.f);
     holder.classList.toggle("forward-frame", !!frame.f && forwardOnly);
@@ -150,6 +158,14 @@
         node.parts[k].element.setAttribute("class", node.parts[k].base + suffix);
       }
     }
+    // the sum over paths (viz.lecture(..., paths=x)): its edges, and the op-to-value edges they lead on to
+    onPath.forEach(function (element) { element.classList.remove("on-path"); });
+    onPath = [];
+    (frame.p || []).forEach(function (id) {
+      [document.getElementById(id), part("r" + id.slice(PREFIX.length + 1).split(".")[0])].forEach(function (element) {
+        if (element) { element.classList.add("on-path"); onPath.push(element); }
+      });
+    });
     rewritten.forEach(function (flow) { write(flow.texts, flow.finished); });
     rewritten = [];
     Object.keys(frame.e).forEach(function (id) {
@@ -343,6 +359,7 @@
     prev.disabled = current === 0;
     next.disabled = current === total - 1;
     apply(frames[current]);
+    if (quiz) { quiz.apply(current); quiz.shown(current); }
     markScrolling(sections[current]);
     updateView(animate);
     document.body.setAttribute("data-frame", String(current));
@@ -352,6 +369,7 @@
   next.addEventListener("click", function () { show(current + 1, true); });
   overviewButton.addEventListener("click", toggleOverview);
   document.addEventListener("keydown", function (event) {
+    if (quiz && quiz.key(event)) { return; }
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
     var key = event.key;
     if (key === "ArrowRight" || key === "PageDown" || key === " ") { show(current + 1, true); }

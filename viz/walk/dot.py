@@ -36,7 +36,7 @@ from typing import Any
 from autograd_core.words import clean_text
 
 from ..labels import short_op
-from ..palette import BACKWARD, FOLD_FILL, FOLD_LINE, LOCAL, MUTED, MUTED_TEXT, SOFT_TEXT
+from ..palette import BACKWARD, FOLD_FILL, FOLD_LINE, LOCAL, MUTED, MUTED_TEXT, PATH, SOFT_TEXT
 from .picture import BLANK, FANOUT, Picture, Scene
 from .styles import edge_style, node_style, op_style, text_colour
 
@@ -98,7 +98,7 @@ def _font(text: str, colour: str | None = None, *, size: int | None = None, bold
 
 def label_lines(picture: Picture, i: int, scene: Scene, room: Room | None = None) -> list[tuple[str, str]]:
     """Node ``i``'s label as (role, HTML) lines: ``title``, ``shape`` (arrays), ``value``,
-    ``grad`` (its gradient, its running sum or a blank, padded to ``room``), ``uses``."""
+    ``grad`` (its gradient, its running sum or a blank, padded to ``room``), ``uses``, ``note``."""
     node = picture.nodes[i]
     looked = scene.looks[i]
     colour = text_colour(looked)
@@ -117,6 +117,7 @@ def label_lines(picture: Picture, i: int, scene: Scene, room: Room | None = None
     uses = picture.uses.get(i, 0)
     if uses > FANOUT:
         lines.append(("uses", _font(f"used {uses}×", SOFT_TEXT, size=9)))
+    lines.extend(("note", _font(escape(line), BACKWARD, size=10, bold=True)) for line in node.note)
     return lines
 
 
@@ -161,6 +162,10 @@ def edge_label_lines(picture: Picture, edge_id: str, scene: Scene, room: Room | 
         lines.append(("back", _font(escape(line), BACKWARD, bold=bold)))
     reserve = room.flows.get(edge_id, 0) if room is not None else 0
     lines.extend(("back", _font(PLACEHOLDER, BACKWARD)) for _ in range(reserve - len(flowing)))
+    numbers = scene.paths.get(edge_id)
+    if numbers and room is None:  # a diagram of the paths: which ones go along here
+        word = "path" if len(numbers) == 1 else "paths"
+        lines.append(("path", _font(escape(f"{word} {', '.join(map(str, numbers))}"), PATH, size=10, bold=True)))
     return lines
 
 
@@ -295,13 +300,15 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 attributes = []
                 if label_parts:
                     attributes.append(f"{attribute}=<{_html(label_parts)}>")
-                style = edge_style(looked, bold=bold, constant=edge.constant)
+                style = edge_style(looked, bold=bold, constant=edge.constant, path=edge.id in scene.paths)
                 if style:
                     attributes.append(style)
                 more = extra("edge", f"e{edge.id}")
                 joined = f" [{' '.join(attributes)}{more}]" if attributes or more else ""
                 edge_lines.append(f"{tail} -> o{i}{joined}")
             result = f'color="{MUTED}"' if muted else ""
+            if any(edge.id in scene.paths for edge in picture.inputs.get(i, [])):
+                result = f'color="{PATH}" penwidth="2.5"'  # a path goes on through the op to its value
             more = extra("edge", f"r{i}")
             if not dropped(f"r{i}"):
                 edge_lines.append(f"o{i} -> v{i}" + (f" [{result}{more}]".replace("[ ", "[") if result or more else ""))

@@ -56,6 +56,14 @@ class Frame:
     ``running[node]`` a gathering node's running sum; ``finished`` the nodes whose ``.grad``
     became final in this step; ``asked`` the nodes whose gradient is left for the learner;
     ``shut`` the folds (indices into the walk's folds) drawn folded in this frame.
+
+    A quiz's frame (``walk(..., ask=...)``) also carries the ``questions`` asked before the step
+    shows what it computed (plain data: ``kind`` "grad" or "local", ``caption``, ``prompt``,
+    ``note``, ``expected``, ``answer`` as the views write it, ``hints`` by try, ``node``, ``edge``
+    for a local derivative), and ``hides``: the nodes whose gradient texts the step changes (the
+    inputs of its node), hidden with its flows and its text until the questions are answered.
+    ``paths[edge id]`` numbers the paths from a chosen input to the output that go along the edge
+    (the sum over paths, :func:`autograd_core.paths`).
     """
 
     kind: str
@@ -71,6 +79,9 @@ class Frame:
     finished: tuple[int, ...] = ()
     asked: tuple[int, ...] = ()
     shut: tuple[int, ...] = ()
+    questions: tuple[dict[str, Any], ...] = ()
+    hides: tuple[int, ...] = ()
+    paths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON): tuples become lists, node keys become strings."""
@@ -78,8 +89,10 @@ class Frame:
         data["states"] = list(self.states)
         data["flows"] = {edge: list(lines) for edge, lines in self.flows.items()}
         data["running"] = {str(node): list(lines) for node, lines in self.running.items()}
-        for key in ("finished", "asked", "shut"):
+        for key in ("finished", "asked", "shut", "hides"):
             data[key] = list(data[key])
+        data["questions"] = [dict(q) for q in self.questions]
+        data["paths"] = {edge: list(numbers) for edge, numbers in self.paths.items()}
         return data
 
 

@@ -24,10 +24,12 @@ from ..collapse import check_collapse, group_nodes
 from .dot import LARGE_GRAPH, Room
 from .frames import Frame, forward_text, natural, now, summary
 from .layout import Layout, lay_out
+from .paths import paths_frame
 from .picture import BLANK, Picture, Scene
 from .pieces import BACK_ARROW
+from .quiz import quiz_frame, quiz_plan
 
-__all__ = ["FORWARD_FOLD", "MAX_STEPS", "Walk", "checked_order", "replayed", "walk"]
+__all__ = ["FORWARD_FOLD", "MAX_STEPS", "Walk", "checked_order", "replayed", "room_of", "walk"]
 
 #: The most steps a walk gets unless told otherwise: a lecture of more steps than this is hard to
 #: follow (a step costs a page about 1 KB; the layout is done once).
@@ -201,19 +203,23 @@ def _widest(options: list[tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(max((lines[k] for lines in options if k < len(lines)), key=len) for k in range(count))
 
 
-def _room(scene: Scene) -> Room:
+def room_of(scene: Scene) -> Room:
+    """The lines each gradient and flowing text takes at most, as a scene of every longest text shows them."""
     return Room({i: len(lines) for i, (lines, _) in scene.grads.items()},
                 {e: len(lines) for e, (lines, _) in scene.flows.items()})
 
 
 def walk(root_or_steps: Any, *, view: str = "walk", grad: Any = None, collapse: Any = None, rankdir: str = "LR",
          digits: int = 4, max_nodes: int | None = DRAW_MAX_NODES, max_steps: int | None = MAX_STEPS,
-         title: str | None = None) -> Walk:
+         title: str | None = None, ask: str | None = None, paths: Any = None) -> Walk:
     """The walk of ``root_or_steps`` (an output node, or ``root.backprop()``): its size checked
     first, then the forward pass, the seed and every step recorded (see the module's docstring).
 
     ``collapse`` names the scopes that frames draw folded (as :func:`viz.draw` takes it); a
     step's frame opens the folds its node and inputs are in.  ``view`` names the caller in errors.
+    ``ask`` ("grads", "locals" or "both") makes it a quiz's walk: each step's frame carries the
+    questions the REPL quiz asks before that step (see :mod:`viz.walk.quiz`).  ``paths=x`` adds a
+    last frame: the sum over the paths from input ``x`` to the output (see :mod:`viz.walk.paths`).
 
     >>> from autograd_core import Value
     >>> a = Value(2.0, name="a")
@@ -233,17 +239,19 @@ def walk(root_or_steps: Any, *, view: str = "walk", grad: Any = None, collapse: 
     order = checked_order(root_or_steps, view=view, max_nodes=max_nodes, max_steps=max_steps)
     overlays, shut_by_collapse, forward_shut = _overlays(order, collapse)
     with replayed(root_or_steps, grad, view) as steps:
-        frames = _frames(steps, order, rankdir, digits)
+        frames = _frames(steps, order, rankdir, digits, ask)
         # the finished pass: every node shows its final gradient
         picture = Picture.of(order, overlays=overlays, digits=digits, rankdir=rankdir, captions=steps.captions,
                              grads=steps.gradient)
     root = order[-1]
+    if paths is not None:
+        frames.append(paths_frame(root, paths, order, view, steps_states=frames[-1].states))
     frames = _with_folds(frames, picture, shut_by_collapse, forward_shut)
     name = root.name
     result = Walk(picture, frames, title or (f"Backpropagation through {name}" if name
                                               else "Backpropagation, step by step"),
                   rankdir, digits, order)
-    result.room = _room(result.room_scene())
+    result.room = room_of(result.room_scene())
     return result
 
 
@@ -289,8 +297,10 @@ def _with_folds(frames: list[Frame], picture: Picture, by_collapse: list[str], f
     return out
 
 
-def _frames(steps: Backprop, order: list[Node], rankdir: str, digits: int) -> list[Frame]:
-    """Every frame of the walk: the forward pass, the seeded output, then one per step."""
+def _frames(steps: Backprop, order: list[Node], rankdir: str, digits: int, ask: str | None = None) -> list[Frame]:
+    """Every frame of the walk: the forward pass, the seeded output, then one per step (a quiz's:
+    with the questions asked before it, see :mod:`viz.walk.quiz`)."""
+    quiz = quiz_plan(steps, ask) if ask is not None else None
     root = steps.root
     total = len(steps)
     name = steps.label(root)
@@ -312,8 +322,9 @@ def _frames(steps: Backprop, order: list[Node], rankdir: str, digits: int) -> li
         scope = getattr(step.node, "scope", None)
         frame = now(steps, order, rankdir=rankdir, digits=digits)
         where = f", in {scope}" if scope else ""
-        frames.append(replace(
+        frame = replace(
             frame, counter=f"step {step.number} / {total}", text=text, number=step.number, total=total,
             heading=f"Step {step.number}: the chain rule at {steps.label(step.node)}{where}",
-        ))
+        )
+        frames.append(frame if quiz is None else quiz_frame(frame, step, steps, quiz, order, rankdir))
     return frames

@@ -47,7 +47,8 @@ class Scene:
     the gradient lines node i shows, ``kind`` ``"grad"`` (final, or the seed), ``"running"``
     (a sum still gathering) or ``"blank"``; ``flows[edge id] = (lines, bold)``: what flows back
     along an edge (``bold``: in this very step); ``box_looks[k]``: the look of folded box k and
-    ``box_grads[k]`` whether its border gradients show; ``shut``: the overlay folds drawn.
+    ``box_grads[k]`` whether its border gradients show; ``shut``: the overlay folds drawn;
+    ``paths[edge id]``: the paths (numbered from 1) that go along an edge, drawn in their colour.
     """
 
     looks: list[str]
@@ -57,6 +58,7 @@ class Scene:
     box_grads: list[bool] = field(default_factory=list)
     shut: frozenset[int] = frozenset()
     show_local: bool = True
+    paths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def used(self, picture: Picture) -> set[str]:
         """The looks and kinds of text this scene draws (what its legend lists)."""
@@ -83,6 +85,8 @@ class Scene:
                 keys.add("grad")
         if picture.copies:
             keys.add("copy")
+        if self.paths:
+            keys.add("path")
         return keys
 
 
@@ -175,7 +179,7 @@ class Picture:
         """What every part shows in ``frame`` (``show_grad=False``: no gradient anywhere)."""
         nodes = self.nodes
         looks = [look(frame, i, node.kind) for i, node in enumerate(nodes)]
-        scene = Scene(looks, shut=frozenset(frame.shut), show_local=show_local)
+        scene = Scene(looks, shut=frozenset(frame.shut), show_local=show_local, paths=dict(frame.paths))
         if frame.kind == "forward" or not show_grad:
             scene.box_looks = ["forward"] * len(self.boxes)
             scene.box_grads = [False] * len(self.boxes)

@@ -50,7 +50,8 @@ class NodePiece:
     or ``"const"``; ``symbol`` the op as a textbook writes it (``×``); ``scope`` its name-scope
     path; ``parents`` the indices of its inputs, in order, with repeats; ``value`` the lines of
     its forward value; ``shape`` its shape and dtype (arrays only); ``grad`` the lines of its
-    gradient as the finished pass (or the graph as it is) gives it, ``()`` for none.
+    gradient as the finished pass (or the graph as it is) gives it, ``()`` for none; ``note``
+    lines a check has to say about the node (drawn in red under it: a layer found wrong).
     """
 
     index: int
@@ -66,6 +67,7 @@ class NodePiece:
     value: tuple[str, ...]
     shape: str | None = None
     grad: tuple[str, ...] = ()
+    note: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON)."""

@@ -28,6 +28,7 @@ from ..palette import (
     LOCAL,
     MUTED,
     MUTED_TEXT,
+    PATH,
 )
 
 __all__ = ["LOOK_STYLE", "css", "edge_style", "legend_table", "node_style", "op_style", "text_colour"]
@@ -73,9 +74,11 @@ def op_style(look: str, word: bool) -> str:
     return 'style="rounded"' if word else ""
 
 
-def edge_style(look: str, *, bold: bool = False, constant: bool = False) -> str:
+def edge_style(look: str, *, bold: bool = False, constant: bool = False, path: bool = False) -> str:
     """DOT attributes of an edge into an op in the look of that op's node (``bold``: what flows
-    back along it in this step)."""
+    back along it in this step; ``path``: a path of the sum over paths goes along it)."""
+    if path:
+        return f'color="{PATH}" penwidth="2.5"'
     if bold:
         return f'color="{BACKWARD}" penwidth="2"'
     if look in ("pending", "gathering") or constant:
@@ -126,6 +129,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("back", f"<td>{_font('← g', BACKWARD)} flows back</td>"),
     ("flow", f"<td>{_font('← u × d = c', BACKWARD, bold=True)} this step: upstream × local</td>"),
     ("blank", f"<td>{_font('________', BACKWARD)} yours to fill in</td>"),
+    ("path", f"<td>{_font('path 1', PATH, bold=True)} a path from the input to the output</td>"),
     ("current", _swatch("current", "current node")),
     ("seeded", _swatch("seeded", "output, seeded")),
     ("gathering", _swatch("gathering", "gathering, not final")),
@@ -136,7 +140,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
 )
 
 
-_TEXT_KEYS = frozenset({"value", "unnamed", "grad", "running", "local", "vjp", "back", "flow", "blank"})
+_TEXT_KEYS = frozenset({"value", "unnamed", "grad", "running", "local", "vjp", "back", "flow", "blank", "path"})
 
 
 def legend_table(used: set[str] | frozenset[str]) -> str:
