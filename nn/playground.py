@@ -1,5 +1,7 @@
 """``chainrule playground``: train micrograd's MLP on a 2-D set and write the training page.
 
+(A command that draws: the one place ``nn`` uses ``viz``.)
+
 micrograd's demo, as one command: a scalar MLP (``nn.scalar``) trained by full-batch gradient
 descent on a generated set (``nn.datasets``), the max-margin loss for two classes (micrograd's
 ``relu(1 - y * score)``, labels -1/+1) or the softmax cross-entropy for more, plus a little L2
@@ -33,6 +35,8 @@ import numpy as np
 
 from autograd_core import Value
 from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
+from viz.output import writable
+from viz.training import TrainingPage
 
 from .datasets import DATASETS
 from .scalar import ACTIVATIONS, MLP
@@ -161,8 +165,6 @@ def _watch(text: str | None, y: np.ndarray, points: int) -> list[int]:
 
 def _validate(args: argparse.Namespace) -> list[int]:
     """Every flag checked before any work; returns the hidden sizes."""
-    from viz.output import writable
-
     hidden = _sizes(args.hidden)
     least = 3 if args.data == "yin_yang" else 2
     if not least <= args.points <= MAX_POINTS:
@@ -190,8 +192,6 @@ def _validate(args: argparse.Namespace) -> list[int]:
 
 def run_playground(args: argparse.Namespace) -> int:
     """The ``chainrule playground`` command; returns the exit status."""
-    from viz import TrainingPage
-
     hidden = _validate(args)
     noise = NOISE[args.data] if args.noise is None else args.noise
     X, y = DATASETS[args.data](args.points, noise=noise, seed=args.seed)
