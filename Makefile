@@ -37,6 +37,7 @@ docs: setup
 	$(PY) scripts/page_docs.py
 	$(PY) scripts/exercise_docs.py
 	$(PY) scripts/torch_docs.py
+	$(PY) scripts/training_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

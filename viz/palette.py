@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "BACKWARD",
+    "CLASSES",
     "CONSTANT_FILL",
     "CONSTANT_LINE",
     "CONSTANT_TEXT",
@@ -25,8 +26,10 @@ __all__ = [
     "LOCAL",
     "MUTED",
     "MUTED_TEXT",
+    "NEGATIVE",
     "PANEL_FILL",
     "PATH",
+    "POSITIVE",
     "SOFT_TEXT",
     "contrast",
     "luminance",
@@ -56,6 +59,14 @@ FOLD_FILL = "#eef3fa"
 FOLD_LINE = "#555555"
 #: The text panel of a slide and the lecture page.
 PANEL_FILL = "#f4f4f6"
+#: A number's sign where a picture shows it by colour (a training page's bars): always beside a
+#: glyph that says it too (the bar's side of its axis, an up or down arrow, the minus sign).
+POSITIVE = "#0072b2"
+NEGATIVE = "#d55e00"
+#: The classes of a data set on a plot, in label order (Okabe and Ito's colours), each drawn with
+#: its own marker as well (circle, triangle, square, ...): the first three stay apart for readers
+#: with red-green colour blindness.
+CLASSES = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
 #: The paths from an input to the output (the sum over paths): their edges and their names.
 PATH = "#6a1b9a"
 

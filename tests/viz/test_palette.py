@@ -108,3 +108,38 @@ def test_the_lecture_page_uses_the_same_colours() -> None:
     declared = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", text))
     assert declared["backward"] == palette.BACKWARD and declared["muted-text"] == palette.MUTED_TEXT
     assert contrast(declared["muted-text"], "#ffffff") >= 4.5
+
+
+@pytest.mark.parametrize("vision", ["normal", "protanopia", "deuteranopia"])
+def test_the_training_pages_sign_and_class_colours_stay_apart_under_colour_blindness(vision: str) -> None:
+    matrix = {"normal": np.eye(3), "protanopia": PROTANOPIA, "deuteranopia": DEUTERANOPIA}[vision]
+
+    def apart(a: str, b: str) -> float:
+        return float(np.linalg.norm(_lab(matrix @ _linear(a)) - _lab(matrix @ _linear(b))))
+
+    assert apart(palette.POSITIVE, palette.NEGATIVE) >= 20
+    first = palette.CLASSES[:3]  # two-class sets and the yin-yang set's three
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert apart(first[i], first[j]) >= 20, (vision, first[i], first[j], apart(first[i], first[j]))
+
+
+def test_sign_and_class_colours_are_never_alone() -> None:
+    # bars and markers are graphics: 3:1 on white (WCAG 1.4.11); each sign and class is also a shape
+    from viz.training.page import MARKERS, asset
+
+    for colour in (palette.POSITIVE, palette.NEGATIVE, *palette.CLASSES[:3]):
+        assert contrast(colour, "#ffffff") >= 3.0, colour
+    assert len(set(MARKERS)) == len(MARKERS) >= len(palette.CLASSES)
+    script = asset("training.js")
+    assert '"\\u25b2 "' in script and '"\\u25bc "' in script  # an update's sign as an arrow, beside its colour
+    assert 'v < 0 ? (50 - width) + "%" : "50%"' in script  # a bar's side of its axis says the sign too
+
+
+def test_the_training_page_uses_the_palettes_colours() -> None:
+    from viz.training.page import page_html
+
+    text = page_html({"title": "t", "summary": "", "frames": [["step 1 / 1", ""]], "steps": 1})
+    declared = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", text))
+    assert declared["positive"] == palette.POSITIVE and declared["negative"] == palette.NEGATIVE
+    assert declared["backward"] == palette.BACKWARD and declared["local"] == palette.LOCAL
