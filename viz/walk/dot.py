@@ -59,6 +59,11 @@ EDGE_LINE = 36
 #: ... into lines of about this many.
 EDGE_WORDS = 28
 
+#: The weight of an edge from a value used once to its use (a value used many times: 1).  Graphviz
+#: keeps heavier edges shorter and straighter, so the one layout puts ``prod3`` beside the ``+``
+#: that reads it, and lets the wires of a layer's inputs (read by every neuron) be the long ones.
+SINGLE_USE_WEIGHT = 3
+
 #: A line kept for text that a frame may show there (a gradient not known yet): no glyph at all.
 PLACEHOLDER = "&#160;"
 
@@ -298,6 +303,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 style = edge_style(looked, bold=bold, constant=edge.constant)
                 if style:
                     attributes.append(style)
+                if pinned is None and _held_close(picture, source, i):
+                    attributes.append(f"weight={SINGLE_USE_WEIGHT}")
                 more = extra("edge", f"e{edge.id}")
                 joined = f" [{' '.join(attributes)}{more}]" if attributes or more else ""
                 edge_lines.append(f"{tail} -> o{i}{joined}")
@@ -423,23 +430,35 @@ def _top(scope: str) -> str | None:
 def _rank_by_level(picture: Picture) -> list[str]:
     """``{rank=same; ...}`` lines that put every node at its depth in the computation.
 
-    An op's depth is one more than its deepest input's; an input (a weight, ``x``) sits just
-    before its earliest use.  So the neurons of a layer line up column by column, a layer's
-    weights sit inside its box, and the next layer starts where this one ends.  Only for small
-    graphs drawn in full: the constraints cost ``dot`` time on big ones."""
+    An op's depth is one more than its deepest input's; then a value used once moves up to just
+    before its use, in the same top-level scope, and an input (a weight, ``x``) sits just before its earliest use.  So a
+    neuron's product ``prod3`` stands next to the ``+`` that reads it, not three columns back with
+    the other products: the long wires are those of values used many times (a layer's inputs,
+    read by every neuron), whose uses cannot all be near.  The neurons of a layer line up
+    column by column, a layer's weights sit inside its box, and the next layer starts where this
+    one ends.  Only for small graphs drawn in full: the constraints cost ``dot`` time on big ones."""
     nodes = picture.nodes
     if picture.drawn_count > LARGE_GRAPH:
         return []
     level: dict[int, int] = {}
+    readers: dict[int, list[int]] = {}
     for i, node in enumerate(nodes):
         if node.parents:
             # One level more where the computation enters another top-level scope (layer1 ->
             # layer2): the next layer's weights then get a column of their own, the two layer
             # boxes share no rank, and dot can put them side by side instead of in a staircase.
             level[i] = 1 + max(
-                (level[p] + (_top(nodes[p].scope) != _top(node.scope)) for p in node.parents if nodes[p].parents),
+                (level[p] + _crossing(nodes, p, i) for p in node.parents if nodes[p].parents),
                 default=0,
             )
+            for p in node.parents:
+                readers.setdefault(p, []).append(i)
+    for i in range(len(nodes) - 1, -1, -1):  # readers before what they read
+        reader = readers.get(i, [])
+        # within its layer: a layer's output stays at the layer's end, so the layers do not
+        # interleave (a neuron pulled towards the next layer's reader would start a staircase)
+        if i in level and len(reader) == 1 and reader[0] in level and not _crossing(nodes, i, reader[0]):
+            level[i] = level[reader[0]] - 1
     first_use: dict[int, int] = {}
     for i, node in enumerate(nodes):
         for p in node.parents:
@@ -458,3 +477,14 @@ def _rank_by_level(picture: Picture) -> list[str]:
     # column of the previous layer's outputs, and the layer boxes climb down in a staircase.
     lines.extend(f"{a[0]} -> {b[0]} [style=invis weight=0]" for a, b in zip(columns, columns[1:]))
     return lines
+
+
+def _held_close(picture: Picture, source: int, target: int) -> bool:
+    """Whether the edge ``source -> target`` is held short: the source is used once, by a node in
+    its own top-level scope (a layer's output stays at the layer's end, see :func:`_rank_by_level`)."""
+    return picture.uses.get(source, 0) == 1 and not _crossing(picture.nodes, source, target)
+
+
+def _crossing(nodes: list[Any], source: int, target: int) -> int:
+    """1 where an edge enters another top-level scope, else 0."""
+    return int(_top(nodes[source].scope) != _top(nodes[target].scope))
