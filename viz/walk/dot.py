@@ -231,7 +231,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
     ``pinned`` (a :class:`viz.walk.layout.Layout`) places every part where the layout put it;
     ``classes(kind, name)`` gives a part's class for a page's style sheet; ``keep(kind, name)``
     (pinned pages) says which parts a page shows: the others are left out (a node as an
-    invisible point, so the edges that remain still end somewhere).
+    invisible point, so the edges that remain still end somewhere; ``kind`` ``"label"``: an
+    edge drawn without its words).
     """
     ids = options.ids
     nodes = picture.nodes
@@ -296,6 +297,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 if dropped(f"e{edge.id}"):
                     continue
                 label_parts = edge_label_lines(picture, edge.id, scene, room, local=edge.local, muted=muted)
+                if keep is not None and not keep("label", f"e{edge.id}"):
+                    label_parts = []  # its words would be cut by the page's edge
                 bold = scene.flows.get(edge.id, ((), False))[1]
                 attributes = []
                 if label_parts:
@@ -330,7 +333,7 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
             node_lines.append([line])
             scope_of.append(scope)
     if options.clusters and any(scope_of):
-        lines = _clustered(node_lines, scope_of, picture, extra)
+        lines = _clustered(node_lines, scope_of, picture, extra, keep)
     else:
         lines = [line for group in node_lines for line in group]
     lines.extend(edge_lines)
@@ -390,9 +393,11 @@ def _box_edges(picture: Picture, extra: Any) -> list[str]:
     return out
 
 
-def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Picture, extra: Any) -> list[str]:
+def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Picture, extra: Any,
+               keep: Any = None) -> list[str]:
     """Node lines wrapped in nested ``subgraph cluster_k { ... }`` blocks, one per scope
-    (``"a/b"`` inside ``"a"``), in order of first appearance."""
+    (``"a/b"`` inside ``"a"``), in order of first appearance; a cluster whose name a pinned page
+    would cut (``keep("label", "s3")`` False) is drawn without it."""
     numbers = picture.cluster_numbers()
     children: dict[str, list[str]] = {"": []}
     members: dict[str, list[str]] = {"": []}
@@ -413,8 +418,11 @@ def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Pictur
         if path:
             name = clean_text(path.rsplit("/", 1)[-1])
             more = extra("cluster", f"s{numbers[path]}")
+            label = f"<<b>{escape(name)}</b>>"
+            if keep is not None and not keep("label", f"s{numbers[path]}"):
+                label = '" "'
             out.append(
-                f"subgraph cluster_{numbers[path]} {{ label=<<b>{escape(name)}</b>> labeljust=l "
+                f"subgraph cluster_{numbers[path]} {{ label={label} labeljust=l "
                 f'style="rounded,dashed" color="#7a7a7a" fontname="{FONT}" fontsize="12"{more}'
             )
             stack.append((path, False))

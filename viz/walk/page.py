@@ -91,6 +91,11 @@ class Page:
         ax, ay = self.area_centre or (self.width / 2, self.height / 2)
         return (self.centre[0] + (px - ax) / self.zoom, self.centre[1] + (py - ay) / self.zoom)
 
+    def to_page(self, x: float, y: float) -> tuple[float, float]:
+        """A layout point in page points."""
+        ax, ay = self.area_centre or (self.width / 2, self.height / 2)
+        return (ax + (x - self.centre[0]) * self.zoom, ay + (y - self.centre[1]) * self.zoom)
+
     def window(self) -> tuple[float, float, float, float]:
         """The part of the layout the whole page covers."""
         x0, y0 = self.to_layout(0, 0)
