@@ -359,9 +359,7 @@ def _box_order(picture: Picture) -> list[tuple[str, str]]:
     siblings: dict[str, list[int]] = {}
     for k, box in enumerate(picture.boxes):
         siblings.setdefault(box.scope.rpartition("/")[0], []).append(k)
-    box_of = picture.box_of
-    linked = {(box_of[e.source], box_of[e.target]) for e in picture.edges
-              if box_of[e.source] is not None and box_of[e.target] is not None}
+    linked = _reached_boxes(picture)
     lines = []
     for members in siblings.values():
         if len(members) < 2 or any((a, b) in linked for a in members for b in members if a != b):
@@ -370,6 +368,23 @@ def _box_order(picture: Picture) -> list[tuple[str, str]]:
         chain = " -> ".join(f"c{k}" for k in ordered)
         lines.append((picture.boxes[members[0]].scope.rpartition("/")[0], f"{{rank=same; {chain} [style=invis]}}"))
     return lines
+
+
+def _reached_boxes(picture: Picture) -> set[tuple[int, int]]:
+    """Pairs ``(a, b)`` of folded boxes where ``b`` depends on ``a``, directly or through other
+    nodes (layer1 -> layer3 through layer2): such boxes cannot stand side by side."""
+    box_of = picture.box_of
+    readers: dict[int, list[int]] = {}
+    for edge in picture.edges:
+        readers.setdefault(edge.source, []).append(edge.target)
+    reach: list[set[int]] = [set() for _ in picture.nodes]
+    for i in range(len(picture.nodes) - 1, -1, -1):  # indices are a topological order
+        for reader in readers.get(i, []):
+            reach[i] |= reach[reader]
+            if box_of[reader] is not None:
+                reach[i].add(box_of[reader])
+    return {(box_of[i], b) for i in range(len(picture.nodes)) if box_of[i] is not None
+            for b in reach[i] if b != box_of[i]}
 
 
 def _box_edges(picture: Picture, extra: Any) -> list[str]:
