@@ -86,6 +86,7 @@ class Layout:
             elif "pos" in item:
                 x, y = (float(v) for v in item["pos"].split(","))
                 layout.nodes[name] = {"x": x, "y": y, "width": float(item["width"]), "height": float(item["height"])}
+        names = {item.get("_gvid"): item.get("id") for item in answer.get("objects", [])}
         for item in answer.get("edges", []):
             name = item.get("id")
             if name and "pos" in item:
@@ -93,6 +94,7 @@ class Layout:
                 text = _text_box(item.get("_ldraw_", []))
                 if text is not None:
                     layout.edges[name]["text"] = text
+                layout.edges[name]["ends"] = (names.get(item.get("tail")), names.get(item.get("head")))
         return layout
 
     def place(self, kind: str, name: str) -> str:
@@ -129,6 +131,11 @@ class Layout:
             x0, y0, x1, y1 = (float(v) for v in cluster["bb"].split(","))
             return (x0, y0, x1, y1)
         return None
+
+    def ends(self, name: str) -> tuple[str | None, str | None]:
+        """The names of the parts edge ``name`` runs from and to (None: unnamed)."""
+        edge = self.edges.get(name)
+        return edge.get("ends", (None, None)) if edge is not None else (None, None)
 
     def label_box(self, name: str) -> tuple[float, float, float, float] | None:
         """The box around the words of edge or cluster ``name``'s label (None: it has none), as
@@ -198,9 +205,11 @@ def _text_box(operations: list[dict[str, Any]]) -> tuple[float, float, float, fl
 
 
 def lay_out(picture: Picture, scene: Scene, *, rankdir: str = "LR", label_attribute: str = "label",
-            room: Room | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Layout:
-    """Lay ``picture`` out once, drawn as ``scene`` (give every part the longest text it shows)."""
+            room: Room | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+            spacing: dict[str, str] | None = None) -> Layout:
+    """Lay ``picture`` out once, drawn as ``scene`` (give every part the longest text it shows);
+    ``spacing`` overrides :data:`GRAPH_ATTRIBUTES` (``{"ranksep": "0.3"}``: a paper page's)."""
     options = Options(show_local=scene.show_local, label_attribute=label_attribute, ids="")
     lines = body(picture, scene, options, room=room)
-    source = graph_source(lines, graph_attributes(picture, rankdir))
+    source = graph_source(lines, {**graph_attributes(picture, rankdir), **(spacing or {})})
     return Layout.read(layout_json(source, timeout=timeout))

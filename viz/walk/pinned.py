@@ -23,7 +23,7 @@ from .dot import Options, body, narrow
 from .layout import Layout, inside
 from .picture import FoldPiece
 
-__all__ = ["PAD", "corners", "fold_lines", "fold_node", "fold_text_box", "pinned_body"]
+__all__ = ["PAD", "corners", "fold_lines", "fold_node", "fold_text_box", "pinned_body", "window_keep"]
 
 #: Points between the drawing's box and the invisible corners that frame a pinned page.  Graphviz
 #: moves a pinned drawing so that its lowest left corner is at the origin; with the corners this
@@ -107,6 +107,24 @@ def fold_node(fold: FoldPiece, box: tuple[float, float, float, float], *, node_i
             f'width="{(x1 - x0) / 72:.4f}" height="{(y1 - y0) / 72:.4f}" fixedsize=true{extra}]')
 
 
+def window_keep(layout: Layout, window: tuple[float, float, float, float], whole: bool = False) -> Any:
+    """``keep(kind, name)`` for :func:`viz.walk.dot.body` on a page showing ``window`` of
+    ``layout``: parts wholly outside it are left out; ``whole``: so are a box, an edge's words or
+    a cluster's name that the window would cut (a page shows no half words)."""
+    def keep(kind: str, name: str) -> bool:
+        if kind == "label":
+            words = layout.label_box(name)
+            return not whole or words is None or inside(words, window)
+        box = layout.box(name) if kind == "node" else layout.edge_box(name)
+        if box is None:
+            return True
+        if whole and kind == "node":
+            return inside(box, window)
+        return not (box[2] < window[0] or box[0] > window[2] or box[3] < window[1] or box[1] > window[3])
+
+    return keep
+
+
 def pinned_body(walk: Any, frame: Any, layout: Layout, *, ids: str | None = None, classes: Any = None,
                 every_fold: bool = False, window: tuple[float, float, float, float] | None = None,
                 whole: bool = False, fold_text: float = MAX_FOLD_TEXT) -> list[str]:
@@ -120,18 +138,7 @@ def pinned_body(walk: Any, frame: Any, layout: Layout, *, ids: str | None = None
     picture = walk.picture
     scene = picture.scene(frame)
     options = Options(show_local=True, label_attribute=walk.label_attribute, ids=ids, ranks=False)
-    keep = None
-    if window is not None:
-        def keep(kind: str, name: str) -> bool:
-            if kind == "label":
-                words = layout.label_box(name)
-                return not whole or words is None or inside(words, window)
-            box = layout.box(name) if kind == "node" else layout.edge_box(name)
-            if box is None:
-                return True
-            if whole and kind == "node":
-                return inside(box, window)
-            return not (box[2] < window[0] or box[0] > window[2] or box[3] < window[1] or box[1] > window[3])
+    keep = window_keep(layout, window, whole) if window is not None else None
     lines = corners(layout) + body(picture, scene, options, room=walk.room, pinned=layout, classes=classes,
                                    keep=keep)
     numbers = picture.cluster_numbers()
