@@ -284,7 +284,7 @@ class _Deck:
         zoom = page.zoom
         window = (*page.to_layout(0, self.panel), *page.to_layout(self.width, self.height - self.bar))
         lines = pinned_body(self.walk, frame, self.layout, window=window, whole=True,
-                            fold_text=FOLD_LETTERS * u / zoom)
+                            fold_text=FOLD_LETTERS * u / zoom, outlines=True)
         if found is not None:
             lines += self._stubs(page, found, window)
         lines.append(panel(page, "bottom", (0, 0, self.width, self.panel), PANEL_FILL))
@@ -342,7 +342,7 @@ class _Deck:
         zoom, cx, cy = fit([layout.bb], (self.width, area_h), least=0.01, most=MOST_ZOOM * u, drawing=layout.bb)
         page = Page(self.width, self.height, zoom, (cx, cy), (self.width / 2, bottom + area_h / 2))
         scene = picture.scene(frame, show_grad=False)
-        options = Options(label_attribute="label", ranks=False)
+        options = Options(label_attribute="label", ranks=False, outlines=True)
         lines = body(picture, scene, options, pinned=layout)
         if listing:
             lines.append(panel(page, "bottom", (0, 0, self.width, self.panel), PANEL_FILL))

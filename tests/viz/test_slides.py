@@ -143,6 +143,13 @@ def test_no_words_of_the_drawing_are_cut_or_hidden(deck) -> None:
             assert top >= bar - 1 and bottom <= height - panel + 1, f"page {k + 1}: {text!r} is under a panel"
 
 
+def test_the_mlp_deck_repeats_byte_for_byte(deck, tmp_path) -> None:
+    # one Graphviz process draws many pages: nothing of one page may change how the next is drawn
+    # (its scopes' boxes came out in another order on each run when they were Graphviz clusters)
+    path, _ = deck
+    assert slides(mlp_loss(), tmp_path / "again.pdf", collapse=1).read_bytes() == path.read_bytes()
+
+
 def test_one_layout_for_the_whole_deck(deck) -> None:
     # the same node is drawn at the same place of the graph on every page that shows it: where
     # two pages show it, its position relative to the current node's op moves with the view only

@@ -73,13 +73,18 @@ class Options:
     """How the picture is written: ``show_local`` local derivatives on edges; ``clusters`` name
     scopes as boxes; ``label_attribute`` ``"label"`` (laid out with the graph) or ``"xlabel"``
     (placed afterwards); ``ids`` a prefix for every part's id (None: no ids); ``ranks`` the
-    column constraints that line a layer's neurons up (small graphs drawn in full)."""
+    column constraints that line a layer's neurons up (small graphs drawn in full);
+    ``outlines`` (pinned pages): a scope's box drawn as a node where the layout put its cluster,
+    not as a cluster.  Graphviz orders clusters by where their names lie in its memory, so pages
+    drawn one after another by one process came out with their clusters in a different order on
+    every run; nodes are drawn in the order they are written."""
 
     show_local: bool = True
     clusters: bool = True
     label_attribute: str = "label"
     ids: str | None = None
     ranks: bool = True
+    outlines: bool = False
 
 
 @dataclass(frozen=True)
@@ -333,7 +338,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
             node_lines.append([line])
             scope_of.append(scope)
     if options.clusters and any(scope_of):
-        lines = _clustered(node_lines, scope_of, picture, extra, keep)
+        lines = (_outlined(node_lines, scope_of, picture, pinned, keep) if options.outlines and pinned is not None
+                 else _clustered(node_lines, scope_of, picture, extra, keep))
     else:
         lines = [line for group in node_lines for line in group]
     lines.extend(edge_lines)
@@ -443,6 +449,28 @@ def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Pictur
             stack.append((path, False))
         out.extend(members[path])
         stack.extend((child, True) for child in reversed(children[path]))
+    return out
+
+
+def _outlined(node_lines: list[list[str]], scope_of: list[str], picture: Picture, pinned: Any,
+              keep: Any = None) -> list[str]:
+    """Node lines after a box and a name for each scope, as nodes where ``pinned`` (a layout) put
+    its cluster: outer scopes first, each before the nodes drawn over it."""
+    out: list[str] = []
+    for path, number in picture.cluster_numbers().items():
+        box = pinned.box(f"s{number}")
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        out.append(f's{number} [label="" shape=box style="rounded,dashed" color="#7a7a7a" '
+                   f'pos="{(x0 + x1) / 2:.2f},{(y0 + y1) / 2:.2f}" width="{(x1 - x0) / 72:.4f}" '
+                   f'height="{(y1 - y0) / 72:.4f}" fixedsize=true]')
+        where = pinned.clusters.get(f"s{number}", {}).get("lp")
+        if where and (keep is None or keep("label", f"s{number}")):
+            name = escape(clean_text(path.rsplit("/", 1)[-1]))
+            out.append(f's{number}name [label=<<b>{name}</b>> shape=plaintext margin=0 width=0 height=0 '
+                       f'pos="{where}"]')
+    out.extend(line for lines in node_lines for line in lines)
     return out
 
 

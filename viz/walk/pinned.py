@@ -127,17 +127,18 @@ def window_keep(layout: Layout, window: tuple[float, float, float, float], whole
 
 def pinned_body(walk: Any, frame: Any, layout: Layout, *, ids: str | None = None, classes: Any = None,
                 every_fold: bool = False, window: tuple[float, float, float, float] | None = None,
-                whole: bool = False, fold_text: float = MAX_FOLD_TEXT) -> list[str]:
+                whole: bool = False, fold_text: float = MAX_FOLD_TEXT, outlines: bool = False) -> list[str]:
     """The statements of ``frame`` pinned to ``layout``: the picture in the frame's scene, then a
     box over each fold the frame shuts (``every_fold``: over every fold, for a page that shows
     and hides them itself), the deeper folds first so a shallower one covers them.  With a
     ``window`` (layout points), parts wholly outside it are left out; ``whole``: a box or an
     edge's words that the window would cut are left out too (a page shows no half words);
     ``fold_text``: the largest letters of a folded box, in layout points (a page that zooms in
-    keeps a fold's name from filling the page)."""
+    keeps a fold's name from filling the page); ``outlines``: scopes drawn as boxes, not clusters
+    (the same bytes whatever else one Graphviz process draws, see :class:`viz.walk.dot.Options`)."""
     picture = walk.picture
     scene = picture.scene(frame)
-    options = Options(show_local=True, label_attribute=walk.label_attribute, ids=ids, ranks=False)
+    options = Options(show_local=True, label_attribute=walk.label_attribute, ids=ids, ranks=False, outlines=outlines)
     keep = window_keep(layout, window, whole) if window is not None else None
     lines = corners(layout) + body(picture, scene, options, room=walk.room, pinned=layout, classes=classes,
                                    keep=keep)
