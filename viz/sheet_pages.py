@@ -44,6 +44,8 @@ HEADER = 28.0
 #: The height of the line under the heading (which part, what was folded), when there is one: room
 #: for it to wrap once.
 NOTE = 22.0
+#: Page points the white beyond a page's window keeps off it (a box's border is drawn astride its edge).
+PEN = 3.0
 #: The size of the marks on a cut ("p. 2"), of the note, and of the heading.
 MARK_POINTS = 8.0
 NOTE_POINTS = 9.0
@@ -60,19 +62,22 @@ def sheet_pages(picture: Picture, frame: Frame, layout: Layout, sheet: Sheet, he
     # the exercise asks for gradients: its edges say no local derivative either (the key does)
     scene = picture.scene(frame, show_local=not frame.asked)
     attribute = "label" if picture.drawn_count <= LARGE_GRAPH else "xlabel"
-    options = Options(label_attribute=attribute, ranks=False)
+    options = Options(label_attribute=attribute, ranks=False, outlines=True)
     sources = []
     for k, (column, row) in enumerate(sheet.parts):
         number = first + k
         window = sheet.window(column, row)
-        # the window's top left corner at the printable area's
-        centre = (window[0] + (ax1 - ax0) / sheet.zoom / 2, window[3] - (ay1 - ay0) / sheet.zoom / 2)
+        # one page: the drawing in the middle; a part of many: its top left corner at the area's
+        centre = ((window[0] + window[2]) / 2, (window[1] + window[3]) / 2) if sheet.pages == 1 else (
+            window[0] + (ax1 - ax0) / sheet.zoom / 2, window[3] - (ay1 - ay0) / sheet.zoom / 2)
         page = Page(width, height, sheet.zoom, centre, ((ax0 + ax1) / 2, (ay0 + ay1) / 2))
         lines = body(picture, scene, options, pinned=layout, keep=window_keep(layout, window, whole=True))
         (px0, py0), (px1, py1) = page.to_page(window[0], window[1]), page.to_page(window[2], window[3])
-        # white over everything beyond the window: the lines of edges that leave it, and the margins
-        for name, box in (("maskl", (0, 0, px0, height)), ("maskr", (px1, 0, width, height)),
-                          ("maskb", (0, 0, width, py0)), ("maskt", (0, py1, width, height))):
+        # white over everything beyond the window (the lines of edges that leave it, the margins),
+        # a little off it: the border of a box on the window's edge is drawn whole
+        w0, v0, w1, v1 = px0 - PEN, py0 - PEN, px1 + PEN, py1 + PEN
+        for name, box in (("maskl", (0, 0, w0, height)), ("maskr", (w1, 0, width, height)),
+                          ("maskb", (0, 0, width, v0)), ("maskt", (0, v1, width, height))):
             if box[2] - box[0] > 0.5 and box[3] - box[1] > 0.5:
                 lines.append(panel(page, name, box, "white"))
         lines += _cuts(page, layout, sheet, column, row, first, (px0, py0, px1, py1))

@@ -72,7 +72,7 @@ MAX_PAGES = 2
 
 #: The smallest text of a drawing (a much used node's count, a constant), in the layout's points.
 _SMALLEST_TEXT = 9.0
-#: A paper page's spacing: tighter than a screen's, so more of a network fits a sheet.
+#: A paper page's spacing when the screen's takes more pages: tighter, so more of a network fits a sheet.
 _SPACING = {"nodesep": "0.2", "ranksep": "0.3"}
 #: Points of paper each box handed to Graphviz takes at the least (with its share of the space
 #: between boxes): a folding whose boxes cannot fit ``max_pages`` at 8 points is not laid out.
@@ -246,16 +246,22 @@ def _choose(request: _Request, collapse: Any) -> _Chosen:
         if auto and not last and _cannot_fit(picture, request, smallest, header):
             continue
         best = None
-        for direction in ([request.rankdir] if request.rankdir else ["LR", "TB"]):
-            layout = _layout(picture, frames, direction, request.timeout)
-            x0, y0, x1, y1 = layout.bb
-            scopes = [box for number in picture.cluster_numbers().values()
-                      if (box := layout.box(f"s{number}")) is not None]
-            for size in (request.paper, request.paper[::-1]):
-                sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=header, scopes=scopes)
-                score = (sheet.pages, -sheet.zoom, (size[0] > size[1]) != (x1 - x0 > y1 - y0))
-                if best is None or score < best[0]:
-                    best = (score, layout, sheet, size, scopes)
+        for spacing in (None, _SPACING):  # tighter only where that saves pages
+            if best is not None and best[0][0] == 1:
+                break
+            for direction in ([request.rankdir] if request.rankdir else ["LR", "TB"]):
+                layout = _layout(picture, frames, direction, request.timeout, spacing)
+                x0, y0, x1, y1 = layout.bb
+                scopes = [box for number in picture.cluster_numbers().values()
+                          if (box := layout.box(f"s{number}")) is not None]
+                for size in (request.paper, request.paper[::-1]):
+                    sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=header, scopes=scopes)
+                    if sheet.pages > 1 and header < HEADER + NOTE:  # with the line saying which part
+                        sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=HEADER + NOTE,
+                                     scopes=scopes)
+                    score = (sheet.pages, -sheet.zoom, (size[0] > size[1]) != (x1 - x0 > y1 - y0))
+                    if best is None or score < best[0]:
+                        best = (score, layout, sheet, size, scopes)
         assert best is not None
         _, layout, sheet, size, scopes = best
         fits = not auto or sheet.pages <= request.max_pages
@@ -275,7 +281,7 @@ def _choose(request: _Request, collapse: Any) -> _Chosen:
             warning = (f"{len(order)} nodes take {sheet.pages} pages at 8 pt, more than max_pages="
                        f"{request.max_pages}" + (f", even with {folded}" if folded else " (no name scopes to fold)")
                        + ("" if focus else f"; focus={_example(order)!r} makes a sheet of one scope"))
-        if (note or sheet.pages > 1) and not folded:  # room for the line under the heading
+        if note and sheet.pages == 1 and not folded:  # room for the line under the heading
             sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=HEADER + NOTE, scopes=scopes)
         return _Chosen(level, picture, frames, layout, sheet, note, warning)
     raise AssertionError("the last folding is always taken")
@@ -354,10 +360,11 @@ def _room_scene(picture: Picture, frames: list[Frame]) -> Scene:
     return room
 
 
-def _layout(picture: Picture, frames: list[Frame], rankdir: str, timeout: float | None) -> Layout:
+def _layout(picture: Picture, frames: list[Frame], rankdir: str, timeout: float | None,
+            spacing: dict[str, str] | None) -> Layout:
     attribute = "label" if picture.drawn_count <= LARGE_GRAPH else "xlabel"
     return lay_out(picture, _room_scene(picture, frames), rankdir=rankdir, label_attribute=attribute, timeout=timeout,
-                   spacing=_SPACING)
+                   spacing=spacing)
 
 
 def _joined(pages: list[bytes], paper: tuple[float, float]) -> bytes:

@@ -237,6 +237,11 @@ def test_a_sheet_cut_into_parts_never_cuts_a_box(tmp_path):
     assert any("continued on page" in text for _, text, *_ in found)
 
 
+def test_a_sheet_of_many_pages_repeats_byte_for_byte(tmp_path):
+    first = viz.worksheet(mlp_loss(), tmp_path / "a.pdf", collapse=False, max_pages=None).read_bytes()
+    assert viz.worksheet(mlp_loss(), tmp_path / "b.pdf", collapse=False, max_pages=None).read_bytes() == first
+
+
 def test_a_focus_sheet_stays_readable(tmp_path):
     # one neuron's exercise: the rest folded around it as far as it goes, every gradient outside it
     # given, nothing printed under 8 points (it takes more than two pages a side: a warning says so)
