@@ -25,7 +25,9 @@ from autograd_core.steps.quiz import TRIES
 from .lecture_svg import ID_PREFIX
 from .palette import BACKWARD, CURRENT, CURRENT_FILL, LOCAL, MUTED, MUTED_TEXT, PANEL_FILL, PATH
 from .walk.frames import look
+from .walk.framing import focus
 from .walk.picture import BLANK
+from .walk.pinned import PAD
 from .walk.styles import css as look_css
 
 __all__ = ["LETTERS", "asset", "page"]
@@ -87,10 +89,11 @@ def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
     """Every frame as a small record: ``c`` the current node (-1: none), ``s`` every node's look
     (first frame) or ``d`` the looks that changed (``"c12 g7"``), ``e`` what flows back along
     the current node's edges, ``r`` the running sums of gathering nodes, ``x`` the folds shut,
-    ``f`` 1 on the forward pass."""
+    ``f`` 1 on the forward pass, ``v`` what the view follows (see :func:`_focus`)."""
     kinds = [node.kind for node in walk.picture.nodes]
     records = []
     previous = None
+    layout = walk.layout()
     for frame in walk.frames:
         # a quiz's asked node keeps its state's look: the page blanks its gradient itself
         letters = "".join(LETTERS[_look(frame, i, kind)] for i, kind in enumerate(kinds))
@@ -108,6 +111,9 @@ def _records(walk: Any, prefix: str) -> list[dict[str, Any]]:
         if frame.questions:
             record["q"] = [_question(q, prefix) for q in frame.questions]
             record["h"] = list(frame.hides)
+        found = focus(walk, frame, layout)
+        if found is not None:
+            record["v"] = _focus(found)
         if previous is None:
             record["s"] = letters
         else:
@@ -152,6 +158,18 @@ _QUIZ_PANEL = """<div class="quiz" id="quiz" hidden>
 </div>"""
 
 
+def _focus(found: Any) -> dict[str, Any]:
+    """A step's focus (:mod:`viz.walk.framing`) in whole layout points: ``k`` the node and its op;
+    ``n`` each neighbour as ``[node, "i" or "o", box, toward, drawn, stub lines, wire]`` (the
+    wire's points flattened: x0, y0, x1, y1, ...)."""
+    def whole(values: Any) -> list[int]:
+        return [round(v) for v in values]
+
+    return {"k": whole(found.core),
+            "n": [[n.node, n.role[0], whole(n.box), whole(n.toward), int(n.drawn), list(n.lines),
+                   whole(v for point in n.wire for v in point)] for n in found.neighbours]}
+
+
 def page(walk: Any, diagram: Any) -> str:
     """The HTML of the lecture page of ``walk`` (a :class:`viz.walk.model.Walk`) drawn as
     ``diagram`` (:class:`viz.lecture_svg.LaidOut`).
@@ -168,7 +186,7 @@ def page(walk: Any, diagram: Any) -> str:
     table = [[scopes.setdefault(node.scope, len(scopes)), list(node.parents)] for node in picture.nodes]
     edges = [[f"{ID_PREFIX}e{edge.id}", edge.target, list(edge.back) or None]
              for edge in picture.edges if not edge.constant]
-    data: dict[str, Any] = {"scopes": list(scopes), "nodes": table, "edges": edges,
+    data: dict[str, Any] = {"scopes": list(scopes), "nodes": table, "edges": edges, "pad": PAD,
                             "frames": _records(walk, ID_PREFIX)}
     quiz = any(frame.questions for frame in walk.frames)
     if quiz:  # the answer rule's constants, from the engine's one statement of it

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import os
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +43,14 @@ from .output import write_atomically
 from .palette import BACKWARD, CURRENT, FORWARD, MUTED, PANEL_FILL
 from .walk.dot import Options, body
 from .walk.frames import Frame, look
-from .walk.layout import Layout
+from .walk.framing import Focus, focus, frame_view, place_stub, stub_places
+from .walk.layout import Layout, inside
 from .walk.model import Walk, walk
-from .walk.page import MONO, MONO_WIDTH, Page, fit, panel, union
+from .walk.page import MONO, MONO_WIDTH, Page, fit, panel
+from .walk.pieces import BACK_ARROW
 from .walk.pinned import pinned_body
 
-__all__ = ["GIF_DPI", "MAX_FRAMES", "SLIDE_INCHES", "slides"]
+__all__ = ["GIF_DPI", "MAX_FRAMES", "SLIDE_INCHES", "deck_sources", "deck_views", "slides"]
 
 #: The most frames a deck may have (the forward pass, the seed, one per backprop step).
 MAX_FRAMES = 400
@@ -64,6 +67,17 @@ GIF_DPI = 144.0
 CAPTION_SHARE = 0.026
 #: ... and the view zooms in no further than this many times the layout.
 MOST_ZOOM = 2.0
+
+#: A stub (an input or output of the page's node that it cannot show) writes its caption at this
+#: many points of a 540 pt page (2.8%: over the 2.6% a node's name has), its other lines at this.
+STUB_CAPTION = 15.0
+STUB_TEXT = 14.0
+#: A letter's width in a stub, as a share of its size (Helvetica's digits are 0.556 em).
+STUB_LETTER = 0.56
+#: A folded scope's lines are at most this many points of a 540 pt page (its name 1.4 times).
+FOLD_LETTERS = 18.0
+#: The arrow before (after, on the right) a stub's caption: where the node it stands for is.
+STUB_ARROWS = {"left": "←", "right": "→", "top": "↑", "bottom": "↓"}
 
 _SUFFIXES = (".pdf", ".gif")
 _CAPTION_POINTS = 12.0
@@ -142,6 +156,15 @@ def deck_sources(walked: Walk, width: float, height: float, *, title: str | None
     return sources
 
 
+def deck_views(walked: Walk, width: float, height: float) -> list[Page | None]:
+    """The window of the layout each page of the deck shows (a :class:`~viz.walk.page.Page`: its
+    zoom and the layout point at the centre of its drawing), None for the forward pass's page,
+    which draws its own picture.  ``page.to_page(x, y)`` is where a layout point is printed."""
+    deck = _Deck(walked, walked.layout(), width, height, None)
+    return [None if frame.kind == "forward" else deck.view(frame, focus(walked, frame, deck.layout))
+            for frame in walked.frames]
+
+
 class _Deck:
     """The pieces every page shares: the layout, the page's proportions, the map of the graph."""
 
@@ -154,10 +177,6 @@ class _Deck:
         self.panel = 150 * self.unit
         self.title = title
         self.least = CAPTION_SHARE * height / _CAPTION_POINTS * 1.05
-        self.consumers: dict[int, list[int]] = {}
-        for node in walked.picture.nodes:
-            for p in node.parents:
-                self.consumers.setdefault(p, []).append(node.index)
         self.drawing = layout.bb
 
     # -- furniture -----------------------------------------------------------------------------
@@ -244,34 +263,73 @@ class _Deck:
         return lines
 
     # -- pages ---------------------------------------------------------------------------------
-    def _context(self, frame: Frame) -> list[tuple[float, float, float, float]]:
-        """From the most context to the least: the node with its inputs, its outputs and what flows
-        back to the inputs; without its outputs; the node, its op and what flows; the node."""
-        i = frame.current
-        layout = self.layout
-        node = layout.box(f"v{i}")
-        core = union([node, layout.box(f"o{i}")])
-        flowing = union([core] + [layout.edge_box(f"e{edge_id}") for edge_id in frame.flows])
-        parents = self.walk.picture.nodes[i].parents
-        inputs = union([flowing] + [layout.box(f"v{p}") for p in parents])
-        outputs = union([inputs] + [layout.box(f"o{c}") for c in self.consumers.get(i, [])])
-        return [box for box in (outputs, inputs, flowing, core, node) if box is not None]
-
-    def step_page(self, frame: Frame, k: int) -> str:
-        """A step's page (or the seed's): the drawing around the node, the step's words, the map."""
+    def view(self, frame: Frame, found: Focus | None) -> Page:
+        """The window a step's page shows: around its node (see :mod:`viz.walk.framing`)."""
         u = self.unit
         area_h = self.height - self.bar - self.panel
-        zoom, cx, cy = fit(self._context(frame), (self.width, area_h), least=self.least,
-                           most=MOST_ZOOM * u, drawing=self.drawing)
-        page = Page(self.width, self.height, zoom, (cx, cy), (self.width / 2, self.panel + area_h / 2))
+        if found is None:
+            zoom, cx, cy = fit([self.drawing], (self.width, area_h), least=0.01, most=MOST_ZOOM * u,
+                               drawing=self.drawing)
+        else:
+            zoom, cx, cy = frame_view(found, (self.width, area_h), least=self.least, most=MOST_ZOOM * u,
+                                      drawing=self.drawing)
+        return Page(self.width, self.height, zoom, (cx, cy), (self.width / 2, self.panel + area_h / 2))
+
+    def step_page(self, frame: Frame, k: int) -> str:
+        """A step's page (or the seed's): the drawing around the node (its inputs and outputs in
+        view, or their stubs at the page's edge), the step's words, the map."""
+        u = self.unit
+        found = focus(self.walk, frame, self.layout)
+        page = self.view(frame, found)
+        zoom = page.zoom
         window = (*page.to_layout(0, self.panel), *page.to_layout(self.width, self.height - self.bar))
-        lines = pinned_body(self.walk, frame, self.layout, window=window)
+        lines = pinned_body(self.walk, frame, self.layout, window=window, whole=True,
+                            fold_text=FOLD_LETTERS * u / zoom, outlines=True)
+        if found is not None:
+            lines += self._stubs(page, found, window)
         lines.append(panel(page, "bottom", (0, 0, self.width, self.panel), PANEL_FILL))
         map_box = (self.width - 270 * u, 8 * u, self.width - 10 * u, self.panel - 8 * u)
         lines += self._words(page, frame, (10 * u, 8 * u, map_box[0] - 10 * u, self.panel - 8 * u))
         lines += self._map(page, frame, map_box, window)
         lines += self._bar(page, frame)
         return page.source(lines, drawing=self.drawing, name=f"page{k}")
+
+    def _stubs(self, page: Page, found: Focus, window: tuple[float, float, float, float]) -> list[str]:
+        """A stub at the page's edge for each input or output of the node the page cannot show:
+        its caption (with an arrow to where it is), its value and what flows along its edge; no
+        stub covers the node or what the page shows of its inputs and outputs."""
+        u = self.unit
+        area = (0.0, self.panel, self.width, self.height - self.bar)
+
+        def on_page(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+            (a, b), (c, d) = page.to_page(box[0], box[1]), page.to_page(box[2], box[3])
+            return (a, b, c, d)
+
+        taken = [on_page(found.core)] + [on_page(n.box) for n in found.neighbours if n.drawn and inside(n.box, window)]
+        lines = []
+        for neighbour, side, (x, y) in stub_places(found, window):
+            arrow = STUB_ARROWS[side]
+            caption = f"{arrow} {neighbour.lines[0]}" if side != "right" else f"{neighbour.lines[0]} {arrow}"
+            rows = [caption] + [line for line in neighbour.lines[1:] if line]
+            width = min(max(STUB_LETTER * (STUB_CAPTION if k == 0 else STUB_TEXT) * u * len(row)
+                            for k, row in enumerate(rows)) + 16 * u, self.width / 2)
+            height = (STUB_CAPTION + STUB_TEXT * (len(rows) - 1)) * 1.2 * u + 10 * u
+            x0, y0, x1, y1 = place_stub(side, page.to_page(x, y), (width, height), area, taken, gap=4 * u)
+            taken.append((x0, y0, x1, y1))
+            lines.append(page.node(f"stub{neighbour.node}", (x0 + x1) / 2, (y0 + y1) / 2, width, height,
+                                   self._stub_label(page, rows),
+                                   attributes=f'shape=box style="rounded,dashed,filled" fillcolor="white" '
+                                              f'color="{MUTED}" penwidth=1.2'))
+        return lines
+
+    @staticmethod
+    def _stub_label(page: Page, rows: list[str]) -> str:
+        u = page.height / 540
+        parts = [f'<font point-size="{page.size(STUB_CAPTION * u)}"><b>{escape(rows[0])}</b></font>']
+        for row in rows[1:]:
+            colour = BACKWARD if row.lstrip().startswith(tuple(BACK_ARROW.values())) else FORWARD
+            parts.append(f'<font point-size="{page.size(STUB_TEXT * u)}" color="{colour}">{escape(row)}</font>')
+        return "<br/>".join(parts)
 
     def forward_page(self, frame: Frame, timeout: float | None) -> str:
         """The forward pass: the whole graph, its layers folded into boxes of values when big."""
@@ -284,7 +342,7 @@ class _Deck:
         zoom, cx, cy = fit([layout.bb], (self.width, area_h), least=0.01, most=MOST_ZOOM * u, drawing=layout.bb)
         page = Page(self.width, self.height, zoom, (cx, cy), (self.width / 2, bottom + area_h / 2))
         scene = picture.scene(frame, show_grad=False)
-        options = Options(label_attribute="label", ranks=False)
+        options = Options(label_attribute="label", ranks=False, outlines=True)
         lines = body(picture, scene, options, pinned=layout)
         if listing:
             lines.append(panel(page, "bottom", (0, 0, self.width, self.panel), PANEL_FILL))

@@ -3,10 +3,17 @@
 ``viz.worksheet(price, "sheet.pdf")`` writes the exercise (forward values and the output's seed
 given, every other gradient a blank line to fill in, the textbook's figure-14 exercise) and then
 the answer key (every gradient and what flows back along every edge), on pages of one paper size
-(``paper="a4"`` or ``"letter"``), nothing printed smaller than 8 points: a drawing too big for one
-page at that size is cut into parts, the same parts for the exercise and the key.
+(``paper="a4"`` or ``"letter"``), nothing printed smaller than 8 points, upright or on its side
+(the same for every page), across or down, whichever takes the fewest pages.  A drawing too big
+for one page at that size is cut between columns or rows of boxes, never through one, each part
+repeating a strip of its neighbour and marking the edges that cross the cut "continued on page
+N"; the exercise and the key take the same pages (:mod:`viz.paper`).
 
-- ``collapse`` folds name scopes into boxes of values as :func:`viz.draw` does;
+- ``collapse`` folds name scopes into boxes of values as :func:`viz.draw` does; without it, a
+  graph that would take more than ``max_pages`` pages (2 by default) for the exercise is folded,
+  as little as fits (each neuron a box, then each layer), with a ``CollapsedWarning`` and a note
+  on the sheet saying how to unfold it (``collapse=False, max_pages=None``, or ``focus=``), all
+  decided before any page is drawn;
 - ``focus="layer2/neuron1"`` leaves blanks only in that scope (open, whatever ``collapse``
   says) and gives every other gradient as a known value;
 - from a part-way backprop (``root.backprop()`` after a few steps), the gradients known so far
@@ -31,6 +38,8 @@ from __future__ import annotations
 import io
 import math
 import os
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,30 +50,33 @@ from autograd_core.words import clean_text, format_number
 from .budget import DRAW_MAX_NODES, WALK_LIMIT, GraphTooLargeError, bounded_order
 from .collapse import check_collapse, group_nodes
 from .dot import DEFAULT_TIMEOUT, render_pages
+from .draw import CollapsedWarning
 from .output import write_atomically
-from .palette import PANEL_FILL
+from .paper import SMALLEST_PRINT, Sheet, plan
 from .scopes import normal, scope_of
-from .walk.dot import LARGE_GRAPH, Options, body
-from .walk.frames import Frame, now
+from .sheet_pages import HEADER, MARGIN, NOTE, sheet_pages
+from .walk.dot import LARGE_GRAPH
+from .walk.frames import Frame, natural, now
 from .walk.layout import Layout, lay_out
 from .walk.model import is_steps, replayed
-from .walk.page import Page, panel
 from .walk.picture import BLANK, FANOUT, Picture, Scene
 from .walk.pieces import BACK_ARROW
 
-__all__ = ["BLANK", "PAPER", "worksheet"]
+__all__ = ["BLANK", "MAX_PAGES", "PAPER", "SMALLEST_PRINT", "worksheet"]
 
 #: Paper sizes in points (portrait): A4 (210 x 297 mm) and US letter (8.5 x 11 in).
 PAPER = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 
-#: Nothing on a sheet prints smaller than this many points.
-SMALLEST_PRINT = 8.0
+#: The most pages the exercise may take (the key takes as many) before the sheet is folded.
+MAX_PAGES = 2
+
 #: The smallest text of a drawing (a much used node's count, a constant), in the layout's points.
 _SMALLEST_TEXT = 9.0
-#: A small drawing is printed up to this much larger than laid out.
-_LARGEST_ZOOM = 1.6
-_MARGIN = 36.0
-_HEADER = 40.0
+#: A paper page's spacing when the screen's takes more pages: tighter, so more of a network fits a sheet.
+_SPACING = {"nodesep": "0.2", "ranksep": "0.3"}
+#: Points of paper each box handed to Graphviz takes at the least (with its share of the space
+#: between boxes): a folding whose boxes cannot fit ``max_pages`` at 8 points is not laid out.
+_LEAST_BOX_AREA = 1200.0
 
 
 def worksheet(
@@ -78,6 +90,7 @@ def worksheet(
     rankdir: str | None = None,
     grad: Any = None,
     max_nodes: int | None = DRAW_MAX_NODES,
+    max_pages: int | None = MAX_PAGES,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Path:
     """Write the worksheet of ``root_or_steps`` (an output node, or a part-way ``root.backprop()``)
@@ -85,8 +98,9 @@ def worksheet(
 
     ``grad`` is the output's upstream gradient (default 1, as for ``backward``); ``title`` heads
     every page (default: the output's name); see the module's docstring for ``paper``,
-    ``collapse`` and ``focus``.  ``rankdir`` ("LR": inputs on the left, "TB": on top) is chosen,
-    with the paper's orientation, to need the fewest pages at the largest print, unless given.
+    ``collapse``, ``focus`` and ``max_pages`` (None: no limit).  ``rankdir`` ("LR": inputs on
+    the left, "TB": on top) is chosen, with the paper's orientation, to need the fewest pages at
+    the largest print, unless given.
     """
     path = Path(path)
     if path.suffix.lower() != ".pdf":
@@ -97,8 +111,9 @@ def worksheet(
         raise ValueError(f"worksheet: rankdir must be one of {', '.join(BACK_ARROW)}, got {rankdir!r}")
     if grad is not None and (isinstance(grad, bool) or not isinstance(grad, int | float) or not math.isfinite(grad)):
         raise ValueError(f"worksheet: grad must be a finite number (the output's upstream gradient), got {grad!r}")
-    if max_nodes is not None and (isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1):
-        raise ValueError(f"worksheet: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    for name, value in (("max_nodes", max_nodes), ("max_pages", max_pages)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ValueError(f"worksheet: {name} must be a positive integer or None, got {value!r}")
     try:
         collapse = check_collapse(collapse)
     except ValueError as error:
@@ -116,41 +131,181 @@ def worksheet(
         raise GraphTooLargeError(f"worksheet: the graph of {what!r} has more than {limit:,} nodes (counting stopped "
                                  "there); make a sheet of a smaller part (one neuron, one sample)")
     focus = _checked_focus(focus, order)
-    groups = group_nodes(order, collapse if collapse is not None else False, focus or None).groups
-    boxes = len(order) - sum(len(m) for m in groups.values()) + len(groups)
-    if max_nodes is not None and boxes > max_nodes:
-        raise GraphTooLargeError(
-            f"worksheet: the graph of {what!r} has {len(order)} nodes ({boxes} boxes with collapse={collapse!r}), "
-            f"more than max_nodes={max_nodes}; fold more scopes (collapse=True), make a sheet of a smaller part, "
-            "or raise max_nodes"
-        )
-    picture, frames = _sheet(root_or_steps, grad, order, groups, focus, rankdir or "LR")
+    request = _Request(root_or_steps, grad, order, focus, rankdir, PAPER[paper.lower()], max_nodes, max_pages,
+                       timeout, what)
+    chosen = _choose(request, collapse)
     name = title or root.name or "the output"
     seed = format_number(1 if grad is None else grad)
-    # laid out across or down the page, on paper upright or on its side: the fewest pages, then
-    # the largest print
-    best = None
-    portrait = PAPER[paper.lower()]
-    smallest = _SMALLEST_TEXT if picture.copies or max(picture.uses.values(), default=0) > FANOUT else 10.0
-    for direction in ([rankdir] if rankdir else ["LR", "TB"]):
-        layout = _layout(picture, frames, direction, timeout)
-        x0, y0, x1, y1 = layout.bb
-        for width, height in (portrait, portrait[::-1]):
-            zoom, columns, rows = _fit(layout, width, height, smallest)
-            score = (columns * rows, -zoom, (width > height) != (x1 - x0 > y1 - y0))
-            if best is None or score < best[0]:
-                best = (score, layout, width, height)
-    _, layout, width, height = best
     headings = [f"Backprop through {name}: " + (
         f"fill in every gradient in {focus} (the others are given)" if focus else
         "fill in the gradients left blank" if steps is not None and steps.position else
         f"fill in every gradient (the output's is {seed})"), f"Backprop through {name}: answer key"]
+    if chosen.warning:
+        warnings.warn(f"worksheet: {chosen.warning}", CollapsedWarning, stacklevel=2)
     sources = []
-    for heading, frame in zip(headings, frames):
-        sources.extend(_pages(picture, frame, layout, width, height, heading, smallest))
+    for heading, frame in zip(headings, chosen.frames):
+        sources.extend(sheet_pages(chosen.picture, frame, chosen.layout, chosen.sheet, heading, note=chosen.note,
+                                   first=len(sources) + 1))
     pages = render_pages(sources, "pdf", timeout=timeout)
-    write_atomically(path, _joined(pages, (width, height)), "worksheet")
+    write_atomically(path, _joined(pages, chosen.sheet.paper), "worksheet")
     return path
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a sheet is asked for, once checked."""
+
+    root_or_steps: Any
+    grad: Any
+    order: list[Node]
+    focus: str
+    rankdir: str | None
+    paper: tuple[float, float]
+    max_nodes: int | None
+    max_pages: int | None
+    timeout: float | None
+    what: str
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The folding, the picture and its two frames, the layout and its pages, and what the sheet
+    and a warning say was folded (None: as asked)."""
+
+    collapse: Any
+    picture: Picture
+    frames: list[Frame]
+    layout: Layout
+    sheet: Sheet
+    note: str | None
+    warning: str | None
+
+
+def _levels(order: list[Node], focus: str) -> list[Any]:
+    """Foldings from the least to the most: none, then below each depth from the deepest (each
+    neuron a box), to every top-level scope (each layer a box); with a ``focus``, the last folds
+    every scope around it as far out as it can (the other neurons of its layer, the other
+    layers), the focus open.
+
+    >>> from autograd_core import Value, name_scope
+    >>> with name_scope("layer1"):
+    ...     with name_scope("neuron0"):
+    ...         a = Value(1.0) * 2
+    ...     with name_scope("neuron1"):
+    ...         b = Value(3.0) * 2
+    >>> with name_scope("layer2"):
+    ...     c = a + b
+    >>> from autograd_core import topological_order
+    >>> _levels(topological_order(c), ""), _levels(topological_order(c), "layer1/neuron1")
+    ([False, 1, True], [False, 1, ('layer1/neuron0', 'layer2')])
+    """
+    scopes = sorted({scope_of(node) for node in order if scope_of(node)})
+    deepest = max((scope.count("/") + 1 for scope in scopes), default=0)
+    levels: list[Any] = [False] + list(range(deepest - 1, 0, -1))
+    if not deepest:
+        return levels
+    if not focus:
+        return levels + [True]
+    around: list[str] = []
+    for scope in scopes:
+        parts = scope.split("/")
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if (focus + "/").startswith(prefix + "/"):
+                continue  # holds the focus: stays open, its other members may fold
+            if not (prefix + "/").startswith(focus + "/") and prefix not in around:
+                around.append(prefix)
+            break
+    return levels + [tuple(around)]
+
+
+def _choose(request: _Request, collapse: Any) -> _Chosen:
+    """The least folding whose exercise fits ``max_pages``, or the most folding there is when
+    none does (only the one asked for when ``collapse`` is given), laid out across or down on
+    paper upright or on its side: the fewest pages, then the largest print.  Nothing is drawn
+    here."""
+    order, focus = request.order, request.focus
+    levels = [collapse] if collapse is not None else _levels(order, focus)
+    for k, level in enumerate(levels):
+        groups = group_nodes(order, level, focus or None).groups
+        boxes = len(order) - sum(len(m) for m in groups.values()) + len(groups)
+        last = k == len(levels) - 1
+        if request.max_nodes is not None and boxes > request.max_nodes:
+            if last:
+                raise GraphTooLargeError(
+                    f"worksheet: the graph of {request.what!r} has {len(order)} nodes ({boxes} boxes with "
+                    f"collapse={level!r}), more than max_nodes={request.max_nodes}; fold more scopes "
+                    "(collapse=True), make a sheet of a smaller part, or raise max_nodes")
+            continue
+        auto = collapse is None and request.max_pages is not None
+        folded = (f"the scopes around {focus} folded" if isinstance(level, tuple) else
+                  f"name scopes folded (collapse={level!r})") if auto and level is not False else None
+        picture, frames = _sheet(request.root_or_steps, request.grad, order, groups, focus, request.rankdir or "LR")
+        smallest = _SMALLEST_TEXT if picture.copies or max(picture.uses.values(), default=0) > FANOUT else 10.0
+        header = HEADER + (NOTE if folded else 0.0)
+        if auto and not last and _cannot_fit(picture, request, smallest, header):
+            continue
+        best = None
+        for spacing in (None, _SPACING):  # tighter only where that saves pages
+            if best is not None and best[0][0] == 1:
+                break
+            for direction in ([request.rankdir] if request.rankdir else ["LR", "TB"]):
+                layout = _layout(picture, frames, direction, request.timeout, spacing)
+                x0, y0, x1, y1 = layout.bb
+                scopes = [box for number in picture.cluster_numbers().values()
+                          if (box := layout.box(f"s{number}")) is not None]
+                for size in (request.paper, request.paper[::-1]):
+                    sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=header, scopes=scopes)
+                    if sheet.pages > 1 and header < HEADER + NOTE:  # with the line saying which part
+                        sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=HEADER + NOTE,
+                                     scopes=scopes)
+                    score = (sheet.pages, -sheet.zoom, (size[0] > size[1]) != (x1 - x0 > y1 - y0))
+                    if best is None or score < best[0]:
+                        best = (score, layout, sheet, size, scopes)
+        assert best is not None
+        _, layout, sheet, size, scopes = best
+        fits = not auto or sheet.pages <= request.max_pages
+        if not fits and not last:
+            continue
+        note = warning = None
+        if fits and folded:
+            note = (f"Folded ({_short(level, focus)}) to print at 8 pt on at most max_pages={request.max_pages}. "
+                    "Unfold: collapse=False, max_pages=None"
+                    + ("." if focus else f"; one scope: focus={_example(order)!r}."))
+            warning = (f"{len(order)} nodes take more than max_pages={request.max_pages} pages at 8 pt: {folded}; "
+                       "collapse=False, max_pages=None unfolds every node"
+                       + ("" if focus else f", focus={_example(order)!r} makes a sheet of one scope"))
+        elif not fits:
+            note = (f"{sheet.pages} pages at 8 pt, more than max_pages={request.max_pages}"
+                    + (f", even folded {_short(level, focus)}." if folded else "."))
+            warning = (f"{len(order)} nodes take {sheet.pages} pages at 8 pt, more than max_pages="
+                       f"{request.max_pages}" + (f", even with {folded}" if folded else " (no name scopes to fold)")
+                       + ("" if focus else f"; focus={_example(order)!r} makes a sheet of one scope"))
+        if note and sheet.pages == 1 and not folded:  # room for the line under the heading
+            sheet = plan(layout, size, smallest=smallest, margin=MARGIN, header=HEADER + NOTE, scopes=scopes)
+        return _Chosen(level, picture, frames, layout, sheet, note, warning)
+    raise AssertionError("the last folding is always taken")
+
+
+def _short(level: Any, focus: str) -> str:
+    """What a folding folds, in a few words."""
+    return f"around {focus}" if isinstance(level, tuple) else f"collapse={level!r}"
+
+
+def _example(order: list[Node]) -> str:
+    """A scope of the graph to name in advice: the first of the deepest (layer1/neuron0)."""
+    scopes = sorted({scope_of(node) for node in order if scope_of(node)}, key=natural)
+    deepest = max((scope.count("/") for scope in scopes), default=0)
+    return next((scope for scope in scopes if scope.count("/") == deepest), "a/scope")
+
+
+def _cannot_fit(picture: Picture, request: _Request, smallest: float, header: float) -> bool:
+    """Whether the picture's boxes could not fit ``max_pages`` pages at 8 points whatever the
+    layout (a bound worked out before any layout, so a big graph is folded without laying it out)."""
+    width, height = request.paper
+    area = (width - 2 * MARGIN) * (height - 2 * MARGIN - header)
+    zoom = SMALLEST_PRINT / smallest
+    return picture.drawn_count * _LEAST_BOX_AREA * zoom * zoom > request.max_pages * area
 
 
 def _checked_focus(focus: Any, order: list[Node]) -> str:
@@ -205,64 +360,11 @@ def _room_scene(picture: Picture, frames: list[Frame]) -> Scene:
     return room
 
 
-def _layout(picture: Picture, frames: list[Frame], rankdir: str, timeout: float | None) -> Layout:
+def _layout(picture: Picture, frames: list[Frame], rankdir: str, timeout: float | None,
+            spacing: dict[str, str] | None) -> Layout:
     attribute = "label" if picture.drawn_count <= LARGE_GRAPH else "xlabel"
-    return lay_out(picture, _room_scene(picture, frames), rankdir=rankdir, label_attribute=attribute, timeout=timeout)
-
-
-def _fit(layout: Layout, width: float, height: float, smallest: float) -> tuple[float, int, int]:
-    """The zoom of a drawing on this paper, and how many pages across and down it takes: as large
-    as fits one page (up to :data:`_LARGEST_ZOOM`), never so small that its ``smallest`` text
-    prints under :data:`SMALLEST_PRINT` points."""
-    x0, y0, x1, y1 = layout.bb
-    # a little inside the margins: no border of a box under them
-    area_w, area_h = width - 2 * _MARGIN - 12, height - 2 * _MARGIN - _HEADER - 12
-    least = (SMALLEST_PRINT + 0.01) / smallest
-    zoom = min(area_w / max(x1 - x0, 1), area_h / max(y1 - y0, 1), _LARGEST_ZOOM)
-    if zoom >= least:
-        return zoom, 1, 1
-    return least, math.ceil((x1 - x0) * least / area_w), math.ceil((y1 - y0) * least / area_h)
-
-
-def _pages(picture: Picture, frame: Frame, layout: Layout, width: float, height: float, heading: str,
-           smallest: float) -> list[str]:
-    """One side of the sheet: the drawing at a size that prints nothing under 8 points, cut into
-    as many pages as that takes, each headed by ``heading`` (and which part it is)."""
-    x0, y0, x1, y1 = layout.bb
-    area_h = height - 2 * _MARGIN - _HEADER
-    zoom, columns, rows = _fit(layout, width, height, smallest)
-    tile_w, tile_h = (x1 - x0) / columns, (y1 - y0) / rows
-    # the exercise asks for gradients: its edges say no local derivative either (the key does)
-    scene = picture.scene(frame, show_local=not frame.asked)
-    attribute = "label" if picture.drawn_count <= LARGE_GRAPH else "xlabel"
-    options = Options(label_attribute=attribute, ranks=False)
-    sources = []
-    for row in range(rows):
-        for column in range(columns):
-            # the parts go left to right, top to bottom (y points up in the layout)
-            cx = x0 + (column + 0.5) * tile_w
-            cy = y1 - (row + 0.5) * tile_h
-            page = Page(width, height, zoom, (cx, cy), (width / 2, _MARGIN + area_h / 2))
-            window = (*page.to_layout(_MARGIN, _MARGIN), *page.to_layout(width - _MARGIN, height - _MARGIN - _HEADER))
-
-            def keep(kind: str, name: str, window: tuple[float, float, float, float] = window) -> bool:
-                box = layout.box(name) if kind == "node" else layout.edge_box(name)
-                return box is None or not (box[2] < window[0] or box[0] > window[2] or box[3] < window[1]
-                                           or box[1] > window[3])
-
-            lines = body(picture, scene, options, pinned=layout, keep=keep if columns * rows > 1 else None)
-            part = f"  (part {row * columns + column + 1} of {rows * columns})" if rows * columns > 1 else ""
-            lines.append(panel(page, "header", (0, height - _MARGIN - _HEADER, width, height), "white"))
-            for name, box in (("marginl", (0, 0, _MARGIN, height)), ("marginr", (width - _MARGIN, 0, width, height)),
-                              ("marginb", (0, 0, width, _MARGIN))):
-                lines.append(panel(page, name, box, "white"))
-            lines.append(page.node("heading", width / 2, height - _MARGIN - _HEADER / 2, width - 2 * _MARGIN, _HEADER,
-                                   page.text([heading + part], 13, bold_first=True, align="center"),
-                                   attributes="shape=plaintext"))
-            lines.append(page.node("rule", width / 2, height - _MARGIN - _HEADER + 4, width - 2 * _MARGIN, 1.5, " ",
-                                   attributes=f'shape=box style=filled fillcolor="{PANEL_FILL}" color="{PANEL_FILL}"'))
-            sources.append(page.source(lines, drawing=layout.bb, name=f"sheet{len(sources)}"))
-    return sources
+    return lay_out(picture, _room_scene(picture, frames), rankdir=rankdir, label_attribute=attribute, timeout=timeout,
+                   spacing=spacing)
 
 
 def _joined(pages: list[bytes], paper: tuple[float, float]) -> bytes:

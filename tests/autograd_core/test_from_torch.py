@@ -56,7 +56,8 @@ def dot_of(root) -> str:
 def drawn(source: str) -> tuple[dict, list]:
     """The value boxes of a DOT diagram ({id: label}) and its edges from a box into an op ((box, label or None))."""
     boxes = dict(re.findall(r"^\t(v\d+) \[label=<(.*)> shape=box", source, re.M))
-    edges = re.findall(r"^\t(v\d+) -> o\d+(?: \[label=<(.*)>\])?$", source, re.M)
+    # an edge's other attributes (weight=3: a value used once, held short) follow its label
+    edges = re.findall(r"^\t(v\d+) -> o\d+(?: \[(?:label=<(.*)>)?(?: ?\w+=[^ \]]+)*\])?$", source, re.M)
     return boxes, edges
 
 

@@ -89,6 +89,44 @@ WALK = """() => {
 }"""
 
 
+# Every frame from the current one to the last: for each input of the node being processed, is it
+# in view whole with the words on its edge, or does a stub inside the view stand for it? and how
+# tall is the node's caption?  One round trip.
+INPUTS = """() => {
+  const data = JSON.parse(document.getElementById('lecture-data').textContent);
+  const seen = [];
+  while (true) {
+    const area = document.getElementById('diagram').getBoundingClientRect();  // the text under it varies
+    const within = r => r.left >= area.left - 1 && r.right <= area.right + 1 && r.top >= area.top - 1
+      && r.bottom <= area.bottom + 1;
+    const frame = data.frames[parseInt(document.body.getAttribute('data-frame'), 10)];
+    if (frame.c >= 0 && !frame.f) {
+      const missing = [];
+      data.nodes[frame.c][1].forEach((p, k) => {
+        const stub = document.querySelector('#diagram .stub[data-node="' + p + '"]');
+        if (stub && getComputedStyle(stub).display !== 'none') {
+          if (!within(stub.getBoundingClientRect()) || !stub.textContent.includes(data.titles[p])) {
+            missing.push(p + ' (stub)');
+          }
+          return;
+        }
+        const box = document.getElementById('g-v' + p);
+        const edge = document.getElementById('g-e' + frame.c + '.' + k);
+        const words = edge ? Array.from(edge.querySelectorAll('text')).filter(t => t.textContent.trim()) : [];
+        if (!box || !within(box.getBoundingClientRect()) || !words.every(t => within(t.getBoundingClientRect()))) {
+          missing.push(p);
+        }
+      });
+      const caption = document.querySelector('#g-v' + frame.c + ' text').getBoundingClientRect().height;
+      seen.push({frame: parseInt(document.body.getAttribute('data-frame'), 10), missing: missing, caption: caption});
+    }
+    const next = document.getElementById('next');
+    if (next.disabled) { return seen; }
+    next.click();
+  }
+}"""
+
+
 def visible_text(tab) -> str:
     return tab.inner_text("section.frame:not([hidden]) pre")
 
@@ -212,6 +250,30 @@ def test_mlp_lecture_follows_the_current_node_readably(tab, tmp_path):
         assert tab.get_attribute("body", "data-frame") == str(k)
         tab.screenshot(path=str(tmp_path / f"mlp-{k}.png"))
         assert (tmp_path / f"mlp-{k}.png").stat().st_size > 10_000
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("collapse", [None, 1])
+def test_every_input_of_the_current_node_is_in_view_or_stands_as_a_stub(tab, tmp_path, collapse):
+    # the lecturer's loss at a projector's 1280x720: at every step each input of the node being
+    # processed is on screen whole, with the words on its edge (what flows back along it), or a
+    # stub at the edge of the view says its caption, value and contribution; the node's caption
+    # is at least 15 px tall
+    model = MLP(2, [4, 4, 1], act="tanh", seed=0)
+    loss = (model([Value(2.0, name="x0"), Value(-1.0, name="x1")]) - 1.0) ** 2
+    path = viz.lecture(loss, tmp_path / "loss.html", collapse=collapse)
+    tab.goto(path.resolve().as_uri())
+    order = topological_order(loss)
+    # the captions the stubs must say, from the graph (the first word of a node's caption)
+    titles = [(n.name or "").split(" ")[0] for n in order]
+    tab.evaluate("titles => { const data = JSON.parse(document.getElementById('lecture-data').textContent);"
+                 " data.titles = titles; document.getElementById('lecture-data').textContent = JSON.stringify(data); }",
+                 titles)
+    seen = tab.evaluate(INPUTS)
+    assert len(seen) == sum(1 for n in order if n.parents) + 1  # the seed and every step
+    assert [s for s in seen if s["missing"]] == []
+    assert min(s["caption"] for s in seen) >= 15
+    assert tab.evaluate("document.querySelectorAll('#diagram .stub').length") > 0  # some inputs are far
     assert tab.errors == []
 
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from autograd_core import Value, topological_order
 from nn.scalar import MLP
-from viz.slides import slides
+from viz.slides import deck_views, slides
 from viz.walk.model import walk
 
 
@@ -38,6 +38,22 @@ def words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
     for page in re.findall(r"<page [^>]*>(.*?)</page>", out, re.S):
         found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page)
         pages.append([(text, float(a), float(b), float(c), float(d)) for a, b, c, d, text in found])
+    return pages
+
+
+def texts(pdf: Path) -> list[list[tuple[str, str, float, float, float, float]]]:
+    """Every page's runs of text with their font family and box (left, top, right, bottom;
+    points, y down), by poppler's pdftohtml: the drawing's words are Liberation Sans, the step's
+    words DejaVu Sans Mono."""
+    out = subprocess.run(["pdftohtml", "-xml", "-i", "-zoom", "1", "-stdout", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    fonts = dict(re.findall(r'<fontspec id="(\d+)" size="[\d.]+" family="([^"]+)"', out))  # for every page
+    pages = []
+    for page in re.findall(r"<page [^>]*>(.*?)</page>", out, re.S):
+        runs = re.findall(r'<text top="(-?\d+)" left="(-?\d+)" width="(\d+)" height="(\d+)" font="(\d+)">(.*?)</text>',
+                          page)
+        pages.append([(re.sub("<[^>]+>", "", text), fonts[font], float(left), float(top), float(left) + float(w),
+                       float(top) + float(h)) for top, left, w, h, font, text in runs])
     return pages
 
 
@@ -74,6 +90,64 @@ def test_each_step_page_says_the_step_and_shows_its_node_readably(deck) -> None:
         assert drawn, f"page {k}: {caption!r} is not in the drawing"
         assert max(w[4] - w[2] for w in drawn) >= 0.026 * height, f"page {k}: {caption!r} is too small"
         assert all(0 <= w[1] and w[3] <= 960 for w in drawn), f"page {k}: {caption!r} is cut off"
+
+
+def test_every_step_page_shows_the_inputs_and_outputs_of_its_node(deck) -> None:
+    # the node being processed, every input and every output (the nodes reading it), each by
+    # its caption at 2.6% of the page's height: where the layout put it when the page shows it
+    # whole, else in a stub at the page's edge (a node folded away in that frame: a stub too)
+    path, walked = deck
+    pages = words(path)
+    views = deck_views(walked, 960, 540)
+    layout = walked.layout()
+    nodes = walked.picture.nodes
+    height, bar, panel = 540.0, 40.0, 150.0
+    folded_in = {}
+    for frame in walked.frames:
+        members = {m for fold in walked.picture.overlays if fold.index in frame.shut for m in fold.members}
+        folded_in[id(frame)] = members
+    checked = 0
+    for k, frame in enumerate(walked.frames):
+        if frame.current is None or frame.kind == "forward":
+            continue
+        page = views[k]
+        drawing = [w for w in pages[k] if w[2] >= bar - 1 and w[4] <= height - panel + 1 and w[1] >= 0 and w[3] <= 960]
+        readable = [w for w in drawing if w[4] - w[2] >= 0.026 * height]
+        i = frame.current
+        needed = set(nodes[i].parents) | {n.index for n in nodes if i in n.parents}
+        for j in sorted(needed):
+            caption = nodes[j].title.split(" ")[0]
+            (x0, y0), (x1, y1) = (page.to_page(*layout.box(f"v{j}")[:2]), page.to_page(*layout.box(f"v{j}")[2:]))
+            top, bottom = height - y1, height - y0  # as pdftotext measures: y down
+            whole = x0 >= 0 and x1 <= 960 and top >= bar and bottom <= height - panel
+            if whole and j not in folded_in[id(frame)]:
+                at = [w for w in readable
+                      if w[0] == caption and x0 <= (w[1] + w[3]) / 2 <= x1 and top <= w[2] <= bottom]
+            else:
+                at = [w for w in readable if w[0] == caption]  # its stub
+            assert at, f"page {k + 1} (at {nodes[i].title}): {caption!r} of node {j} is not on the page"
+            checked += 1
+    assert checked > 2 * (len(walked.frames) - 2)
+
+
+def test_no_words_of_the_drawing_are_cut_or_hidden(deck) -> None:
+    # every word of the drawing (boxes, edges, stubs) lies wholly in the drawing's part of the
+    # page: none cut by the page's edge, none under the title bar, the step's text or the map
+    path, _ = deck
+    height, bar, panel = 540.0, 40.0, 150.0
+    for k, runs in enumerate(texts(path)):
+        for text, family, left, top, right, bottom in runs:
+            if not text.strip() or "Mono" in family or bottom <= bar + 1:  # the step's words; the title bar's
+                continue
+            assert left >= -1 and right <= 961, f"page {k + 1}: {text!r} is cut by the page's edge"
+            assert top >= bar - 1 and bottom <= height - panel + 1, f"page {k + 1}: {text!r} is under a panel"
+
+
+def test_the_mlp_deck_repeats_byte_for_byte(deck, tmp_path) -> None:
+    # one Graphviz process draws many pages: nothing of one page may change how the next is drawn
+    # (its scopes' boxes came out in another order on each run when they were Graphviz clusters)
+    path, _ = deck
+    assert slides(mlp_loss(), tmp_path / "again.pdf", collapse=1).read_bytes() == path.read_bytes()
 
 
 def test_one_layout_for_the_whole_deck(deck) -> None:

@@ -77,3 +77,32 @@ def test_the_walk_layout_puts_the_neurons_of_a_layer_in_index_order() -> None:
     for layer in ("layer1", "layer2"):
         tops = [laid.box(f"s{numbers[f'{layer}/neuron{n}']}")[3] for n in range(4)]
         assert tops == sorted(tops, reverse=True), (layer, tops)  # neuron0 on top (y points up)
+
+
+def test_a_value_used_once_sits_next_to_its_use() -> None:
+    # a neuron is sum_k = sum_(k-1) + prod_k: each product is read once, by its own +, so the one
+    # layout puts it in the column of sum_(k-1), beside that +; the long wires are those of values
+    # read by many (a layer's inputs, read by every neuron of the next layer)
+    loss = mlp_loss()
+    order = topological_order(loss)
+    laid = walk(loss, collapse=1).layout()
+    x = {i: laid.nodes[f"v{i}"]["x"] for i in range(len(order))}
+    checked = 0
+    for i, node in enumerate(order):
+        if node.op == "add" and (node.name or "").startswith("sum") and node.name != "sum0":
+            running, product = (order.index(p) for p in node.parents)
+            assert order[product].name.startswith("prod"), order[product].name
+            assert x[product] == pytest.approx(x[running], abs=1), (node.scope, node.name)
+            assert x[product] < laid.nodes[f"o{i}"]["x"] < x[i]
+            checked += 1
+    assert checked == 4 + 4 * 3 + 3  # layer 1: sum1 in 4 neurons; layer 2: sum1..sum3 in 4; layer 3: sum1..sum3
+
+
+def test_the_neurons_of_an_open_layer_are_laid_out_in_index_order() -> None:
+    loss = mlp_loss()
+    walked = walk(loss, collapse=1)
+    laid = walked.layout()
+    numbers = walked.picture.cluster_numbers()
+    for layer in ("layer1", "layer2"):
+        tops = [laid.box(f"s{numbers[f'{layer}/neuron{k}']}")[3] for k in range(4)]
+        assert tops == sorted(tops, reverse=True), (layer, tops)  # top to bottom (y points up)

@@ -4,6 +4,8 @@ pypdf (the text, the pages' sizes, the size every piece of text is printed at)."
 from __future__ import annotations
 
 import re
+import sys
+import warnings
 
 import pytest
 from pypdf import PdfReader
@@ -155,3 +157,106 @@ def test_the_seed_in_the_heading_is_written_as_every_number_is(tmp_path):
     heading = reader.pages[0].extract_text()
     # the one formatter (autograd_core.words): 4 significant digits, exponent without padding
     assert "the output's is 1.235e5" in heading
+
+
+def runs(pdf) -> list[tuple[int, str, float, float, float, float, float, float]]:
+    """Every run of text with its page, box (left, top, right, bottom; points, y down) and page
+    size, by poppler's pdftohtml."""
+    import subprocess
+
+    out = subprocess.run(["pdftohtml", "-xml", "-i", "-zoom", "1", "-stdout", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    found = []
+    for number, height, width, page in re.findall(
+            r'<page number="(\d+)" position="absolute" top="0" left="0" height="(\d+)" width="(\d+)">(.*?)</page>',
+            out, re.S):
+        for top, left, w, h, text in re.findall(
+                r'<text top="(-?\d+)" left="(-?\d+)" width="(\d+)" height="(\d+)" font="\d+">(.*?)</text>', page):
+            found.append((int(number), re.sub("<[^>]+>", "", text), float(left), float(top), float(left) + float(w),
+                          float(top) + float(h), float(width), float(height)))
+    return found
+
+
+def test_the_mlp_folded_by_neuron_fits_one_a4_page_per_side(tmp_path):
+    # the lecturer's network, one box per neuron: the exercise on one A4 page, the key on another,
+    # upright or on its side but both alike, nothing printed under 8 points
+    reader = PdfReader(viz.worksheet(mlp_loss(), tmp_path / "w.pdf", paper="a4", collapse=1))
+    assert len(reader.pages) == 2
+    assert len(sizes(reader)) == 1 and sizes(reader) <= {A4, (A4[1], A4[0])}
+    assert min(size for page in reader.pages for size, _ in printed_sizes(page)) >= 8.0
+
+
+def test_a_sheet_too_big_is_folded_before_anything_is_drawn(tmp_path, monkeypatch):
+    # unfolded, the MLP takes many pages at 8 points: the sheet folds it as little as fits two pages
+    # a side, says so in a warning and on the paper, and draws only once it has decided
+    module = sys.modules["viz.worksheet"]  # the module (viz.worksheet is also the function)
+    drawn = []
+    real = module.render_pages
+
+    def render(sources, *args, **kwargs):
+        drawn.append(len(sources))
+        return real(sources, *args, **kwargs)
+
+    monkeypatch.setattr(module, "render_pages", render)
+    with pytest.warns(viz.CollapsedWarning, match=r"collapse=1.*collapse=False, max_pages=None"):
+        path = viz.worksheet(mlp_loss(), tmp_path / "auto.pdf", paper="a4")
+    reader = PdfReader(path)
+    assert drawn == [len(reader.pages)] and len(reader.pages) <= 2 * 2
+    text = reader.pages[0].extract_text()
+    assert "collapse=1" in text and "collapse=False, max_pages=None" in text
+    assert min(size for page in reader.pages for size, _ in printed_sizes(page)) >= 8.0
+    # max_pages=None: no budget, nothing folded, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        unfolded = PdfReader(viz.worksheet(mlp_loss(), tmp_path / "all.pdf", max_pages=None))
+    assert len(unfolded.pages) > 2 * 2
+
+
+def test_a_sheet_cut_into_parts_never_cuts_a_box(tmp_path):
+    # every node of the unfolded MLP drawn whole on some page of each side, no word outside the
+    # printable part of its page, every cut marked with the pages it continues on
+    loss = mlp_loss()
+    path = viz.worksheet(loss, tmp_path / "parts.pdf", collapse=False, max_pages=None)
+    reader = PdfReader(path)
+    pages = len(reader.pages)
+    assert pages % 2 == 0 and pages > 2 and len(sizes(reader)) == 1
+    found = runs(path)
+    for number, text, left, top, right, bottom, width, height in found:
+        if not text.strip():
+            continue  # the blank label of a white mask
+        assert left >= 20 and right <= width - 20 and top >= 20 and bottom <= height - 20, (number, text)
+    from autograd_core import topological_order
+
+    names = [node.name for node in topological_order(loss) if node.name in ("w0", "prod0", "sum1", "b")]
+    for side in (range(1, pages // 2 + 1), range(pages // 2 + 1, pages + 1)):
+        on_side = [text.strip() for number, text, *_ in found if number in side]
+        for name in set(names):
+            assert on_side.count(name) >= names.count(name), (name, on_side.count(name), names.count(name))
+    marks = [int(m) for _, text, *_ in found for m in re.findall(r"(?:p\.|page) (\d+)", text)]
+    assert marks and all(1 <= m <= pages for m in marks)
+    assert any("continued on page" in text for _, text, *_ in found)
+
+
+def test_a_sheet_of_many_pages_repeats_byte_for_byte(tmp_path):
+    first = viz.worksheet(mlp_loss(), tmp_path / "a.pdf", collapse=False, max_pages=None).read_bytes()
+    assert viz.worksheet(mlp_loss(), tmp_path / "b.pdf", collapse=False, max_pages=None).read_bytes() == first
+
+
+def test_a_focus_sheet_stays_readable(tmp_path):
+    # one neuron's exercise: the rest folded around it as far as it goes, every gradient outside it
+    # given, nothing printed under 8 points (it takes more than two pages a side: a warning says so)
+    with pytest.warns(viz.CollapsedWarning, match="layer2/neuron1"):
+        reader = PdfReader(viz.worksheet(mlp_loss(), tmp_path / "focus.pdf", focus="layer2/neuron1"))
+    assert min(size for page in reader.pages for size, _ in printed_sizes(page)) >= 8.0
+    half = len(reader.pages) // 2
+    exercise = " ".join(page.extract_text() for page in reader.pages[:half])
+    # blank: its 4 weights, b, 4 products, 4 sums and the activation; layer1 and layer3 are boxes
+    assert grads_on(exercise).count(BLANK) >= 14 and "layer1" in exercise and "layer3" in exercise
+    assert "32 nodes" in exercise  # layer1, folded whole
+
+
+def test_max_pages_is_checked(tmp_path):
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="max_pages must be a positive integer or None"):
+            viz.worksheet(mlp_loss(), tmp_path / "w.pdf", max_pages=bad)
+    assert not (tmp_path / "w.pdf").exists()

@@ -56,17 +56,6 @@
   var toRoot = graph.transform && graph.transform.baseVal.consolidate();
   toRoot = toRoot ? toRoot.matrix : svg.createSVGMatrix();
 
-  var boxes = new Map();
-  function boxCache(element) {
-    // boxes in the drawing's own units; they never change
-    var box = boxes.get(element);
-    if (!box) {
-      var b = element.getBBox();
-      box = {x: b.x, y: b.y, w: b.width, h: b.height};
-      if (b.width || b.height) { boxes.set(element, box); }  // not drawn yet (a hidden frame): ask again later
-    }
-    return box;
-  }
   function part(name) { return document.getElementById(PREFIX + name); }
   function styled(element) { return {element: element, base: element.getAttribute("class") || ""}; }
   function texts(element, kind) {
@@ -178,57 +167,170 @@
     });
   }
 
-  // -- the view --------------------------------------------------------------------------------
-  function boxOf(elements) {
-    // the union of the elements' boxes, in the coordinates of the SVG's viewBox
-    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    elements.forEach(function (element) {
-      if (!element) { return; }
-      var b = boxCache(element);
-      if (!b.w && !b.h) { return; }
-      [[b.x, b.y], [b.x + b.w, b.y + b.h]].forEach(function (corner) {
-        var px = toRoot.a * corner[0] + toRoot.c * corner[1] + toRoot.e;
-        var py = toRoot.b * corner[0] + toRoot.d * corner[1] + toRoot.f;
-        x0 = Math.min(x0, px); y0 = Math.min(y0, py); x1 = Math.max(x1, px); y1 = Math.max(y1, py);
-      });
-    });
-    return x0 === Infinity ? null : {x: x0, y: y0, w: x1 - x0, h: y1 - y0};
+  // -- the view: it follows the walk by the slides' rule (viz/walk/framing.py) -----------------
+  // Each step's record names what must be seen (v.k: the node and its op; v.n: its inputs, then
+  // its outputs, nearest first, each with the words on its edge) in the layout's points (y up).
+  var PAD = data.pad || 0;
+  function toView(x, y) {
+    // a layout point -> the SVG's viewBox units (the drawing is pinned PAD points in, y down)
+    var gx = x + PAD, gy = -(y + PAD);
+    return {x: toRoot.a * gx + toRoot.c * gy + toRoot.e, y: toRoot.b * gx + toRoot.d * gy + toRoot.f};
   }
-  function candidates(frame) {
-    // from the most to the least context: the whole graph, the node with its inputs and what
-    // flows to them, the node and its op with what flows back, the node and its op, the node
-    var list = [drawing];
-    var i = frame.c;
-    if (i < 0 || frame.f) { return list; }
-    var core = [part("v" + i), part("o" + i)];
-    var flowing = [];
-    Object.keys(frame.e).forEach(function (id) { if (flows[id]) { flowing = flowing.concat(flows[id].texts); } });
-    var inputs = nodes[i].parents.map(function (p) { return part("v" + p); });
-    [core.concat(flowing, inputs), core.concat(flowing), core, [part("v" + i)]].forEach(function (elements) {
-      var box = boxOf(elements);
-      if (box) { list.push(box); }
-    });
-    return list;
+  function viewBox(b) {
+    var p = toView(b[0], b[1]), q = toView(b[2], b[3]);
+    return {x: Math.min(p.x, q.x), y: Math.min(p.y, q.y), w: Math.abs(q.x - p.x), h: Math.abs(q.y - p.y)};
+  }
+  function union(a, b) {
+    var x0 = Math.min(a.x, b.x), y0 = Math.min(a.y, b.y);
+    return {x: x0, y: y0, w: Math.max(a.x + a.w, b.x + b.w) - x0, h: Math.max(a.y + a.h, b.y + b.h) - y0};
+  }
+  function fitScale(box, width, height) {
+    return Math.min((width - 2 * MARGIN) / Math.max(box.w, 1e-9), (height - 2 * MARGIN) / Math.max(box.h, 1e-9));
   }
   function clamp(value, low, high) { return low > high ? (low + high) / 2 : Math.min(Math.max(value, low), high); }
   function followView(frame) {
-    // the most context that fits at a readable scale; if only a part fits, the view leans
-    // towards the rest of the context as far as it can while that part stays in view
+    // a graph that reads whole is shown whole; else the node and as many of its inputs and
+    // outputs as fit at a readable scale, as large as they fit; when some do not, the view is as
+    // wide as reads and leans towards them (their stubs say the rest); it stays on the drawing
     var width = holder.clientWidth, height = holder.clientHeight;
-    var list = candidates(frame);
-    var k = list.length - 1, scale = MIN_SCALE;
-    for (var j = 0; j < list.length; j++) {
-      var fit = Math.min((width - 2 * MARGIN) / list[j].w, (height - 2 * MARGIN) / list[j].h);
-      if (fit >= MIN_SCALE) { k = j; scale = Math.min(fit, j === 0 ? MAX_WHOLE : MAX_SCALE); break; }
+    var whole = fitScale(drawing, width, height);
+    var focus = frame.v;
+    if (!focus || whole >= MIN_SCALE) {
+      var s = Math.min(Math.max(whole, 1e-3), MAX_WHOLE);
+      return {x: drawing.x + drawing.w / 2 - width / s / 2, y: drawing.y + drawing.h / 2 - height / s / 2,
+              w: width / s, h: height / s};
     }
-    var chosen = list[k], context = list[Math.max(0, k - 1)];
+    var chosen = viewBox(focus.k), left = [];
+    focus.n.forEach(function (n) {
+      var box = viewBox(n[2]);
+      if (!n[4]) { left.push(box); return; }
+      var wider = union(chosen, box);
+      if (fitScale(wider, width, height) >= MIN_SCALE) { chosen = wider; } else { left.push(box); }
+    });
+    var scale = MIN_SCALE, aim = chosen;
+    if (left.length) { left.forEach(function (box) { aim = union(aim, box); }); }
+    else { scale = Math.max(MIN_SCALE, Math.min(fitScale(chosen, width, height), MAX_SCALE)); }
     var w = width / scale, h = height / scale, m = MARGIN / scale;
-    var cx = clamp(context.x + context.w / 2, chosen.x + chosen.w + m - w / 2, chosen.x - m + w / 2);
-    var cy = clamp(context.y + context.h / 2, chosen.y + chosen.h + m - h / 2, chosen.y - m + h / 2);
-    // and it stays on the drawing where it can
+    var cx = clamp(aim.x + aim.w / 2, chosen.x + chosen.w + m - w / 2, chosen.x - m + w / 2);
+    var cy = clamp(aim.y + aim.h / 2, chosen.y + chosen.h + m - h / 2, chosen.y - m + h / 2);
     cx = drawing.w <= w ? drawing.x + drawing.w / 2 : clamp(cx, drawing.x + w / 2, drawing.x + drawing.w - w / 2);
     cy = drawing.h <= h ? drawing.y + drawing.h / 2 : clamp(cy, drawing.y + h / 2, drawing.y + drawing.h - h / 2);
+    // what was chosen stays in view even where the drawing's edge pulls the other way
+    cx = clamp(cx, chosen.x + chosen.w + m - w / 2, chosen.x - m + w / 2);
+    cy = clamp(cy, chosen.y + chosen.h + m - h / 2, chosen.y - m + h / 2);
     return {x: cx - w / 2, y: cy - h / 2, w: w, h: h};
+  }
+
+  // -- stubs: an input or output the view does not show whole, at the edge on its side ----------
+  var ARROWS = {left: "\u2190", right: "\u2192", top: "\u2191", bottom: "\u2193"};
+  var stubs = [];
+  function stubElement(k) {
+    while (stubs.length <= k) {
+      var element = document.createElement("div");
+      element.className = "stub";
+      element.setAttribute("aria-hidden", "true");
+      holder.appendChild(element);
+      stubs.push(element);
+    }
+    return stubs[k];
+  }
+  function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
+  function leaving(points, area) {
+    // the side of the area a line through the points first leaves it by, and where
+    function within(p) { return p.x >= area.x && p.x <= area.x + area.w && p.y >= area.y && p.y <= area.y + area.h; }
+    for (var k = 0; k + 1 < points.length; k++) {
+      var a = points[k], b = points[k + 1];
+      if (!within(a) || within(b)) { continue; }
+      var dx = b.x - a.x, dy = b.y - a.y, best = null;
+      [["left", dx < 0 ? (area.x - a.x) / dx : Infinity], ["right", dx > 0 ? (area.x + area.w - a.x) / dx : Infinity],
+       ["top", dy < 0 ? (area.y - a.y) / dy : Infinity], ["bottom", dy > 0 ? (area.y + area.h - a.y) / dy : Infinity]]
+        .forEach(function (c) { if (c[1] >= 0 && (best === null || c[1] < best[1])) { best = c; } });
+      return {side: best[0], x: clamp(a.x + best[1] * dx, area.x, area.x + area.w),
+              y: clamp(a.y + best[1] * dy, area.y, area.y + area.h)};
+    }
+    return null;
+  }
+  function placeStub(side, anchor, w, h, area, taken) {
+    // against its side, as near its anchor as it can be without covering what is taken; against
+    // another side if its own has no room; at the anchor if none has
+    var gap = 4, step = Math.max(Math.min(w, h) / 4, 1);
+    var sides = [side].concat(["left", "right", "bottom", "top"].filter(function (s) { return s !== side; }));
+    for (var k = 0; k < sides.length; k++) {
+      var across = sides[k] === "left" || sides[k] === "right";
+      var fixed = across ? (sides[k] === "left" ? area.x + gap : area.x + area.w - gap - w)
+        : (sides[k] === "top" ? area.y + gap : area.y + area.h - gap - h);
+      var low = across ? area.y + gap : area.x + gap;
+      var high = across ? area.y + area.h - gap - h : area.x + area.w - gap - w;
+      if (low > high) { continue; }
+      var wanted = clamp(across ? anchor.y - h / 2 : anchor.x - w / 2, low, high);
+      var count = Math.floor((high - low) / step) + 1;
+      for (var j = 0; j <= 2 * count; j++) {
+        var offset = (j % 2 ? 1 : -1) * Math.ceil(j / 2) * step;
+        var v = wanted + offset;
+        if (v < low - step || v > high + step) { continue; }
+        v = clamp(v, low, high);
+        var box = across ? {x: fixed, y: v, w: w, h: h} : {x: v, y: fixed, w: w, h: h};
+        if (!taken.some(function (t) { return overlaps(box, t); })) { return box; }
+      }
+    }
+    return {x: clamp(anchor.x - w / 2, area.x, area.x + area.w - w), y: clamp(anchor.y - h / 2, area.y, area.y + area.h - h),
+            w: w, h: h};
+  }
+  function drawStubs(frame, view, scale) {
+    var width = holder.clientWidth, height = holder.clientHeight;
+    var focus = frame && !frame.f && !overview ? frame.v : null;
+    var used = 0;
+    if (focus) {
+      var cx = view.x + view.w / 2, cy = view.y + view.h / 2;
+      var toScreen = function (x, y) {
+        var p = toView(x, y);
+        return {x: width / 2 + (p.x - cx) * scale, y: height / 2 + (p.y - cy) * scale};
+      };
+      var screenBox = function (b) {
+        var p = toScreen(b[0], b[1]), q = toScreen(b[2], b[3]);
+        return {x: Math.min(p.x, q.x), y: Math.min(p.y, q.y), w: Math.abs(q.x - p.x), h: Math.abs(q.y - p.y)};
+      };
+      var area = {x: 0, y: 0, w: width, h: height};
+      var whole = function (b) {
+        return b.x >= -0.5 && b.y >= -0.5 && b.x + b.w <= width + 0.5 && b.y + b.h <= height + 0.5;
+      };
+      var taken = [screenBox(focus.k)], wanted = [];
+      focus.n.forEach(function (n) {
+        var box = screenBox(n[2]);
+        if (n[4] && whole(box)) { taken.push(box); } else { wanted.push([n, box]); }
+      });
+      wanted.forEach(function (entry) {
+        var n = entry[0], toward = toScreen(n[3][0], n[3][1]), points = [];
+        for (var k = 0; k + 1 < n[6].length; k += 2) { points.push(toScreen(n[6][k], n[6][k + 1])); }
+        if (!points.length) { points = [{x: taken[0].x + taken[0].w / 2, y: taken[0].y + taken[0].h / 2}, toward]; }
+        var where = leaving(points, area);
+        if (!where) {
+          var tx = clamp(toward.x, 0, width), ty = clamp(toward.y, 0, height);
+          var gaps = {left: tx, right: width - tx, top: ty, bottom: height - ty};
+          var side = Object.keys(gaps).reduce(function (a, b) { return gaps[b] < gaps[a] ? b : a; });
+          where = {side: side, x: tx, y: ty};
+        }
+        var element = stubElement(used++);
+        var lines = n[5];
+        var caption = where.side === "right" ? lines[0] + " " + ARROWS.right : ARROWS[where.side] + " " + lines[0];
+        element.textContent = "";
+        element.setAttribute("data-node", String(n[0]));
+        element.setAttribute("data-role", n[1] === "i" ? "input" : "output");
+        [caption].concat(lines.slice(1)).forEach(function (line, k) {
+          if (!line) { return; }
+          var row = document.createElement("div");
+          row.className = k === 0 ? "caption" : (/^[\u2190\u2192\u2191\u2193]/.test(line) ? "flow" : "value");
+          row.textContent = line;
+          element.appendChild(row);
+        });
+        element.style.display = "block";
+        var box = placeStub(where.side, where, element.offsetWidth, element.offsetHeight, area, taken);
+        taken.push(box);
+        element.style.left = box.x + "px";
+        element.style.top = box.y + "px";
+      });
+    }
+    for (var k = used; k < stubs.length; k++) { stubs[k].style.display = "none"; stubs[k].removeAttribute("data-node"); }
   }
   function overviewView() {
     // the whole graph, as large as the space allows
@@ -258,6 +360,7 @@
     var ty = height / 2 - scale * (view.y + view.h / 2 - drawing.y);
     svg.style.transform = "translate(" + tx + "px, " + ty + "px) scale(" + scale + ")";
     svg.setAttribute("data-view", [view.x, view.y, view.w, view.h].map(Math.round).join(" "));
+    drawStubs(frames[current], view, scale);
   }
   function setView(view, animate) {
     if (animation) { cancelAnimationFrame(animation); animation = 0; }
@@ -278,8 +381,7 @@
   var current = 0;
   function updateView(animate) {
     var frame = frames[current];
-    var whole = overview || (frame.f && candidates(frame).length === 1);
-    setView(whole ? overviewView() : followView(frame), animate);
+    setView(overview ? overviewView() : followView(frame), animate);
   }
   function toggleOverview() {
     overview = !overview;

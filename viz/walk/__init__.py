@@ -37,6 +37,11 @@ The model, in the order a view uses it:
   JSON; ``place(kind, name)`` pins a part of any frame there; :func:`pinned_body` writes a
   frame pinned to the layout, and :class:`Page` cuts a page of a fixed size out of it.
 
+- :mod:`viz.walk.framing`: what a view that follows the walk must show at a step
+  (:func:`focus`: the node, its inputs and outputs with the words on their edges, nearest first)
+  and the rule that frames it (:func:`frame_view`; a neighbour that does not fit stands as a stub
+  at the view's edge, :func:`stub_places`), one rule for the slides and the lecture page.
+
 Next views build on the same pieces: a **training page** is a walk whose frames are training
 steps (the same state vocabulary, the same layout; ``Frame`` is plain data); a **quiz** mode
 hides what a step produces until the learner answers: a frame's ``flows`` and ``finished`` name
@@ -55,6 +60,7 @@ True
 """
 
 from .frames import Frame, look
+from .framing import Focus, Neighbour, focus, frame_view, stub_places
 from .layout import Layout, lay_out
 from .model import MAX_STEPS, Walk, walk
 from .page import Page
@@ -65,16 +71,21 @@ from .pinned import pinned_body
 __all__ = [
     "MAX_STEPS",
     "EdgePiece",
+    "Focus",
     "FoldPiece",
     "Frame",
     "Layout",
+    "Neighbour",
     "NodePiece",
     "Page",
     "Picture",
     "Scene",
     "Walk",
+    "focus",
+    "frame_view",
     "lay_out",
     "look",
     "pinned_body",
+    "stub_places",
     "walk",
 ]

@@ -59,6 +59,11 @@ EDGE_LINE = 36
 #: ... into lines of about this many.
 EDGE_WORDS = 28
 
+#: The weight of an edge from a value used once to its use (a value used many times: 1).  Graphviz
+#: keeps heavier edges shorter and straighter, so the one layout puts ``prod3`` beside the ``+``
+#: that reads it, and lets the wires of a layer's inputs (read by every neuron) be the long ones.
+SINGLE_USE_WEIGHT = 3
+
 #: A line kept for text that a frame may show there (a gradient not known yet): no glyph at all.
 PLACEHOLDER = "&#160;"
 
@@ -68,13 +73,18 @@ class Options:
     """How the picture is written: ``show_local`` local derivatives on edges; ``clusters`` name
     scopes as boxes; ``label_attribute`` ``"label"`` (laid out with the graph) or ``"xlabel"``
     (placed afterwards); ``ids`` a prefix for every part's id (None: no ids); ``ranks`` the
-    column constraints that line a layer's neurons up (small graphs drawn in full)."""
+    column constraints that line a layer's neurons up (small graphs drawn in full);
+    ``outlines`` (pinned pages): a scope's box drawn as a node where the layout put its cluster,
+    not as a cluster.  Graphviz orders clusters by where their names lie in its memory, so pages
+    drawn one after another by one process came out with their clusters in a different order on
+    every run; nodes are drawn in the order they are written."""
 
     show_local: bool = True
     clusters: bool = True
     label_attribute: str = "label"
     ids: str | None = None
     ranks: bool = True
+    outlines: bool = False
 
 
 @dataclass(frozen=True)
@@ -231,7 +241,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
     ``pinned`` (a :class:`viz.walk.layout.Layout`) places every part where the layout put it;
     ``classes(kind, name)`` gives a part's class for a page's style sheet; ``keep(kind, name)``
     (pinned pages) says which parts a page shows: the others are left out (a node as an
-    invisible point, so the edges that remain still end somewhere).
+    invisible point, so the edges that remain still end somewhere; ``kind`` ``"label"``: an
+    edge drawn without its words).
     """
     ids = options.ids
     nodes = picture.nodes
@@ -296,6 +307,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 if dropped(f"e{edge.id}"):
                     continue
                 label_parts = edge_label_lines(picture, edge.id, scene, room, local=edge.local, muted=muted)
+                if keep is not None and not keep("label", f"e{edge.id}"):
+                    label_parts = []  # its words would be cut by the page's edge
                 bold = scene.flows.get(edge.id, ((), False))[1]
                 attributes = []
                 if label_parts:
@@ -303,6 +316,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
                 style = edge_style(looked, bold=bold, constant=edge.constant, path=edge.id in scene.paths)
                 if style:
                     attributes.append(style)
+                if pinned is None and _held_close(picture, source, i):
+                    attributes.append(f"weight={SINGLE_USE_WEIGHT}")
                 more = extra("edge", f"e{edge.id}")
                 joined = f" [{' '.join(attributes)}{more}]" if attributes or more else ""
                 edge_lines.append(f"{tail} -> o{i}{joined}")
@@ -330,7 +345,8 @@ def body(picture: Picture, scene: Scene, options: Options = Options(), *, room: 
             node_lines.append([line])
             scope_of.append(scope)
     if options.clusters and any(scope_of):
-        lines = _clustered(node_lines, scope_of, picture, extra)
+        lines = (_outlined(node_lines, scope_of, picture, pinned, keep) if options.outlines and pinned is not None
+                 else _clustered(node_lines, scope_of, picture, extra, keep))
     else:
         lines = [line for group in node_lines for line in group]
     lines.extend(edge_lines)
@@ -356,9 +372,7 @@ def _box_order(picture: Picture) -> list[tuple[str, str]]:
     siblings: dict[str, list[int]] = {}
     for k, box in enumerate(picture.boxes):
         siblings.setdefault(box.scope.rpartition("/")[0], []).append(k)
-    box_of = picture.box_of
-    linked = {(box_of[e.source], box_of[e.target]) for e in picture.edges
-              if box_of[e.source] is not None and box_of[e.target] is not None}
+    linked = _reached_boxes(picture)
     lines = []
     for members in siblings.values():
         if len(members) < 2 or any((a, b) in linked for a in members for b in members if a != b):
@@ -367,6 +381,23 @@ def _box_order(picture: Picture) -> list[tuple[str, str]]:
         chain = " -> ".join(f"c{k}" for k in ordered)
         lines.append((picture.boxes[members[0]].scope.rpartition("/")[0], f"{{rank=same; {chain} [style=invis]}}"))
     return lines
+
+
+def _reached_boxes(picture: Picture) -> set[tuple[int, int]]:
+    """Pairs ``(a, b)`` of folded boxes where ``b`` depends on ``a``, directly or through other
+    nodes (layer1 -> layer3 through layer2): such boxes cannot stand side by side."""
+    box_of = picture.box_of
+    readers: dict[int, list[int]] = {}
+    for edge in picture.edges:
+        readers.setdefault(edge.source, []).append(edge.target)
+    reach: list[set[int]] = [set() for _ in picture.nodes]
+    for i in range(len(picture.nodes) - 1, -1, -1):  # indices are a topological order
+        for reader in readers.get(i, []):
+            reach[i] |= reach[reader]
+            if box_of[reader] is not None:
+                reach[i].add(box_of[reader])
+    return {(box_of[i], b) for i in range(len(picture.nodes)) if box_of[i] is not None
+            for b in reach[i] if b != box_of[i]}
 
 
 def _box_edges(picture: Picture, extra: Any) -> list[str]:
@@ -390,9 +421,11 @@ def _box_edges(picture: Picture, extra: Any) -> list[str]:
     return out
 
 
-def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Picture, extra: Any) -> list[str]:
+def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Picture, extra: Any,
+               keep: Any = None) -> list[str]:
     """Node lines wrapped in nested ``subgraph cluster_k { ... }`` blocks, one per scope
-    (``"a/b"`` inside ``"a"``), in order of first appearance."""
+    (``"a/b"`` inside ``"a"``), in order of first appearance; a cluster whose name a pinned page
+    would cut (``keep("label", "s3")`` False) is drawn without it."""
     numbers = picture.cluster_numbers()
     children: dict[str, list[str]] = {"": []}
     members: dict[str, list[str]] = {"": []}
@@ -413,13 +446,38 @@ def _clustered(node_lines: list[list[str]], scope_of: list[str], picture: Pictur
         if path:
             name = clean_text(path.rsplit("/", 1)[-1])
             more = extra("cluster", f"s{numbers[path]}")
+            label = f"<<b>{escape(name)}</b>>"
+            if keep is not None and not keep("label", f"s{numbers[path]}"):
+                label = '" "'
             out.append(
-                f"subgraph cluster_{numbers[path]} {{ label=<<b>{escape(name)}</b>> labeljust=l "
+                f"subgraph cluster_{numbers[path]} {{ label={label} labeljust=l "
                 f'style="rounded,dashed" color="#7a7a7a" fontname="{FONT}" fontsize="12"{more}'
             )
             stack.append((path, False))
         out.extend(members[path])
         stack.extend((child, True) for child in reversed(children[path]))
+    return out
+
+
+def _outlined(node_lines: list[list[str]], scope_of: list[str], picture: Picture, pinned: Any,
+              keep: Any = None) -> list[str]:
+    """Node lines after a box and a name for each scope, as nodes where ``pinned`` (a layout) put
+    its cluster: outer scopes first, each before the nodes drawn over it."""
+    out: list[str] = []
+    for path, number in picture.cluster_numbers().items():
+        box = pinned.box(f"s{number}")
+        if box is None:
+            continue
+        x0, y0, x1, y1 = box
+        out.append(f's{number} [label="" shape=box style="rounded,dashed" color="#7a7a7a" '
+                   f'pos="{(x0 + x1) / 2:.2f},{(y0 + y1) / 2:.2f}" width="{(x1 - x0) / 72:.4f}" '
+                   f'height="{(y1 - y0) / 72:.4f}" fixedsize=true]')
+        where = pinned.clusters.get(f"s{number}", {}).get("lp")
+        if where and (keep is None or keep("label", f"s{number}")):
+            name = escape(clean_text(path.rsplit("/", 1)[-1]))
+            out.append(f's{number}name [label=<<b>{name}</b>> shape=plaintext margin=0 width=0 height=0 '
+                       f'pos="{where}"]')
+    out.extend(line for lines in node_lines for line in lines)
     return out
 
 
@@ -430,23 +488,35 @@ def _top(scope: str) -> str | None:
 def _rank_by_level(picture: Picture) -> list[str]:
     """``{rank=same; ...}`` lines that put every node at its depth in the computation.
 
-    An op's depth is one more than its deepest input's; an input (a weight, ``x``) sits just
-    before its earliest use.  So the neurons of a layer line up column by column, a layer's
-    weights sit inside its box, and the next layer starts where this one ends.  Only for small
-    graphs drawn in full: the constraints cost ``dot`` time on big ones."""
+    An op's depth is one more than its deepest input's; then a value used once moves up to just
+    before its use, in the same top-level scope, and an input (a weight, ``x``) sits just before its earliest use.  So a
+    neuron's product ``prod3`` stands next to the ``+`` that reads it, not three columns back with
+    the other products: the long wires are those of values used many times (a layer's inputs,
+    read by every neuron), whose uses cannot all be near.  The neurons of a layer line up
+    column by column, a layer's weights sit inside its box, and the next layer starts where this
+    one ends.  Only for small graphs drawn in full: the constraints cost ``dot`` time on big ones."""
     nodes = picture.nodes
     if picture.drawn_count > LARGE_GRAPH:
         return []
     level: dict[int, int] = {}
+    readers: dict[int, list[int]] = {}
     for i, node in enumerate(nodes):
         if node.parents:
             # One level more where the computation enters another top-level scope (layer1 ->
             # layer2): the next layer's weights then get a column of their own, the two layer
             # boxes share no rank, and dot can put them side by side instead of in a staircase.
             level[i] = 1 + max(
-                (level[p] + (_top(nodes[p].scope) != _top(node.scope)) for p in node.parents if nodes[p].parents),
+                (level[p] + _crossing(nodes, p, i) for p in node.parents if nodes[p].parents),
                 default=0,
             )
+            for p in node.parents:
+                readers.setdefault(p, []).append(i)
+    for i in range(len(nodes) - 1, -1, -1):  # readers before what they read
+        reader = readers.get(i, [])
+        # within its layer: a layer's output stays at the layer's end, so the layers do not
+        # interleave (a neuron pulled towards the next layer's reader would start a staircase)
+        if i in level and len(reader) == 1 and reader[0] in level and not _crossing(nodes, i, reader[0]):
+            level[i] = level[reader[0]] - 1
     first_use: dict[int, int] = {}
     for i, node in enumerate(nodes):
         for p in node.parents:
@@ -465,3 +535,14 @@ def _rank_by_level(picture: Picture) -> list[str]:
     # column of the previous layer's outputs, and the layer boxes climb down in a staircase.
     lines.extend(f"{a[0]} -> {b[0]} [style=invis weight=0]" for a, b in zip(columns, columns[1:]))
     return lines
+
+
+def _held_close(picture: Picture, source: int, target: int) -> bool:
+    """Whether the edge ``source -> target`` is held short: the source is used once, by a node in
+    its own top-level scope (a layer's output stays at the layer's end, see :func:`_rank_by_level`)."""
+    return picture.uses.get(source, 0) == 1 and not _crossing(picture.nodes, source, target)
+
+
+def _crossing(nodes: list[Any], source: int, target: int) -> int:
+    """1 where an edge enters another top-level scope, else 0."""
+    return int(_top(nodes[source].scope) != _top(nodes[target].scope))

@@ -31,7 +31,7 @@ from ..dot import DEFAULT_TIMEOUT, layout_json
 from .dot import FONT, LARGE_GRAPH, Options, Room, body
 from .picture import Picture, Scene
 
-__all__ = ["GRAPH_ATTRIBUTES", "Layout", "graph_attributes", "lay_out"]
+__all__ = ["GRAPH_ATTRIBUTES", "Layout", "graph_attributes", "inside", "lay_out"]
 
 #: How a picture is spaced.
 GRAPH_ATTRIBUTES = {"bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45"}
@@ -80,13 +80,21 @@ class Layout:
             if "bb" in item and "nodes" in item or item.get("name", "").startswith("cluster"):
                 if "bb" in item:
                     layout.clusters[name] = {"bb": item["bb"], "lp": item.get("lp")}
+                    text = _text_box(item.get("_ldraw_", []))
+                    if text is not None:
+                        layout.clusters[name]["text"] = text
             elif "pos" in item:
                 x, y = (float(v) for v in item["pos"].split(","))
                 layout.nodes[name] = {"x": x, "y": y, "width": float(item["width"]), "height": float(item["height"])}
+        names = {item.get("_gvid"): item.get("id") for item in answer.get("objects", [])}
         for item in answer.get("edges", []):
             name = item.get("id")
             if name and "pos" in item:
                 layout.edges[name] = {key: item[key] for key in ("pos", "lp", "xlp") if key in item}
+                text = _text_box(item.get("_ldraw_", []))
+                if text is not None:
+                    layout.edges[name]["text"] = text
+                layout.edges[name]["ends"] = (names.get(item.get("tail")), names.get(item.get("head")))
         return layout
 
     def place(self, kind: str, name: str) -> str:
@@ -124,6 +132,17 @@ class Layout:
             return (x0, y0, x1, y1)
         return None
 
+    def ends(self, name: str) -> tuple[str | None, str | None]:
+        """The names of the parts edge ``name`` runs from and to (None: unnamed)."""
+        edge = self.edges.get(name)
+        return edge.get("ends", (None, None)) if edge is not None else (None, None)
+
+    def label_box(self, name: str) -> tuple[float, float, float, float] | None:
+        """The box around the words of edge or cluster ``name``'s label (None: it has none), as
+        Graphviz set them: every line's baseline, width and size."""
+        part = self.edges.get(name) or self.clusters.get(name)
+        return None if part is None else part.get("text")
+
     def edge_box(self, name: str) -> tuple[float, float, float, float] | None:
         """The box around an edge's spline and its label position (worked out once per edge)."""
         edge = self.edges.get(name)
@@ -150,15 +169,47 @@ class Layout:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON)."""
-        edges = {name: {key: edge[key] for key in ("pos", "lp", "xlp") if key in edge}
+        edges = {name: {key: edge[key] for key in ("pos", "lp", "xlp", "text") if key in edge}
                  for name, edge in self.edges.items()}
         return {"bb": list(self.bb), "nodes": self.nodes, "edges": edges, "clusters": self.clusters}
 
 
+def inside(box: tuple[float, float, float, float], window: tuple[float, float, float, float],
+           slack: float = 0.5) -> bool:
+    """Whether ``box`` lies wholly in ``window`` (both ``(x0, y0, x1, y1)``).
+
+    >>> inside((1, 1, 2, 2), (0, 0, 3, 3)), inside((1, 1, 4, 2), (0, 0, 3, 3))
+    (True, False)
+    """
+    return (box[0] >= window[0] - slack and box[1] >= window[1] - slack and box[2] <= window[2] + slack
+            and box[3] <= window[3] + slack)
+
+
+def _text_box(operations: list[dict[str, Any]]) -> tuple[float, float, float, float] | None:
+    """The box around the texts of Graphviz's drawing operations (``T``: a line's baseline
+    point, alignment and width; ``F``: the size of the lines that follow), with room for their
+    letters above and below the baseline."""
+    size = 14.0
+    box = None
+    for op in operations:
+        if op.get("op") == "F":
+            size = float(op.get("size", size))
+        elif op.get("op") == "T":
+            x, y = op["pt"]
+            width = float(op.get("width", 0.0))
+            left = {"l": x, "r": x - width}.get(op.get("align"), x - width / 2)
+            line = (left, y - 0.25 * size, left + width, y + 0.9 * size)
+            box = line if box is None else (min(box[0], line[0]), min(box[1], line[1]),
+                                            max(box[2], line[2]), max(box[3], line[3]))
+    return box
+
+
 def lay_out(picture: Picture, scene: Scene, *, rankdir: str = "LR", label_attribute: str = "label",
-            room: Room | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> Layout:
-    """Lay ``picture`` out once, drawn as ``scene`` (give every part the longest text it shows)."""
+            room: Room | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+            spacing: dict[str, str] | None = None) -> Layout:
+    """Lay ``picture`` out once, drawn as ``scene`` (give every part the longest text it shows);
+    ``spacing`` overrides :data:`GRAPH_ATTRIBUTES` (``{"ranksep": "0.3"}``: a paper page's)."""
     options = Options(show_local=scene.show_local, label_attribute=label_attribute, ids="")
     lines = body(picture, scene, options, room=room)
-    source = graph_source(lines, graph_attributes(picture, rankdir))
+    source = graph_source(lines, {**graph_attributes(picture, rankdir), **(spacing or {})})
     return Layout.read(layout_json(source, timeout=timeout))

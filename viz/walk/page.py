@@ -15,6 +15,7 @@ Coordinates: points, ``y`` up, the page's origin at its lower left corner.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -91,6 +92,11 @@ class Page:
         ax, ay = self.area_centre or (self.width / 2, self.height / 2)
         return (self.centre[0] + (px - ax) / self.zoom, self.centre[1] + (py - ay) / self.zoom)
 
+    def to_page(self, x: float, y: float) -> tuple[float, float]:
+        """A layout point in page points."""
+        ax, ay = self.area_centre or (self.width / 2, self.height / 2)
+        return (ax + (x - self.centre[0]) * self.zoom, ay + (y - self.centre[1]) * self.zoom)
+
     def window(self) -> tuple[float, float, float, float]:
         """The part of the layout the whole page covers."""
         x0, y0 = self.to_layout(0, 0)
@@ -106,8 +112,13 @@ class Page:
                 f'height="{h / self.zoom / 72:.5f}" fixedsize=true margin=0 {attributes}]')
 
     def size(self, points: float) -> str:
-        """A font size that prints at ``points`` on the page."""
-        return f"{points / self.zoom:.3f}"
+        """A font size that prints at ``points`` on the page, or a little larger: Graphviz reads
+        an HTML label's point-size as a whole number (9.9 is drawn at 9), so it is rounded up.
+
+        >>> Page(960, 540, zoom=0.8, centre=(0.0, 0.0)).size(8)
+        '10'
+        """
+        return str(math.ceil(points / self.zoom - 1e-6))
 
     def block(self, lines: list[str], points: float, width: float, height: float, *, face: str = FONT) -> str:
         """A label of ``lines`` set from the top left corner of a ``width`` x ``height`` box (page points)."""
