@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # graphviz: the `dot` program behind every diagram; dataset-fashion-mnist: the training data;
-# chromium: the real browser the lecture page is tested in.
-SYSTEM_PACKAGES := graphviz dataset-fashion-mnist chromium
+# chromium: the real browser the lecture page is tested in; poppler-utils: pdftotext measures the
+# words of slides in the tests, pdftoppm turns pages into the README's pictures.
+SYSTEM_PACKAGES := graphviz dataset-fashion-mnist chromium poppler-utils
 
 .PHONY: setup system demo test bench lint docs clean
 
@@ -29,11 +30,14 @@ test: setup
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# Regenerate the example diagrams and lecture screenshots under docs/ that the README shows.
+# Regenerate the example diagrams, lecture screenshots, slide and worksheet pages under docs/ that the README shows.
 docs: setup
 	$(PY) scripts/render_docs.py
 	$(PY) scripts/lecture_docs.py
+	$(PY) scripts/page_docs.py
+	$(PY) scripts/exercise_docs.py
 	$(PY) scripts/torch_docs.py
+	$(PY) scripts/training_docs.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -29,7 +29,7 @@ from .graph import (
     zero_grad,
 )
 from .ops.record import OPS, TENSOR_OPS, DomainError, Op
-from .steps import Backprop
+from .steps import Backprop, count_paths, paths
 from .tensor import (
     Tensor,
     avg_pool2d,
@@ -65,6 +65,7 @@ __all__ = [
     "compare_with_torch",
     "concatenate",
     "conv2d",
+    "count_paths",
     "define_op",
     "define_tensor_op",
     "detect_anomaly",
@@ -78,6 +79,7 @@ __all__ = [
     "name_scope",
     "no_grad",
     "numerical_gradient",
+    "paths",
     "softmax_cross_entropy",
     "stack",
     "topological_order",

@@ -10,7 +10,7 @@ Example:
     >>> loss.backward(); opt.step(); net.zero_grad()
 """
 
-from . import scalar, textbook  # textbook: check_model learns the book's models (TwoLayerNet's too)
+from . import datasets, scalar, textbook  # textbook: check_model learns the book's models (TwoLayerNet's too)
 from .activations import ReLU, Sigmoid, Tanh
 from .batches import Minibatches
 from .batchnorm import BatchNorm
@@ -55,6 +55,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "convnet",
+    "datasets",
     "evaluate",
     "fit",
     "from_torch",

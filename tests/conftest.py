@@ -1,6 +1,7 @@
 """Shared test configuration: the hypothesis profiles shipped with autograd_core.testing
 (dev by default, ci under CI, or HYPOTHESIS_PROFILE=thorough), and the shared helper modules of
-this folder made importable by name (``from interrupts import interrupt_everywhere``)."""
+this folder made importable by name (``from interrupts import interrupt_everywhere``,
+``from mlp_oracle import mlp_point_oracle``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from autograd_core.testing import load_profile
 load_profile()
 
 #: Helper modules of this folder that any test may import by name.
-HELPERS = ("interrupts",)
+HELPERS = ("interrupts", "mlp_oracle")
 
 
 def _register_helper(name: str) -> None:

@@ -83,3 +83,33 @@ def test_a_licence_classifiers_and_type_information_ship():
 def test_ci_runs_ruff_then_the_tests():
     lines = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert lines[-2:] == ["make lint", "make test"]
+
+
+def test_every_package_of_the_tree_ships():
+    """A new sub-package (a room of the engine, a view) is found by the package list, not forgotten in it."""
+    from setuptools import find_packages
+
+    found = set(find_packages(where=ROOT, **PYPROJECT["tool"]["setuptools"]["packages"]["find"]))
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for top in ("autograd_core", "viz", "nn")
+        for init in (ROOT / top).rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert {"autograd_core.torch_mirror", "autograd_core.check.engine"} <= on_disk
+    assert on_disk == found
+
+
+def test_every_asset_of_the_packages_ships():
+    """The pages' scripts and style sheets (the lecture page's, the training page's) are named in the
+    package data: a page built from an installed wheel has them."""
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]
+    shipped = set()
+    for package, patterns in data.items():
+        folder = ROOT.joinpath(*package.split("."))
+        for pattern in patterns:
+            shipped |= {path.relative_to(ROOT) for path in folder.glob(pattern)}
+    assets = {path.relative_to(ROOT) for top in ("autograd_core", "viz", "nn") for path in (ROOT / top).rglob("*")
+              if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts}
+    assert {Path("viz/training/assets/training.js"), Path("viz/lecture_assets/lecture.js")} <= assets
+    assert assets <= shipped, sorted(assets - shipped)

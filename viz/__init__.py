@@ -18,6 +18,7 @@ from .draw import CollapsedWarning, GraphTooLargeError, draw, is_steps
 from .lecture import lecture
 from .render import GraphvizNotFoundError, RenderError, render
 from .slides import slides
+from .training import TrainingPage
 from .worksheet import worksheet
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFoundError",
     "RenderError",
+    "TrainingPage",
     "draw",
     "is_steps",
     "lecture",

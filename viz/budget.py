@@ -28,6 +28,7 @@ from autograd_core import Node
 from autograd_core.graph import gc_paused
 
 from .collapse import Grouping, group_nodes
+from .scopes import scope_of
 
 __all__ = ["DRAW_MAX_NODES", "WALK_LIMIT", "GraphTooLargeError", "bounded_order", "choose_collapse"]
 
@@ -79,18 +80,43 @@ def _walk(root: Node, limit: int | None) -> list[Node] | None:
     return order
 
 
-def _depth(order: list[Node]) -> int:
-    return max((len(node.scope.split("/")) for node in order if node.scope), default=0)
-
-
 def choose_collapse(order: list[Node], max_nodes: int) -> tuple[Any, Grouping] | None:
     """The least folding that brings ``order`` to at most ``max_nodes`` boxes: the deepest scopes
     first (each neuron a box), then shallower ones (each layer a box).  None if even folding
-    every top-level scope is not enough (or there are no scopes)."""
-    for depth in range(_depth(order) - 1, -1, -1):
-        grouping = group_nodes(order, depth)
-        if grouping.drawn_count <= max_nodes:
-            return (True if depth == 0 else depth), grouping
+    every top-level scope is not enough (or there are no scopes).
+
+    Every depth is counted in one pass over the scopes (not the nodes), so a graph of thousands of
+    nested scopes costs no more than one grouping: folding below depth ``d`` draws the nodes of
+    scopes at most ``d`` deep, plus one box per scope path of ``d + 1`` parts.
+    """
+    per_scope: dict[str, int] = {}
+    for node in order:
+        scope = scope_of(node)
+        per_scope[scope] = per_scope.get(scope, 0) + 1
+    unscoped = per_scope.pop("", 0)
+    if not per_scope:
+        return None
+    depth_of: dict[str, int] = {}  # every scope path and every prefix of one, with its number of parts
+    for scope in per_scope:
+        path = scope
+        while path and path not in depth_of:
+            depth_of[path] = path.count("/") + 1
+            path = path.rpartition("/")[0]
+    deepest = max(depth_of.values())
+    width = [0] * (deepest + 2)  # width[d]: how many scope paths have d parts
+    for depth in depth_of.values():
+        width[depth] += 1
+    nodes_at = [0] * (deepest + 1)  # nodes_at[d]: nodes in scopes of exactly d parts
+    for scope, count in per_scope.items():
+        nodes_at[depth_of[scope]] += count
+    up_to = unscoped
+    drawn = []
+    for depth in range(deepest):
+        up_to += nodes_at[depth]
+        drawn.append(up_to + width[depth + 1])
+    for depth in range(deepest - 1, -1, -1):
+        if drawn[depth] <= max_nodes:
+            return (True if depth == 0 else depth), group_nodes(order, depth)
     return None
 
 

@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from importlib.metadata import entry_points
 from importlib.util import find_spec
@@ -24,6 +23,7 @@ from autograd_core.words import DIGITS, format_number
 
 from .cli_steps import add_grad_argument, grad_value
 from .draw import GraphTooLargeError, draw
+from .output import writable
 from .render import DEFAULT_TIMEOUT, FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
 
 _FORMAT_CHOICES = ("svg", "png", "pdf", "dot")
@@ -145,7 +145,7 @@ def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path 
     if output == "-":
         return None
     if output is None:
-        return _writable(Path(f"{output_name}.{fmt or 'svg'}"))
+        return writable(Path(f"{output_name}.{fmt or 'svg'}"))
     path = Path(output)
     if path.is_dir():
         raise ValueError(f"-o {output}: is a folder; give a file name such as {path / (output_name + '.svg')}")
@@ -153,28 +153,13 @@ def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path 
     if suffix in FORMATS:
         if fmt is not None and FORMATS[suffix] != fmt:
             raise ValueError(f"-o {output} asks for {FORMATS[suffix].upper()} but --format says {fmt.upper()}")
-        return _writable(path)
+        return writable(path)
     if fmt is None:
         if suffix:
             known = ", ".join(FORMATS)
             raise ValueError(f"-o {output}: unknown suffix {path.suffix!r}; use one of {known} or --format")
         fmt = "svg"
-    return _writable(path.with_name(path.name + f".{fmt}"))
-
-
-def _writable(path: Path) -> Path:
-    """``path``, once its folder is known to be one that exists or can be made (checked before any
-    work, so a typo costs nothing): the nearest existing parent must be a folder we can write in."""
-    if path.is_dir():
-        raise ValueError(f"-o {path}: is a folder, not a file")
-    parent = path.absolute().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise ValueError(f"-o {path}: cannot be written, {parent} is a file, not a folder")
-    if not os.access(parent, os.W_OK) or parent.is_relative_to("/proc") or parent.is_relative_to("/sys"):
-        raise ValueError(f"-o {path}: cannot write in {parent}")
-    return path
+    return writable(path.with_name(path.name + f".{fmt}"))
 
 
 def _write_stdout(data: bytes) -> None:

@@ -27,7 +27,10 @@ from autograd_core import Value
 from autograd_core.cli import CommandError, UsageError
 from autograd_core.cli.formula import bad_input, evaluate_command_line
 from autograd_core.steps import Backprop
+from autograd_core.steps.quiz import ASK
 from autograd_core.words import format_number
+
+from .output import writable
 
 __all__ = ["build", "register", "walk_text"]
 
@@ -49,12 +52,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     quiz = subparsers.add_parser(
         "quiz",
         help="backprop as an exercise: you give each gradient, it checks",
-        description="Walk backprop step by step and ask for every gradient before showing it. Answers may be "
-        "arithmetic (1.1*2); a wrong answer gets a hint (upstream gradient, local derivative, product) and "
-        "another try; an empty answer shows it. A score at the end.",
+        description="Walk backprop step by step and ask for every gradient (and with --ask, every local "
+        "derivative) before showing it. Answers may be arithmetic (1.1*2); a wrong answer gets a hint (upstream "
+        "gradient, local derivative, product) and another try; an empty answer shows it. A score at the end "
+        "says what to review; Ctrl-C stops with the score so far (exit status 130).",
         epilog="example: " + _EXAMPLE.format(command="quiz"),
     )
     _formula_arguments(quiz)
+    quiz.add_argument(
+        "--ask", choices=ASK, default="grads",
+        help="what to ask for: every gradient, every edge's local derivative, or both (default: %(default)s)",
+    )
     quiz.set_defaults(func=_run_quiz)
 
     lecture = subparsers.add_parser(
@@ -70,6 +78,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     lecture.add_argument("--title", help="the page's heading (default: the formula)")
     lecture.add_argument(
         "--rankdir", default="LR", choices=("LR", "TB", "RL", "BT"), help="diagram direction (default: %(default)s)"
+    )
+    lecture.add_argument(
+        "--quiz", action="store_true",
+        help="predict, then reveal: each step's numbers stay hidden until typed into the page (or shown)",
+    )
+    lecture.add_argument(
+        "--ask", choices=ASK, default="grads",
+        help="with --quiz: ask for gradients, local derivatives or both (default: %(default)s)",
     )
     lecture.set_defaults(func=_run_lecture)
 
@@ -143,19 +159,25 @@ def _run_quiz(args: argparse.Namespace) -> int:
     forward = steps.forward_lines() or [f"(no operation: {steps.label(root)} is an input)"]
     print(args.formula.strip() + "\n\nforward pass, left to right:\n" + "\n".join(f"  {line}" for line in forward))
     print()
-    steps.quiz()
+    score = steps.quiz(ask=args.ask)
+    if score.stopped == "interrupted":
+        raise KeyboardInterrupt  # the score is out; the command line's one path says it and exits 130
     return 0
 
 
 def _run_lecture(args: argparse.Namespace) -> int:
+    if args.ask != "grads" and not args.quiz:
+        raise UsageError("--ask says what a quiz page asks for: add --quiz (see chainrule lecture --help)")
     from .lecture import lecture
     from .render import GraphvizNotFoundError
 
     root = _graph(args)
+    with bad_input():  # as draw's -o: a path that cannot be written is refused before any work
+        output = writable(args.output)
     try:
         page = lecture(
-            root, args.output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
-            grad=grad_value(args),
+            root, output, title=args.title or args.formula.strip(), rankdir=args.rankdir,
+            grad=grad_value(args), quiz=args.ask if args.quiz else False,
         )
     except (ValueError, TypeError, GraphvizNotFoundError, OSError, RuntimeError) as error:
         # one line saying what went wrong, without the library's "lecture: " prefix, no traceback;

@@ -10,7 +10,8 @@
 - ``False`` or ``None``: nothing folds.
 
 A folded scope shows its name, how many nodes it holds, and what crosses its border: the values
-entering and leaving it (and their gradients), listed when few, else as norms.
+entering and leaving it (and their gradients), listed when few, else as norms
+(:func:`viz.walk.pieces.fold_pieces`).
 
 Example:
     >>> from autograd_core import Value, name_scope
@@ -28,18 +29,15 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
-import numpy as np
-
 from autograd_core import Node
-from autograd_core.words import clean_text, format_number, shape_text
 
-__all__ = ["Grouping", "check_collapse", "group_label", "group_nodes", "group_of_scope"]
+from .scopes import normal, scope_of
+
+__all__ = ["Grouping", "check_collapse", "group_nodes", "group_of_scope"]
 
 #: Up to this many values crossing a border are listed one by one; more are summarised as a norm.
 LISTED = 4
@@ -57,10 +55,12 @@ def check_collapse(collapse: Any) -> Any:
         if collapse < 0:
             raise ValueError(f"draw: collapse depth must be 0 or more, got {collapse}")
         return collapse
-    if isinstance(collapse, str):
-        return (collapse,)
-    if isinstance(collapse, Sequence | set | frozenset) and all(isinstance(s, str) and s for s in collapse):
-        return tuple(sorted(collapse)) if isinstance(collapse, set | frozenset) else tuple(collapse)
+    if isinstance(collapse, str) and normal(collapse):
+        return (normal(collapse),)
+    if isinstance(collapse, Sequence | set | frozenset) and not isinstance(collapse, str) and all(
+            isinstance(s, str) and normal(s) for s in collapse):
+        names = [normal(s) for s in collapse]
+        return tuple(sorted(names)) if isinstance(collapse, set | frozenset) else tuple(names)
     raise ValueError(
         "draw: collapse must be True (every scope), False, a depth (int) or a list of scope names, "
         f"got {collapse!r}"
@@ -107,13 +107,13 @@ def group_nodes(order: list[Node], collapse: Any, keep_open: str | None = None) 
     ``keep_open`` (a scope path: where a step-by-step backprop is) stays open."""
     if collapse is None or collapse is False:
         return Grouping([None] * len(order))
-    cache: dict[str | None, str | None] = {}
+    cache: dict[str, str | None] = {}
     group_of: list[str | None] = []
     groups: dict[str, list[int]] = {}
     for i, node in enumerate(order):
-        scope = node.scope
+        scope = scope_of(node)
         if scope not in cache:
-            group = group_of_scope(scope or "", collapse)
+            group = group_of_scope(scope, collapse)
             if group is not None and keep_open is not None and (keep_open + "/").startswith(group + "/"):
                 group = None
             cache[scope] = group
@@ -122,47 +122,3 @@ def group_nodes(order: list[Node], collapse: Any, keep_open: str | None = None) 
         if group is not None:
             groups.setdefault(group, []).append(i)
     return Grouping(group_of, groups)
-
-
-def _values(nodes: list[Node], digits: int, attribute: str) -> str | None:
-    """The numbers of ``nodes`` (their data or grad): listed when few scalars, else a norm."""
-    arrays = []
-    for node in nodes:
-        value = getattr(node, attribute)
-        if value is None or value is type(node)._empty_grad and attribute == "grad":
-            return None
-        value = getattr(value, "data", value)
-        arrays.append(np.asarray(value, dtype=float))
-    if all(a.ndim == 0 for a in arrays) and len(arrays) <= LISTED:
-        return "[" + "  ".join(format_number(float(a), digits) for a in arrays) + "]"
-    with np.errstate(all="ignore"):
-        norm = math.sqrt(sum(float(np.sum(a * a)) for a in arrays))
-    shape = f"{shape_text(arrays[0].shape)} " if len(arrays) == 1 else ""
-    return f"{shape}‖·‖ {format_number(norm, digits)}"
-
-
-def group_label(
-    name: str, members: list[Node], entering: list[Node], leaving: list[Node], *, digits: int, show_grad: bool,
-    muted: bool = False,
-) -> str:
-    """The HTML-like label of a folded scope: its name, its size, what enters and what leaves."""
-    from .labels import BACKWARD, MUTED
-
-    shown = min(digits, 3)
-    leaves = sum(1 for n in members if not n.parents and n.op != "const")
-    size = f"{len(members)} node{'s' if len(members) != 1 else ''}" + (f", {leaves} inputs/weights" if leaves else "")
-    lines = [f"<b>{escape(clean_text(name))}</b>", f'<font point-size="10">{size}</font>']
-
-    def border(word: str, nodes: list[Node]) -> None:
-        if not nodes:
-            return
-        count = f"{len(nodes)} value{'s' if len(nodes) != 1 else ''}"
-        lines.append(escape(f"{word} {count} {_values(nodes, shown, 'data')}"))
-        grads = _values(nodes, shown, "grad") if show_grad else None
-        if grads is not None:
-            lines.append(f'<font color="{BACKWARD}">{escape("grad " + grads)}</font>')
-
-    border("in", entering)
-    border("out", leaving)
-    text = "<br/>".join(lines)
-    return f'<font color="{MUTED}">{text}</font>' if muted else text

@@ -8,7 +8,7 @@ Example:
     >>> from autograd_core import Value
     >>> x = Value(3.0, name="x")
     >>> steps = (x * x).backprop()
-    >>> svg_of(steps).startswith("<svg")
+    >>> svg_of(steps).startswith('<div class="chainrule-diagram"')
     True
 """
 
@@ -18,6 +18,7 @@ import re
 from html import escape
 from typing import Any
 
+from .display import readable
 from .draw import draw
 from .render import INSTALL_HINT, GraphvizNotFoundError, render_source
 
@@ -41,5 +42,4 @@ def svg_of(root_or_steps: Any, *, rankdir: str = "LR", max_nodes: int = NOTEBOOK
         return f"<p>{escape(INSTALL_HINT.format(fmt='SVG'))}</p>"
     except ValueError as error:  # too big to lay out here
         return f"<p>(no diagram: {escape(str(error))})</p>"
-    svg = _TITLE.sub("", _PROLOG.sub("", svg)).strip()
-    return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    return readable(_TITLE.sub("", _PROLOG.sub("", svg)).strip())

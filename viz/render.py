@@ -2,7 +2,7 @@
 
 DOT needs nothing but Python; the other formats run Graphviz's ``dot`` program (:mod:`viz.dot`).
 When ``dot`` is not installed, :func:`render` says how to install it instead of failing deep
-inside a subprocess.
+inside a subprocess.  The file is written as every view writes its file (:mod:`viz.output`).
 
 Example:
     >>> import tempfile, pathlib
@@ -26,14 +26,16 @@ from .dot import (
     FORMATS,
     INSTALL_HINT,
     MAX_PX,
+    PNG_DPI,
     GraphvizNotFoundError,
     RenderError,
     check_positive,
-    fit_width,
+    fixed_pdf_dates,
     output_format,
     render_source,
 )
 from .draw import draw
+from .output import write_atomically
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -42,8 +44,9 @@ __all__ = [
     "MAX_PX",
     "RENDER_MAX_NODES",
     "GraphvizNotFoundError",
+    "PNG_DPI",
     "RenderError",
-    "fit_width",
+    "fixed_pdf_dates",
     "output_format",
     "render",
     "render_source",
@@ -55,11 +58,12 @@ RENDER_MAX_NODES = DRAW_MAX_NODES
 
 
 def render(
-    root_or_steps: Any, path: str | os.PathLike[str], *, max_nodes: int | None = RENDER_MAX_NODES,
+    root_or_steps: Any, path: str | os.PathLike[str], *inputs: Any, max_nodes: int | None = RENDER_MAX_NODES,
     timeout: float | None = DEFAULT_TIMEOUT, dpi: float | None = None, max_px: int | None = None, **options: Any,
 ) -> Path:
     """Draw ``root_or_steps`` (see :func:`viz.draw`, same options) and write it to ``path``;
     the suffix picks the format: ``.svg``, ``.png``, ``.pdf`` or ``.dot``.  Returns the path.
+    A layered network takes its batch and labels after the path: ``render(network, "net.png", x, t)``.
 
     Graphs with more than ``max_nodes`` boxes are folded by scope or refused (see
     :func:`viz.draw`).  ``dot`` gets ``timeout`` seconds.  PNG only: ``dpi`` (default 150) and
@@ -75,8 +79,7 @@ def render(
         dpi = check_positive("dpi", dpi, 2400)
     if max_px is not None:
         max_px = int(check_positive("max_px", max_px, 100_000))
-    graph = draw(root_or_steps, max_nodes=max_nodes, **options)
+    graph = draw(root_or_steps, *inputs, max_nodes=max_nodes, **options)
     data = render_source(graph.source, fmt, timeout=timeout, dpi=dpi, max_px=max_px)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_atomically(path, data, "render")
     return path

@@ -14,12 +14,13 @@ Example:
     True
     >>> print(report.table())  # doctest: +SKIP
     input  shape  max abs err  rel err   worst at  backprop  numerical  ok
-    x0     ()     1.45e-09     3.65e-11  -         19.7843   19.7843    ok
-    x1     ()     2.79e-10     8.49e-12  -         13.1895   13.1895    ok
+    x      ()     1.45e-09     3.65e-11  -         19.7843   19.7843    ok
+    y      ()     2.79e-10     8.49e-12  -         13.1895   13.1895    ok
 """
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -33,7 +34,7 @@ from .local import check_local_derivatives, nodes_at_kinks
 from .numerical import central_differences
 from .report import GradcheckError, GradcheckReport, GradcheckWarning, compare
 
-__all__ = ["gradcheck"]
+__all__ = ["gradcheck", "parameter_names"]
 
 _NOTE_KINK = (
     "An input sits at a kink (see the warnings): the derivative jumps there and central differences "
@@ -87,11 +88,15 @@ def gradcheck(
     float32) still raises, but the report says ``INCONCLUSIVE at a kink`` (or ``in float32``) and
     its note says to check another point (or to re-check in float64) instead of blaming backprop.
 
+    Inputs are called by ``names``, else by their node's name, else by ``fn``'s own parameter
+    names (``lambda x, y: ...`` calls them ``x`` and ``y``), in the report and in the error.
+
     >>> from autograd_core import Value
     >>> x = Value(0.5, name="x")
     >>> gradcheck(lambda x: (x * x).tanh(), x).passed
     True
     """
+    __tracebackhide__ = True  # a failure under pytest shows the verdict, not this function's source
     if not callable(fn):
         raise TypeError(f"gradcheck: fn must be callable, got {type(fn).__name__}")
     if not inputs:
@@ -100,8 +105,9 @@ def gradcheck(
         raise ValueError(f"gradcheck: {len(names)} names for {len(inputs)} inputs")
     arrays = any(isinstance(x, (np.ndarray, list, tuple)) or (isinstance(x, Node) and not isinstance(x, Value))
                  for x in inputs)
-    leaves = [_as_leaf(x, i, arrays) for i, x in enumerate(inputs)]
-    labels = [_label(leaf, i, names) for i, leaf in enumerate(leaves)]
+    parameters = parameter_names(fn, len(inputs))
+    leaves = [_as_leaf(x, i, arrays, parameters[i]) for i, x in enumerate(inputs)]
+    labels = [_label(leaf, i, names, parameters[i]) for i, leaf in enumerate(leaves)]
     report = GradcheckReport([], eps, atol, rtol)
     report.warnings.extend(_float32_warnings(leaves, labels))
 
@@ -119,7 +125,8 @@ def gradcheck(
             report.failed_checks.extend(_extra_checks(out, u, leaves, labels, analytic))
         if check_locals:
             mismatches, kinks = check_local_derivatives(
-                out, eps=eps, atol=atol, rtol=rtol, kink_distance=kink_distance
+                out, eps=eps, atol=atol, rtol=rtol, kink_distance=kink_distance,
+                labels={id(leaf): label for leaf, label in zip(leaves, labels)},
             )
             report.local_mismatches.extend(mismatches)
             report.warnings.extend(kinks)
@@ -135,9 +142,31 @@ def gradcheck(
     return report
 
 
-def _as_leaf(x: Any, i: int, arrays: bool) -> Node:
+def parameter_names(fn: Callable[..., Any], count: int) -> list[str | None]:
+    """The names ``fn`` gives its first ``count`` positional parameters (None where it has none:
+    ``*args``, a builtin without a signature).
+
+    >>> parameter_names(lambda x, y=1: x, 3)
+    ['x', 'y', None]
+    """
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return [None] * count
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    names: list[str | None] = []
+    for p in parameters:
+        if p.kind not in positional:
+            break
+        names.append(p.name)
+    return (names + [None] * count)[:count]
+
+
+def _as_leaf(x: Any, i: int, arrays: bool, parameter: str | None = None) -> Node:
     """An input as a node: numbers become ``Value`` leaves, or 0-d ``Tensor`` leaves when the
-    other inputs are arrays or Tensors (the two kinds of node do not mix)."""
+    other inputs are arrays or Tensors (the two kinds of node do not mix), named after ``fn``'s
+    parameter (else ``x0``, ``x1``, ...)."""
+    name = parameter or f"x{i}"
     if isinstance(x, Node):
         if not x.requires_grad:
             raise ValueError(
@@ -145,19 +174,21 @@ def _as_leaf(x: Any, i: int, arrays: bool) -> Node:
             )
         return x
     if isinstance(x, (int, float, np.floating, np.integer)) and not isinstance(x, bool) and not arrays:
-        return Value(float(x), name=f"x{i}")
+        return Value(float(x), name=name)
     if isinstance(x, (np.ndarray, list, tuple, int, float, np.floating, np.integer)) and not isinstance(x, bool):
         array = np.array(x, dtype=np.float64) if not isinstance(x, np.ndarray) or x.dtype.kind != "f" else x.copy()
-        return Tensor(array, requires_grad=True, name=f"x{i}")
+        return Tensor(array, requires_grad=True, name=name)
     raise TypeError(
         f"gradcheck: input {i} must be a Value, a Tensor, a number or an array, got {type(x).__name__}: {x!r:.60}"
     )
 
 
-def _label(leaf: Node, i: int, names: Sequence[str] | None) -> str:
+def _label(leaf: Node, i: int, names: Sequence[str] | None, parameter: str | None = None) -> str:
     if names is not None:
         return str(names[i])
-    return leaf.name if leaf.name is not None else f"input{i}"
+    if leaf.name is not None:
+        return leaf.name
+    return parameter or f"input{i}"
 
 
 def _float32_warnings(leaves: Iterable[Node], labels: Iterable[str]) -> list[str]:

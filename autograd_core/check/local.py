@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -32,30 +33,39 @@ from .report import LocalMismatch
 
 
 def check_local_derivatives(
-    root: Node, *, eps: float, atol: float, rtol: float, kink_distance: float | None = None
+    root: Node,
+    *,
+    eps: float,
+    atol: float,
+    rtol: float,
+    kink_distance: float | None = None,
+    labels: Mapping[int, str] | None = None,
 ) -> tuple[list[LocalMismatch], list[str]]:
     """Check every node ``root`` depends on; return the mismatches and the kink warnings.
 
     ``kink_distance`` (default ``10 * eps``): an input of relu/abs/max closer than this to the
     kink is reported as a warning (finite differences give 0.5 there) instead of being checked.
+    ``labels``: what to call some nodes (by ``id``), e.g. unnamed inputs by the parameter names of
+    the function checked; other nodes are called by their ``label``.
     """
     distance = 10 * eps if kink_distance is None else kink_distance
+    label = _labeller(labels or {})
     mismatches: list[LocalMismatch] = []
     warnings: list[str] = []
     for node in topological_order(root):
         op = node.op_record
         if not node.parents or not node.requires_grad or op is None:
             continue
-        reason = at_kink(node, distance)
+        reason = at_kink(node, distance, label)
         if reason:
             warnings.append(
                 f"{_where(node)}: {reason}; finite differences straddle it (they give about 0.5 there), "
                 "so this point cannot be checked"
             )
         elif op.kind == SCALAR:
-            _check_value_node(node, eps, atol, rtol, mismatches)
+            _check_value_node(node, eps, atol, rtol, mismatches, label)
         elif op.replay is not None:
-            _check_tensor_node(node, eps, atol, rtol, mismatches)
+            _check_tensor_node(node, eps, atol, rtol, mismatches, label)
     return mismatches, warnings
 
 
@@ -77,10 +87,11 @@ def checked_ops(root: Node) -> list[str]:
     return list(found)
 
 
-def at_kink(node: Node, distance: float) -> str | None:
+def at_kink(node: Node, distance: float, label: Callable[[Node], str] | None = None) -> str | None:
     """Why ``node`` cannot be checked by finite differences, as its op's record says (an input
     within ``distance`` of the op's kink, where central differences average the two one-sided
-    derivatives), or None.
+    derivatives), or None.  ``label(input)`` is what the reason calls an input (its ``label``
+    unless given).
 
     >>> from autograd_core import Value
     >>> at_kink(Value(0.0, name="x").relu(), 1e-5), at_kink(Value(0.5).relu(), 1e-5)
@@ -89,7 +100,7 @@ def at_kink(node: Node, distance: float) -> str | None:
     op = node.op_record
     if op is None or op.kink is None or not node.parents:
         return None
-    return op.kink(node, distance)
+    return op.kink(node, distance, label or _own_label)
 
 
 def nodes_at_kinks(root: Node, distance: float) -> list[Node]:
@@ -97,7 +108,9 @@ def nodes_at_kinks(root: Node, distance: float) -> list[Node]:
     return [n for n in topological_order(root) if n.requires_grad and at_kink(n, distance) is not None]
 
 
-def _check_value_node(node: Any, eps: float, atol: float, rtol: float, mismatches: list) -> None:
+def _check_value_node(
+    node: Any, eps: float, atol: float, rtol: float, mismatches: list, label: Callable[[Node], str]
+) -> None:
     op = node.op_record
     parents = node.parents
     xs = [p.data for p in parents]
@@ -114,7 +127,7 @@ def _check_value_node(node: Any, eps: float, atol: float, rtol: float, mismatche
         if numerical is None:
             continue  # every step left the op's domain: cannot check here
         if not _close(local, numerical, atol, rtol):
-            mismatches.append(LocalMismatch(node.op, node.name, i, parent.label, local, numerical))
+            mismatches.append(LocalMismatch(node.op, node.name, i, label(parent), local, numerical))
 
 
 def _best_difference(
@@ -149,7 +162,9 @@ def _best_difference(
 
 
 # -- Tensor nodes ---------------------------------------------------------------------------------
-def _check_tensor_node(node: Any, eps: float, atol: float, rtol: float, mismatches: list) -> None:
+def _check_tensor_node(
+    node: Any, eps: float, atol: float, rtol: float, mismatches: list, label: Callable[[Node], str]
+) -> None:
     """Compare the op's VJP with central differences of the op alone, along random directions.
 
     With a random upstream ``g`` and a random direction ``d`` for input ``i``, the VJP gives
@@ -161,7 +176,7 @@ def _check_tensor_node(node: Any, eps: float, atol: float, rtol: float, mismatch
     rng = np.random.default_rng(len(node.parents) * 7919 + node.data.size)
     wrong: dict[int, LocalMismatch] = {}
     for _ in range(_PROBES):
-        for mismatch in _probe_tensor_node(node, rng, eps, atol, rtol):
+        for mismatch in _probe_tensor_node(node, rng, eps, atol, rtol, label):
             wrong.setdefault(mismatch.input_index, mismatch)
     mismatches.extend(wrong[i] for i in sorted(wrong))
 
@@ -169,7 +184,9 @@ def _check_tensor_node(node: Any, eps: float, atol: float, rtol: float, mismatch
 _PROBES = 2
 
 
-def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> list:
+def _probe_tensor_node(
+    node: Any, rng: np.random.Generator, eps: float, atol: float, rtol: float, label: Callable[[Node], str]
+) -> list:
     """One random (upstream, direction) probe of every input of a Tensor node."""
     replay = node.op_record.replay
     parents = node.parents
@@ -199,7 +216,7 @@ def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: fl
         if vjp.shape != x.shape:
             found.append(
                 LocalMismatch(
-                    node.op, node.name, i, parent.label, float("nan"), float("nan"),
+                    node.op, node.name, i, label(parent), float("nan"), float("nan"),
                     f"its VJP has shape {vjp.shape} but the input has shape {x.shape} (a missing broadcast reduction?)",
                 )
             )
@@ -220,12 +237,21 @@ def _probe_tensor_node(node: Any, rng: np.random.Generator, eps: float, atol: fl
         else:
             if numerical is not None:
                 detail = "(VJP along a random direction)"
-                found.append(LocalMismatch(node.op, node.name, i, parent.label, local, numerical, detail))
+                found.append(LocalMismatch(node.op, node.name, i, label(parent), local, numerical, detail))
     return found
 
 
 def _close(a: float, n: float, atol: float, rtol: float) -> bool:
     return math.isfinite(a) and math.isfinite(n) and abs(a - n) <= atol + rtol * abs(n)
+
+
+def _own_label(node: Node) -> str:
+    return node.label
+
+
+def _labeller(labels: Mapping[int, str]) -> Callable[[Node], str]:
+    """What to call a node: ``labels[id(node)]`` when given, else its own ``label``."""
+    return lambda node: labels.get(id(node), node.label)
 
 
 def _where(node: Node) -> str:

@@ -291,8 +291,11 @@ def html_table(
     failing: Sequence[bool],
     notes: Sequence[str],
     passed: bool,
+    *,
+    code: str = "",
 ) -> str:
-    """A report as HTML: a headline, a table whose failing rows are marked, and notes below.
+    """A report as HTML: a headline, a table whose failing rows are marked, and notes below
+    (then ``code``, e.g. a minimal example, as a preformatted block).
     Every text is escaped, so names such as ``W<1>`` are shown, not interpreted.
 
     >>> print(html_table("ok", ["a"], [["1 < 2"]], [False], [], True))  # doctest: +ELLIPSIS
@@ -309,6 +312,8 @@ def html_table(
     parts.append("</tbody></table>")
     if notes:
         parts.append("<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+    if code:
+        parts.append(f"<pre>{esc(code)}</pre>")
     parts.append("</div>")
     return "".join(parts)
 

@@ -226,15 +226,22 @@ _ON_NUMBERS = "numbers"
 _EXPONENTS = (2, 3, 0.5, -1, 1.5, -0.5)
 
 
-
 class _Builder:
     """Grows an expression step by step, keeping every node finite, small and off its kinks."""
 
-    def __init__(self, inputs: list[float]) -> None:
+    def __init__(self, inputs: list[float], available: frozenset[str] | None = None) -> None:
         self.inputs = inputs
         self.data = list(inputs)  # the forward value of every node
         self.steps: list[tuple[Any, ...]] = []
         self.used: set[int] = set()
+        self.available = available  # the ops the helpers below may emit (None: any)
+
+    def has(self, op: str) -> bool:
+        return self.available is None or op in self.available
+
+    @property
+    def can_squash(self) -> bool:
+        return self.has("tanh") or self.has("div")
 
     def emit(self, kind: str, operands: tuple[int, ...], constant: Any = None) -> int:
         a = self.data[operands[0]]
@@ -245,14 +252,24 @@ class _Builder:
         return len(self.data) - 1
 
     def small(self, i: int) -> int:
-        """Node i, or tanh(node i) when it is too large to feed a growing op safely."""
-        return i if abs(self.data[i]) <= 1.0 else self.emit("tanh", (i,))
+        """Node i, or tanh(node i) when it is too large to feed a growing op safely (without
+        tanh: i / (1 + i**2), within [-0.5, 0.5]; with neither, node i itself)."""
+        if abs(self.data[i]) <= 1.0 or not self.can_squash:
+            return i
+        if self.has("tanh"):
+            return self.emit("tanh", (i,))
+        return self.emit("div", (i, self.emit("addc", (self.square(i),), 1.0)))
+
+    def square(self, i: int) -> int:
+        return self.emit("pow", (i,), 2) if self.has("pow") else self.emit("mul", (i, i))
 
     def positive(self, i: int) -> int:
         """1 + node_i ** 2: at least 1, the safe base of log, pow and powv."""
-        return self.emit("addc", (self.emit("pow", (self.small(i),), 2),), 1.0)
+        return self.emit("addc", (self.square(self.small(i)),), 1.0)
 
     def add_op(self, op: str, i: int, j: int, exponent: Any) -> int:
+        if not self.can_squash and self._too_large(op, i, j):
+            return self.emit("add", (i, j))  # nothing can squash a large operand: grow by a sum instead
         if op in ("add", "sub"):
             if abs(self.data[i]) + abs(self.data[j]) > _MAGNITUDE_LIMIT:
                 i, j = self.small(i), self.small(j)
@@ -270,7 +287,11 @@ class _Builder:
                 return self.emit("pow", (self.small(i) if abs(self.data[i]) > 2 else i,), exponent)
             return self.emit("pow", (self.positive(i),), exponent)
         if op == "powv":  # (1 + a**2) ** tanh(b): base >= 1, exponent in (-1, 1)
-            return self.emit("powv", (self.positive(i), self.emit("tanh", (j,))))
+            if self.has("tanh"):
+                j = self.emit("tanh", (j,))
+            elif self.has("div"):  # b / (1 + b**2), within [-0.5, 0.5]
+                j = self.emit("div", (j, self.emit("addc", (self.square(j),), 1.0)))
+            return self.emit("powv", (self.positive(i), j))  # (else |b| <= 1: checked above)
         if op == "exp":
             return self.emit("exp", (self.small(i) if abs(self.data[i]) > 2 else i,))
         if op == "log":  # log(1 + a**2)
@@ -285,6 +306,14 @@ class _Builder:
         if op in OPS:
             return self.registered(op, i, j)
         raise ValueError(f"expressions: unknown op {op!r}; choose from {', '.join(DEFAULT_OPS)}")
+
+    def _too_large(self, op: str, i: int, j: int) -> bool:
+        """A step that would grow past the magnitude limit unless its operands are squashed."""
+        if op == "mul":
+            return abs(self.data[i] * self.data[j]) > _MAGNITUDE_LIMIT
+        if op == "powv":
+            return abs(self.data[j]) > 1.0
+        return op in ("exp", "pow") and abs(self.data[i]) > 2
 
     def registered(self, op: str, i: int, j: int) -> int:
         """An op defined with ``define_op``: operands squashed into [-1, 1] (with tanh), and for an
@@ -304,15 +333,18 @@ class _Builder:
 
 
 @st.composite
-def _expressions(draw: Any, ops: tuple[str, ...], n_inputs: Any, max_steps: int, low: float, high: float) -> Expression:
+def _expressions(
+    draw: Any, ops: tuple[str, ...], n_inputs: Any, max_steps: int, low: float, high: float,
+    available: frozenset[str] | None = None,
+) -> Expression:
     count = draw(n_inputs) if isinstance(n_inputs, st.SearchStrategy) else int(n_inputs)
     inputs = [draw(st.floats(low, high, allow_nan=False, allow_infinity=False)) for _ in range(count)]
-    builder = _Builder(inputs)
+    builder = _Builder(inputs, available)
     for _ in range(draw(st.integers(1, max_steps))):
-        available = len(builder.data)
+        existing = len(builder.data)
         # Operands lean towards recent nodes (deep graphs) but any earlier node may be reused (fan-out).
-        i = draw(st.integers(0, available - 1))
-        j = draw(st.integers(0, available - 1))
+        i = draw(st.integers(0, existing - 1))
+        j = draw(st.integers(0, existing - 1))
         builder.add_op(draw(st.sampled_from(ops)), i, j, draw(st.sampled_from(_EXPONENTS)))
     return builder.finish()
 
@@ -324,6 +356,7 @@ def expressions(
     max_steps: int = 8,
     min_value: float = -2.0,
     max_value: float = 2.0,
+    available: Sequence[str] | None = None,
 ) -> st.SearchStrategy[Expression]:
     """Random scalar graphs over ``ops`` (names from :data:`DEFAULT_OPS`, or ops you defined with
     :func:`autograd_core.define_op`), with fan-out and reuse.
@@ -338,6 +371,11 @@ def expressions(
     of ``relu`` within :data:`KINK_MARGIN` of 0 is shifted off it, so no example is thrown away.
     An op of your own gets its operands in [-1, 1] (squashed with tanh when larger); ``maximum``
     and ``minimum`` get operands at least :data:`KINK_MARGIN` apart.
+
+    ``available``: every op the graph may contain, the helpers above included (for an engine
+    that has only some ops, e.g. ``("add", "mul", "div", "relu")``); it must contain ``ops``,
+    ``add`` and ``mul``.  Without ``tanh`` a large operand is squashed as ``a / (1 + a*a)``;
+    with neither ``tanh`` nor ``div`` a step that would grow too large becomes a sum.
 
     >>> from hypothesis import given
     >>> from autograd_core import gradcheck
@@ -358,7 +396,12 @@ def expressions(
     for op in ops:
         if op not in DEFAULT_OPS and OPS[op].has_arg:
             raise ValueError(f"expressions: the op {op!r} takes a constant; expressions draw ops without one")
-    return _expressions(ops, n_inputs, max_steps, min_value, max_value)
+    if available is not None:
+        available = frozenset(available)
+        lacking = [op for op in (*ops, "add", "mul") if op not in available]
+        if lacking:
+            raise ValueError(f"expressions: available must contain the ops drawn, add and mul; it lacks {lacking}")
+    return _expressions(ops, n_inputs, max_steps, min_value, max_value, available)
 
 
 # -- arrays and tensors ---------------------------------------------------------------------------

@@ -9,11 +9,12 @@ One error path serves every subcommand: a command that cannot do what was asked 
 :class:`CommandError` (:class:`UsageError` for bad input, status 2; a failure that is not the
 input's fault, such as a diverged training run, status 1; a stop by Ctrl-C, 130), and
 :func:`main` prints it as one line, ``chainrule <command>: error: <message>``, and exits with its
-status.  Other exceptions are bugs and keep their traceback, except conditions of the machine
-rather than of the input: a missing Graphviz ``dot`` or optional package (one line with the install
-hint, status 1),
-a closed pipe (``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE) and Ctrl-C
-outside a command's own handling (one line, 130).
+status.  argparse's own refusals (an unknown flag, a value of the wrong type, a missing argument)
+take the same path: one line, status 2, instead of a usage block.  Other exceptions are bugs and
+keep their traceback, except conditions of the machine rather than of the input: a missing
+Graphviz ``dot`` or optional package (one line with the install hint, status 1), a closed pipe
+(``chainrule steps ... | head``: quiet, status 141 as for SIGPIPE) and Ctrl-C outside a command's
+own handling (one line, 130).
 
 Example:
     $ chainrule draw "price = apple * count * tax" apple=100 count=2 tax=1.1 -o apple.svg
@@ -26,6 +27,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, entry_points, version
+from typing import NoReturn
 
 from ..extras import MissingExtraError
 
@@ -68,10 +70,11 @@ class CommandError(Exception):
 
     status = ENVIRONMENT_STATUS
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, *, prog: str | None = None) -> None:
         super().__init__(message)
         if status is not None:
             self.status = status
+        self.prog = prog  # who says it (``chainrule check``), when not the command that ran
 
 
 class UsageError(CommandError, ValueError):
@@ -94,9 +97,17 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose refusals raise :class:`UsageError` (its subcommands' parsers are of this
+    class too), so :func:`main` says them in one line like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)", prog=self.prog)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every installed package's subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="chainrule",
         description="Reverse-mode autodiff you can see inside: draw, step through and check backprop.",
     )
@@ -122,11 +133,19 @@ def _is_missing_graphviz(error: BaseException) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``chainrule``; returns the exit status (0 on success, 2 for bad input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    command = getattr(args, "command", None) or "chainrule"
+    try:
+        args, unknown = parser.parse_known_args(argv)
+        command = getattr(args, "command", None)
+        if unknown:
+            prog = f"chainrule {command}" if command else "chainrule"
+            raise UsageError(f"unrecognized arguments: {' '.join(unknown)} (see {prog} --help)", prog=prog)
+    except UsageError as error:
+        print(f"{error.prog}: error: {_message(error)}", file=sys.stderr)
+        return error.status
     if getattr(args, "func", None) is None:
         parser.print_help()
         return USAGE_STATUS
+    command = command or "chainrule"
     try:
         status = int(args.func(args) or 0)
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler, not at interpreter exit

@@ -90,8 +90,9 @@ class Op:
     - ``role``: what a node too long to read as an expression is called (add: ``sum``).
     - ``broadcasts``: a Tensor op that broadcasts its inputs, so its VJP sums a gradient back
       over the broadcast axes (the step text says over which).
-    - ``kink``: ``kink(node, distance)`` says why finite differences cannot be trusted at this
-      node (an input at the op's kink, such as relu's 0), or None.
+    - ``kink``: ``kink(node, distance, label)`` says why finite differences cannot be trusted at
+      this node (an input at the op's kink, such as relu's 0), or None; ``label(input)`` is what
+      the reason calls an input (a check may know a better name than the node's own).
     - ``numpy``: the NumPy functions a Tensor op stands for, each with the adapter that calls
       ``apply`` (None: ``apply`` takes NumPy's arguments as they are).
     - ``numpy_form``: a scalar op written with a NumPy-like module, ``numpy_form(np, *inputs)``,

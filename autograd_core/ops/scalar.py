@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..graph import Node
@@ -123,21 +124,21 @@ def _pow_value(x: float, e: float) -> float:
 
 
 # -- where finite differences cannot be trusted ----------------------------------------------------
-def _kink_at_zero(node: Node, distance: float) -> str | None:
+def _kink_at_zero(node: Node, distance: float, label: Callable[[Node], str]) -> str | None:
     """relu's kink: its input within ``distance`` of 0."""
     x = node.parents[0]
     if abs(x.data) >= distance:
         return None
-    return f"its input {x.label!r} = {x.data:.3g} is within {distance:.1g} of the kink at 0"
+    return f"its input {label(x)!r} = {x.data:.3g} is within {distance:.1g} of the kink at 0"
 
 
-def _kink_at_tie(node: Node, distance: float) -> str | None:
+def _kink_at_tie(node: Node, distance: float, label: Callable[[Node], str]) -> str | None:
     """maximum's and minimum's kink: two inputs within ``distance`` of each other."""
     x, y = node.parents
     if abs(x.data - y.data) >= distance:
         return None
     return (
-        f"its inputs {x.label!r} = {x.data:.3g} and {y.label!r} = {y.data:.3g} are within {distance:.1g} of "
+        f"its inputs {label(x)!r} = {x.data:.3g} and {label(y)!r} = {y.data:.3g} are within {distance:.1g} of "
         "each other (a tie, its kink)"
     )
 

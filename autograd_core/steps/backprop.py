@@ -55,9 +55,10 @@ from ..graph import Node, _checked_chain_rule, gc_paused, register_stepper, topo
 from ..interrupts import uninterrupted
 from ..modes import Switch, current_mode
 from ..words import Captions, format_number
-from .display import backprop_html
-from .exercises import check, run_quiz
-from .step import Contribution, Step, StepList, Text
+from .display import Table, backprop_html
+from .exercises import check, check_local
+from .quiz import run_quiz
+from .step import Contribution, Step, StepList
 
 __all__ = ["Backprop", "GradientAccumulationWarning"]
 
@@ -339,14 +340,32 @@ class Backprop:
         """
         return check(self, node, value)
 
-    def quiz(self, *, ask: Any = None, show: Any = None) -> Any:
-        """Walk the pass interactively: before each gradient becomes final, ask for it.
+    def answer_local(self, node: Node, index: int, value: Any) -> Any:
+        """Check a learner's value for the local derivative of ``node`` with respect to its input
+        ``index`` (d(node)/d(node.parents[index])), against the op's own record; a verdict as
+        :meth:`answer` gives, whose hint is the op's formula, then the formula with numbers.
 
-        Answers may be arithmetic (``1.1*2``); a wrong one gets a hint and another try (three
-        in all).  Returns the score; ``ask`` and ``show`` default to ``input`` and ``print``
-        (read when the quiz starts, so a redirected ``sys.stdin`` works).
+        >>> from autograd_core import Value
+        >>> w, x = Value(-2.0, name="w"), Value(0.5, name="x")
+        >>> y = w * x
+        >>> print(y.backprop().answer_local(y, 0, 2))
+        not yet: local d/dw of w*x is not 2
+        w*x = mul(w, x): local d/dw = x (the value of x in the forward pass)
         """
-        return run_quiz(self, ask=ask, show=show)
+        return check_local(self, node, index, value)
+
+    def quiz(self, *, ask: str = "grads", read: Any = None, show: Any = None) -> Any:
+        """Walk the pass interactively, asking for every number before it is shown.
+
+        ``ask``: ``"grads"`` (every gradient, before the step whose text would show it),
+        ``"locals"`` (every edge's local derivative) or ``"both"``.  Answers may be arithmetic
+        (``1.1*2``); a wrong one gets a hint and another try (three in all), an empty one shows
+        the answer.  Returns the :class:`~autograd_core.steps.quiz.Score`, which says what to
+        review; ``read`` and ``show`` default to ``input`` and ``print`` (looked up when the quiz
+        starts, so a redirected ``sys.stdin`` works).  Ctrl-C or the end of the input stops the
+        quiz with the score so far.
+        """
+        return run_quiz(self, ask=ask, read=read, show=show)
 
     # -- showing --------------------------------------------------------------------------------
     def label(self, node: Node) -> str:
@@ -367,10 +386,10 @@ class Backprop:
             return grad if node in self._done or grad is not node._empty_grad else None
         return gathered if grad is node._empty_grad else grad + gathered
 
-    def table(self) -> Text:
+    def table(self) -> Table:
         """Every node, inputs first: name, op, value, running gradient (:meth:`gradient`) and
-        state (:meth:`state`), aligned within 80 columns."""
-        return Text("\n".join(words.table_lines(self)))
+        state (:meth:`state`), aligned within 80 columns; a notebook shows it as an HTML table."""
+        return Table("\n".join(words.table_lines(self)), words.table_rows(self))
 
     def forward_lines(self) -> list[str]:
         """The forward pass, left to right, one line per operation:

@@ -20,18 +20,9 @@ from typing import Any
 from .. import words
 from ..graph import Node
 from ..words import Captions
-from .display import step_html
+from .display import Text, step_html
 
 __all__ = ["Contribution", "Step", "StepList", "Text"]
-
-
-class Text(str):
-    """A string that shows itself as it is in the REPL (no quotes, real line breaks)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return str(self)
 
 
 class Contribution:

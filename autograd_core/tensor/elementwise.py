@@ -349,8 +349,12 @@ def _near(x: np.ndarray, points: tuple, distance: float) -> str | None:
     return f"{count} input entr{'y' if count == 1 else 'ies'} within {distance:.1g} of a kink"
 
 
-def _kink_at_zero(node: Tensor, distance: float) -> str | None:
+def _kink_at_zero(node: Tensor, distance: float, label: Any) -> str | None:
     return _near(node.parents[0].data, (0.0,), distance)
+
+
+def _kink_at_bounds(node: Tensor, distance: float, label: Any) -> str | None:
+    return _near(node.parents[0].data, tuple(b for b in node.arg if b is not None), distance)
 
 
 def _masked_vjp(node: Tensor, g: Any) -> tuple:
@@ -432,7 +436,7 @@ ABS = tensor_op("abs", _abs_vjp, absolute, formula=("g ⊙ sign({a})",), replay=
                 kink=_kink_at_zero, numpy={np.absolute: lambda x: absolute(_lift(x, "abs"))})
 CLIP = tensor_op("clip", _masked_vjp, clip, formula=("g ⊙ [low ≤ {a} ≤ high]",),
                  replay=lambda node, a: a.clip(*node.arg),
-                 kink=lambda node, d: _near(node.parents[0].data, tuple(b for b in node.arg if b is not None), d),
+                 kink=_kink_at_bounds,
                  numpy={np.clip: _np_clip})
 
 
@@ -529,7 +533,7 @@ def minimum(a: Any, b: Any) -> Tensor:
     return _choose(MINIMUM, a, b, np.minimum)
 
 
-def _kink_at_tie(node: Tensor, distance: float) -> str | None:
+def _kink_at_tie(node: Tensor, distance: float, label: Any) -> str | None:
     a, b = node.parents
     if (np.abs(a.data - b.data) < distance).any():
         return f"its two inputs within {distance:.1g} of each other (a tie: the gradient is split there)"

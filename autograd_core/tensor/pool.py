@@ -124,7 +124,7 @@ def _windows(op: str, x: Any, kernel_size: Pair, stride: Pair | None) -> tuple:
     return x, kernel, stride, data, swap, _offsets(kernel, stride, out_hw)
 
 
-def _window_ties(node: Tensor, distance: float) -> str | None:
+def _window_ties(node: Tensor, distance: float, label: Any) -> str | None:
     """max_pool2d's kink: a window whose two largest entries lie within ``distance``."""
     x = node.parents[0].data
     kernel, stride = node.arg

@@ -215,7 +215,7 @@ def _lift(x: Any, name: str) -> Tensor:
     return as_tensor(x, None, name)
 
 
-def _kink_at_tie(node: Tensor, distance: float) -> str | None:
+def _kink_at_tie(node: Tensor, distance: float, label: Any) -> str | None:
     """Two entries of a reduced group within ``distance`` of its maximum (minimum)."""
     x = node.parents[0].data
     if x.size < 2:

@@ -4,7 +4,9 @@
 - :mod:`.captions`: what every view calls a node (:class:`Captions`, :func:`caption`);
 - :mod:`.formulas`: a derivative in words, from the op's own record (:func:`local_text`,
   :func:`vjp_text`);
-- :mod:`.lines`: step texts, the forward pass and the table, within 80 columns.
+- :mod:`.lines`: step texts, the forward pass and the table, within 80 columns;
+- :mod:`.questions`: what an exercise asks and how it hints (the quiz, the lecture page);
+- :mod:`.paths`: the sum over paths (each path's local derivatives, their product, the sum).
 
 >>> from autograd_core import Value
 >>> a = Value(0.5, name="a")
@@ -15,7 +17,7 @@
 
 from .captions import MAX_EXPRESSION, OUTPUT, WHOLE_GRAPH, Captions, caption
 from .formulas import local_parts, local_text, summed_over, vjp_text
-from .lines import STATES, WIDTH, forward_lines, step_lines, table_lines
+from .lines import HIDDEN, STATES, WIDTH, forward_lines, step_body, step_head, step_lines, table_lines, table_rows
 from .numbers import (
     DIGITS,
     SMALL_ARRAY,
@@ -26,9 +28,12 @@ from .numbers import (
     shape_text,
     summarize_array,
 )
+from .paths import path_lines, path_product, path_route, signed_sum
+from .questions import grad_prompt, grad_rule, local_hint, local_name, local_prompt, local_rule, uses_note
 
 __all__ = [
     "DIGITS",
+    "HIDDEN",
     "MAX_EXPRESSION",
     "OUTPUT",
     "SMALL_ARRAY",
@@ -42,12 +47,26 @@ __all__ = [
     "clean_text",
     "format_number",
     "forward_lines",
+    "grad_prompt",
+    "grad_rule",
+    "local_hint",
+    "local_name",
     "local_parts",
+    "local_prompt",
+    "local_rule",
     "local_text",
+    "path_lines",
+    "path_product",
+    "path_route",
     "shape_text",
+    "signed_sum",
+    "step_body",
+    "step_head",
     "step_lines",
     "summarize_array",
     "summed_over",
     "table_lines",
+    "table_rows",
+    "uses_note",
     "vjp_text",
 ]

@@ -16,6 +16,7 @@ states a node goes through are :data:`STATES`.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from typing import Any
 
 from ..graph import Node, topological_order
@@ -23,7 +24,10 @@ from .captions import Captions
 from .formulas import local_text, vjp_text
 from .numbers import array_lines, format_number, shape_text
 
-__all__ = ["HEADER", "STATES", "WIDTH", "forward_lines", "step_lines", "table_lines"]
+__all__ = [
+    "HEADER", "HIDDEN", "STATES", "WIDTH", "forward_lines", "step_body", "step_head", "step_lines", "table_lines",
+    "table_rows",
+]
 
 #: The states a node goes through during a step-by-step backprop, as ``Backprop.state`` and its
 #: table name them (one vocabulary for every view).
@@ -55,23 +59,42 @@ def _is_array(x: Any) -> bool:
     return getattr(data, "shape", ()) != () and hasattr(data, "ndim")
 
 
-def step_lines(step: Any, captions: Captions) -> list[str]:
+#: What a step's text shows instead of a running sum the learner is still to be asked for.
+HIDDEN = "? (asked later)"
+
+
+def step_lines(step: Any, captions: Captions, *, hidden: Collection[Node] = ()) -> list[str]:
     """A step's text: the header, each contribution with its local derivative (formula and
     number), what is final now, what is still gathering, and what was there before this pass.
-    Every line fits :data:`WIDTH` columns (a caption longer than that excepted)."""
-    node = step.node
+    Every line fits :data:`WIDTH` columns (a caption longer than that excepted).
+
+    ``hidden``: inputs whose running sum is not shown (a quiz asks for their total later): their
+    lines end ``-> ? (asked later)``."""
+    head = step_head(step.number, step.total, step.node, step.upstream, captions)
+    return head + step_body(step, captions, hidden=hidden)
+
+
+def step_head(number: int, total: int, node: Node, upstream: Any, captions: Captions) -> list[str]:
+    """A step's first line(s): ``step 1/2  price = mul(apple*count, tax)     upstream dprice = 1``
+    (a quiz shows it before asking what the step computes)."""
     label = captions.label(node)
     call = captions.call(node)
-    head = f"step {step.number}/{step.total}  {label}" + ("" if call == label else f" = {call}")
-    grad_name = captions.grad_name(node)
+    head = f"step {number}/{total}  {label}" + ("" if call == label else f" = {call}")
+    if upstream is None:
+        return [head]
+    return _header(head, captions.grad_name(node), upstream)
+
+
+def step_body(step: Any, captions: Captions, *, hidden: Collection[Node] = ()) -> list[str]:
+    """A step's lines after its head (see :func:`step_lines`)."""
     if step.upstream is None:  # an op's VJP sent nothing here: backward() skips the node too
-        return [head, f"  no gradient reached {label}: nothing to send back, .grad unchanged"]
-    lines = _header(head, grad_name, step.upstream)
+        return [f"  no gradient reached {captions.label(step.node)}: nothing to send back, .grad unchanged"]
+    hidden = frozenset(hidden)
     scalar = [c for c in step.contributions if c.local is not None]
-    lines.extend(_scalar_lines(scalar, step.upstream, captions))
+    lines = _scalar_lines(scalar, step.upstream, captions, hidden)
     for c in step.contributions:
         if c.local is None:
-            lines.extend(_array_lines(c, captions))
+            lines.extend(_array_lines(c, captions, c.parent in hidden))
     final = [_final_item(captions.label(n), g) for n, g in step.final_grads]
     lines.extend(_listing("final, now in .grad:", final))
     if step.gathering:
@@ -96,14 +119,16 @@ def _header(head: str, grad_name: str, upstream: Any) -> list[str]:
     return [header] if len(header) <= WIDTH else [head, f"  {text}"]
 
 
-def _scalar_lines(contributions: list, upstream: Any, captions: Captions) -> list[str]:
+def _scalar_lines(contributions: list, upstream: Any, captions: Captions, hidden: frozenset) -> list[str]:
     rows = []
     for c in contributions:
         target = f"d({captions.label(c.parent)})"
         product = f"+= {format_number(upstream)} x {format_number(c.local)}"
         local = local_text(c.node, c.index, captions)
-        after = format_number(c.grad_after)
-        if c.grad_before is None:
+        after = HIDDEN if c.parent in hidden else format_number(c.grad_after)
+        if c.parent in hidden:
+            result = after
+        elif c.grad_before is None:
             result = after
         else:  # fan-out, or a gradient from before: this input already had one; show the sum
             added = format_number(c.contribution)
@@ -144,8 +169,9 @@ def _wrap_formula(text: str) -> list[str]:
     return lines
 
 
-def _array_lines(c: Any, captions: Captions) -> list[str]:
-    """An array op's contribution: the VJP in words with the shape, then its numbers by rows."""
+def _array_lines(c: Any, captions: Captions, hidden: bool = False) -> list[str]:
+    """An array op's contribution: the VJP in words with the shape, then its numbers by rows
+    (``hidden``: the running sum it adds to is not shown)."""
     words_ = vjp_text(c.node, c.index, captions)
     target = f"d({captions.label(c.parent)})"
     shape = shape_text(_data(c.contribution).shape) if _is_array(c.contribution) else "scalar"
@@ -159,7 +185,9 @@ def _array_lines(c: Any, captions: Captions) -> list[str]:
         lines[-1] = f"{lines[-1]} = {rows[0]}"
     else:
         lines.extend(f"{_INDENT}{row}" for row in rows)
-    if c.grad_before is not None:
+    if hidden:
+        lines.append(f"{_INDENT}-> {target} so far: {HIDDEN}")
+    elif c.grad_before is not None:
         total = array_lines(c.grad_after)
         before = array_lines(c.grad_before)
         sum_line = f"{_INDENT}-> {before[0]} + {rows[0]} = {total[0]}"
@@ -231,29 +259,40 @@ def table_lines(steps: Any) -> list[str]:
     """Every node of a pass: ``#``, caption, op, value, running gradient, state (one vocabulary:
     :data:`STATES`).  Small arrays show one row per line; when a line would pass :data:`WIDTH`,
     arrays are summarised by their shape."""
-    nodes = topological_order(steps.root)
-    captions = steps.captions
-    for full in (True, False):
-        rows = [[["#"], ["node"], ["op"], ["value"], ["grad"], ["state"]]]
-        for k, node in enumerate(nodes):
-            state = steps.state(node)
-            grad = ["-"] if state in ("const", "no grad") else _cell(steps.gradient(node), full)
-            value = _cell(node.data, full)
-            rows.append([[str(k + 1)], [captions.label(node)], [node.op or "input"], value, grad, [state]])
-        lines = _table(rows)
+    for most in (4, 0):
+        lines = _table(table_rows(steps, most_lines=most))
         if all(len(line) <= WIDTH for line in lines):
             break
     return lines
 
 
-def _cell(x: Any, full: bool) -> list[str]:
+def table_rows(steps: Any, *, most_lines: int | None = None) -> list[list[list[str]]]:
+    """The cells of :func:`table_lines`, each a list of lines: the header, then one row per node,
+    inputs first.  An array cell of more than ``most_lines`` lines (None: no limit) says its shape.
+
+    >>> from autograd_core import Value
+    >>> a = Value(2.0, name="a"); steps = (a * 3).backprop(); _ = steps.run()
+    >>> table_rows(steps)[1]
+    [['1'], ['a'], ['input'], ['2'], ['3'], ['done']]
+    """
+    captions = steps.captions
+    rows = [[["#"], ["node"], ["op"], ["value"], ["grad"], ["state"]]]
+    for k, node in enumerate(topological_order(steps.root)):
+        state = steps.state(node)
+        grad = ["-"] if state in ("const", "no grad") else _cell(steps.gradient(node), most_lines)
+        value = _cell(node.data, most_lines)
+        rows.append([[str(k + 1)], [captions.label(node)], [node.op or "input"], value, grad, [state]])
+    return rows
+
+
+def _cell(x: Any, most_lines: int | None) -> list[str]:
     if x is None:
         return [""]
     if not _is_array(x):
         return [format_number(x)]
     data = getattr(x, "data", x)
     lines = array_lines(data)
-    if full and len(lines) <= 4:
+    if most_lines is None or len(lines) <= most_lines:
         return lines
     return [f"{shape_text(data.shape)} array"]
 

@@ -2,14 +2,16 @@
 
 The book's classes and functions under their own names and with their own behaviour, so a
 reader's script runs with only the import changed (``from nn.textbook import ...``):
-``MulLayer``, ``AddLayer``, ``Relu``, ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``, ``Dropout``,
+``MulLayer``, ``AddLayer``, ``Relu`` (and ``ReLU``), ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``, ``Dropout``,
 ``BatchNormalization``, ``Convolution``, ``Pooling``; the networks ``simpleNet``,
 ``TwoLayerNet`` (built from layers), ``MultiLayerNet`` (weight decay), ``MultiLayerNetExtend``
 and ``SimpleConvNet``; the optimizers ``SGD``, ``Momentum``, ``Nesterov``, ``AdaGrad``,
 ``RMSprop``, ``Adam`` (``update(params, grads)``) and the ``Trainer``; the functions
 ``numerical_diff``, ``numerical_gradient``, ``gradient_descent``, ``softmax``,
 ``cross_entropy_error``, ``sigmoid``, ``sigmoid_grad``, ``im2col``, ``col2im``.
-``check_layers`` checks every hand-written layer's ``backward`` against central differences of
+``layers_backprop`` steps through the layered network's backward one layer at a time, in the
+engine's stepper's words and states (``viz.draw`` draws it); ``check_layers`` checks every
+hand-written layer's ``backward`` against central differences of
 its ``forward`` and names the first wrong one; ``check_model`` (the engine's, which learns the
 book's models when this package is imported) checks a network's gradient per parameter and
 explains the book's ``1e-7`` and a parameter the loss never reads.
@@ -39,7 +41,8 @@ from .functions import (
 )
 from .gradient import gradient_descent, numerical_diff, numerical_gradient
 from .im2col import col2im, im2col
-from .layers import Affine, Dropout, Relu, Sigmoid, SoftmaxWithLoss
+from .layers import Affine, Dropout, ReLU, Relu, Sigmoid, SoftmaxWithLoss
+from .layers_backprop import LayersBackprop, LayerStep, layers_backprop
 from .model_check import read_textbook_model
 from .multi_layer_net import MultiLayerNet, MultiLayerNetExtend
 from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
@@ -59,6 +62,8 @@ __all__ = [
     "Convolution",
     "Dropout",
     "LayerReport",
+    "LayerStep",
+    "LayersBackprop",
     "LayerRow",
     "Momentum",
     "MulLayer",
@@ -66,6 +71,7 @@ __all__ = [
     "MultiLayerNetExtend",
     "Nesterov",
     "Pooling",
+    "ReLU",
     "RMSprop",
     "Relu",
     "Sigmoid",
@@ -81,6 +87,7 @@ __all__ = [
     "gradient_descent",
     "identity_function",
     "im2col",
+    "layers_backprop",
     "mean_squared_error",
     "numerical_diff",
     "numerical_gradient",

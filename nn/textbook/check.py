@@ -42,7 +42,7 @@ from .check_report import LayerReport, LayerRow
 from .functions import CROSS_ENTROPY_DELTA
 from .model_check import log_delta_reason
 
-__all__ = ["check_layer", "check_layers"]
+__all__ = ["check_layer", "check_layers", "error_text", "layers_of", "parameter_names", "takes_train_flg"]
 
 _MACHINE_EPS = float(np.finfo(np.float64).eps)
 
@@ -86,11 +86,12 @@ def check_layers(
     >>> check_layers(layers, rng.standard_normal((5, 3))).passed
     True
     """
-    keys, layers = _layers_of(network_or_layers, t)
+    keys, layers = layers_of(network_or_layers, t)
     copies = copy.deepcopy(layers)  # the network's own layers are never run
     frozen = np.random.get_state()
     rng = np.random.default_rng(seed)
     rows: list[LayerRow] = []
+    notes: list[str] = []
     current: tuple[np.ndarray, ...] = (_as_float64(x, "x"),)
     try:
         for position, (key, layer) in enumerate(zip(keys, copies), start=1):
@@ -98,10 +99,16 @@ def check_layers(
             checker = _LayerChecker(layer, position, key, frozen, eps, atol, rtol, max_checks, rng)
             new_rows, out = checker.run(current, t if is_loss else None)
             rows.extend(new_rows)
+            if out is None:  # its forward failed: the layers after it have no input to be checked on
+                if position < len(copies):
+                    later = f"layer {position + 1}" if position + 1 == len(copies) else \
+                        f"layers {position + 1} to {len(copies)}"
+                    notes.append(f"{later} not checked: they need the output of layer {position}, whose forward failed")
+                break
             current = (out,)
     finally:
         np.random.set_state(frozen)
-    return LayerReport(rows, eps, atol, rtol)
+    return LayerReport(rows, eps, atol, rtol, notes)
 
 
 def check_layer(
@@ -140,7 +147,9 @@ def check_layer(
 
 
 # -- which layers -----------------------------------------------------------------------------------
-def _layers_of(network: Any, t: Any) -> tuple[list[str], list[Any]]:
+def layers_of(network: Any, t: Any, view: str = "check_layers") -> tuple[list[str], list[Any]]:
+    """The layers of ``network`` in forward order and their keys (``lastLayer`` last, when the
+    network has one: it needs ``t``); ``view`` names the caller in errors."""
     last = None
     if hasattr(network, "layers") and not isinstance(network, (Mapping, list, tuple)):
         layers = network.layers
@@ -155,21 +164,21 @@ def _layers_of(network: Any, t: Any) -> tuple[list[str], list[Any]]:
         keys, found = [type(layers).__name__], [layers]
     else:
         raise TypeError(
-            f"check_layers: expected a network with layers, or a list or dict of layers, got {type(network).__name__}"
+            f"{view}: expected a network with layers, or a list or dict of layers, got {type(network).__name__}"
         )
     if last is not None:
         if t is None:
             raise ValueError(
-                f"check_layers: the network's lastLayer ({type(last).__name__}) needs the labels: "
-                "check_layers(network, x, t)"
+                f"{view}: the network's lastLayer ({type(last).__name__}) needs the labels: "
+                f"{view}(network, x, t)"
             )
         keys.append("lastLayer")
         found.append(last)
     if not found:
-        raise ValueError("check_layers: there are no layers to check")
+        raise ValueError(f"{view}: there are no layers")
     for key, layer in zip(keys, found):
         if not callable(getattr(layer, "forward", None)) or not callable(getattr(layer, "backward", None)):
-            raise TypeError(f"check_layers: layer {key!r} ({type(layer).__name__}) has no forward and backward methods")
+            raise TypeError(f"{view}: layer {key!r} ({type(layer).__name__}) has no forward and backward methods")
     return keys, found
 
 
@@ -180,7 +189,31 @@ def _as_float64(x: Any, label: str) -> np.ndarray:
         raise TypeError(f"check_layers: {label} must be numbers or an array, got {type(x).__name__}") from None
 
 
-def _takes_train_flg(layer: Any) -> bool:
+def parameter_names(layer: Any) -> list[str]:
+    """A layer's parameters, as the book's layers keep them: attributes ``p`` holding a float array
+    with a ``dp`` beside them (W/dW, b/db, gamma/dgamma), in the order the layer set them.
+
+    >>> from nn.textbook import Affine
+    >>> parameter_names(Affine(np.zeros((3, 2)), np.zeros(2)))
+    ['W', 'b']
+    """
+    names = []
+    for name, value in vars(layer).items():
+        if name in ("x", "out", "y", "t") or not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            continue
+        if "d" + name in vars(layer):
+            names.append(name)
+    return names
+
+
+def error_text(error: BaseException) -> str:
+    """``NameError: name 'b' is not defined``: an exception in one line, not too long."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    message = message if len(message) <= 200 else message[:200] + "..."
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def takes_train_flg(layer: Any) -> bool:
     try:
         return "train_flg" in inspect.signature(layer.forward).parameters
     except (TypeError, ValueError):
@@ -209,7 +242,7 @@ class _LayerChecker:
         self.eps, self.atol, self.rtol = eps, atol, rtol
         self.max_checks = max_checks
         self.rng = rng
-        self.kwargs = {"train_flg": True} if _takes_train_flg(layer) else {}
+        self.kwargs = {"train_flg": True} if takes_train_flg(layer) else {}
 
     @property
     def where(self) -> str:
@@ -220,14 +253,22 @@ class _LayerChecker:
         args = [a.copy() for a in inputs] + ([t] if t is not None else [])
         return self.layer.forward(*args, **self.kwargs)
 
-    def run(self, inputs: tuple[np.ndarray, ...], t: Any) -> tuple[list[LayerRow], np.ndarray]:
+    def run(self, inputs: tuple[np.ndarray, ...], t: Any) -> tuple[list[LayerRow], np.ndarray | None]:
+        """The layer's rows and its output (None when its forward failed: a row says how)."""
+        size = inputs[0].size
         try:
             out = self.forward(inputs, t)
-        except Exception as error:
-            raise ValueError(f"check_layers: {self.where}: forward raised {type(error).__name__}: {error}") from error
+        except Exception as error:  # the learner's code: whatever it raises is this layer's failure
+            return [self._problem_row("forward", f"raised {error_text(error)}", size)], None
+        if out is None:
+            return [self._problem_row("forward", "returned None (a missing return?)", size)], None
         if isinstance(out, tuple):
-            raise TypeError(f"check_layers: {self.where}: forward returned {len(out)} outputs; one is expected")
-        out = np.array(out, dtype=np.float64)
+            problem = f"returned {len(out)} outputs; one is expected"
+            return [self._problem_row("forward", problem, size)], None
+        try:
+            out = np.array(out, dtype=np.float64)
+        except (TypeError, ValueError):
+            return [self._problem_row("forward", f"returned a {type(out).__name__}, not numbers", size)], None
         scalar_loss = t is not None and out.size == 1
         g: Any = 1.0 if scalar_loss else self.rng.standard_normal(out.shape)
         probabilities = self._probabilities(t)
@@ -235,7 +276,7 @@ class _LayerChecker:
         try:
             grads = self.layer.backward(g if scalar_loss else g.copy())
         except Exception as error:
-            problem = f"backward raised {type(error).__name__}: {error}"
+            problem = f"backward raised {error_text(error)}"
             return [self._problem_row("dx", problem, inputs[0].size)], out
         grads = tuple(grads) if len(inputs) > 1 and isinstance(grads, (tuple, list)) else (grads,)
         if len(grads) != len(inputs):
@@ -274,14 +315,7 @@ class _LayerChecker:
         return rows, out
 
     def _parameter_names(self) -> list[str]:
-        """Attributes ``p`` holding a float array with a ``dp`` beside them: W/dW, b/db, gamma/dgamma."""
-        names = []
-        for name, value in vars(self.layer).items():
-            if name in ("x", "out", "y", "t") or not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-                continue
-            if "d" + name in vars(self.layer):
-                names.append(name)
-        return names
+        return parameter_names(self.layer)
 
     def _probabilities(self, t: Any) -> tuple[np.ndarray, np.ndarray] | None:
         """For a softmax-with-loss layer: its probabilities of the right class per row, and their shape."""
@@ -319,6 +353,9 @@ class _LayerChecker:
                 up = objective()
                 target[index] = kept - self.eps
                 down = objective()
+            except Exception as error:  # forward fails near the input it ran on
+                problem = f"forward raised {error_text(error)} on an input nudged by eps={self.eps:g}"
+                return self._problem_row(label, problem, int(np.size(target)))
             finally:
                 target[index] = kept
             numerical[j] = (up - down) / (2 * self.eps)

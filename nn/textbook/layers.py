@@ -1,5 +1,5 @@
-"""The book's network layers (chapter 5): ``Relu``, ``Sigmoid``, ``Affine``, ``SoftmaxWithLoss``,
-plus chapter 6's ``Dropout``.  Each has ``forward`` and ``backward(dout)``, remembers what its
+"""The book's network layers (chapter 5): ``Relu`` (also spelled ``ReLU``), ``Sigmoid``, ``Affine``,
+``SoftmaxWithLoss``, plus chapter 6's ``Dropout``.  Each has ``forward`` and ``backward(dout)``, remembers what its
 backward pass needs, and keeps its parameter gradients in ``dW``/``db`` as the book does.
 
 Unlike the book's ``Relu``, ``backward`` does not write into ``dout`` (the numbers are the same).
@@ -26,7 +26,7 @@ import numpy as np
 
 from .functions import cross_entropy_error, sigmoid, softmax
 
-__all__ = ["Affine", "Dropout", "Relu", "Sigmoid", "SoftmaxWithLoss"]
+__all__ = ["Affine", "Dropout", "ReLU", "Relu", "Sigmoid", "SoftmaxWithLoss"]
 
 
 def _not_yet(layer: Any, what: str) -> ValueError:
@@ -60,6 +60,10 @@ class Relu:
         dx = np.array(dout, copy=True)
         dx[self.mask] = 0
         return dx
+
+
+#: The same layer under the spelling some chapters and readers' notes use (``ReLU``).
+ReLU = Relu
 
 
 class Sigmoid:

@@ -18,6 +18,7 @@ from autograd_core.check import (
     numerical_gradient,
 )
 from autograd_core.check.report import compare
+from autograd_core.define import apply_op
 from autograd_core.testing import assert_grad_close
 
 
@@ -83,8 +84,8 @@ def test_correct_value_function_passes_with_tiny_errors():
     assert report.passed
     # Hand derivation: d/dx = 3x^2 e^y + y (1 - tanh^2(xy)), d/dy = x^3 e^y + x (1 - tanh^2(xy))
     sech2 = 1 - math.tanh(1.0) ** 2
-    assert report.row("x0").backprop == pytest.approx(12 * math.exp(0.5) + 0.5 * sech2, rel=1e-12)
-    assert report.row("x1").backprop == pytest.approx(8 * math.exp(0.5) + 2 * sech2, rel=1e-12)
+    assert report.row("x").backprop == pytest.approx(12 * math.exp(0.5) + 0.5 * sech2, rel=1e-12)
+    assert report.row("y").backprop == pytest.approx(8 * math.exp(0.5) + 2 * sech2, rel=1e-12)
     assert all(r.relative_error < 1e-8 for r in report.rows)
 
 
@@ -108,7 +109,7 @@ def test_non_scalar_output_uses_the_given_upstream():
 
 def test_numbers_and_arrays_are_wrapped():
     report = gradcheck(lambda a, w: (w * a).sum(), 3.0, np.array([1.0, 2.0]))
-    assert [r.name for r in report.rows] == ["x0", "x1"]
+    assert [r.name for r in report.rows] == ["a", "w"]  # named after fn's parameters
     assert report.passed
 
 
@@ -274,6 +275,18 @@ def test_input_at_a_kink_warns(build):
     x = Value(1e-8, name="x")
     with pytest.warns(GradcheckWarning, match="kink"):
         gradcheck(build, x, raise_exception=False)
+
+
+def test_a_kink_warning_calls_unnamed_inputs_by_the_functions_parameter_names():
+    # Value(0.0) and Value(2.0) have no names: the warnings say x and y, as the function does, not 'leaf'.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GradcheckWarning)
+        report = gradcheck(lambda x, y: x.relu() * y + apply_op("maximum", x, x * 1), Value(0.0), Value(2.0),
+                           raise_exception=False)
+    relu, tie = sorted(report.warnings, key=lambda w: not w.startswith("relu"))
+    assert relu.startswith("relu node: its input 'x' = 0 is within")
+    assert "its inputs 'x' = 0 and 'mul' = 0" in tie  # the second input is an op's node: called by its op
+    assert "leaf" not in " ".join(report.warnings)
 
 
 def test_tensor_max_tie_warns():

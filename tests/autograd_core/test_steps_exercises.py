@@ -74,22 +74,29 @@ def test_quiz_asks_every_gradient_before_showing_it_and_scores():
     price, leaves = orange()
     steps = price.backprop()
     asked, shown = [], []
-    # tax, the sum, orange*orange_num, orange, orange_num (wrong, then shown), apple*apple_num,
-    # apple (wrong, then right), apple_num
-    answers = iter(["650", "1.1", "1.1", "3.3", "164", "", "1.1", "2", "2.2", "110"])
+    # step 1: the sum, tax; step 2: apple*apple_num, orange*orange_num; step 3: orange, orange_num
+    # (wrong, then shown on request); step 4: apple (wrong, then right), apple_num
+    answers = iter(["1.1", "650", "1.1", "1.1", "3.3", "164", "", "2", "2.2", "110"])
 
     def ask(prompt):
         asked.append(prompt)
+        shown.append(f"<asked {prompt}>")
         return next(answers)
 
-    score = steps.quiz(ask=ask, show=shown.append)
+    score = steps.quiz(read=ask, show=shown.append)
     text = "\n".join(shown)
-    # every gradient is asked before the step that makes it final is shown
-    assert asked[0] == "dtax = ? " and asked.count("dapple = ? ") == 2 and len(asked) == 10
-    assert text.index("step 1/4") > text.index("right: dtax = 650")
+    # each gradient is asked when its last contribution arrives, before the step's text shows it
+    assert asked[:2] == ["dsum = ? ", "dtax = ? "]  # the sum is too long to read as an expression
+    assert asked.count("dapple = ? ") == 2 and len(asked) == 10
+    assert text.index("<asked dtax = ? >") < text.index("d(tax) += 1 x 650")
     assert steps.done and leaves["orange_num"].grad == pytest.approx(165)
-    assert score.asked == 8 and score.right == 7 and score.first_try == 6
+    # a shown answer is counted as shown, not as wrong; the review says how the shown and the
+    # second-try answers are found
+    assert (score.asked, score.right, score.first_try, score.revealed, score.missed) == (8, 7, 6, 1, 0)
+    assert str(score).startswith("score: 7/7 right, 6 at the first try; 1 shown on request")
     assert "the answer: dorange_num = 165" in text and str(score) in text
+    assert score.review == ["dorange_num = upstream d(orange*orange_num) x local d/dorange_num = orange",
+                            "dapple = upstream d(apple*apple_num) x local d/dapple = apple_num"]
 
 
 def test_quiz_in_the_repl_reads_input_and_prints(monkeypatch, capsys):
@@ -131,3 +138,54 @@ def test_answers_on_a_tensor_graph_are_checked_against_the_vjps():
     assert steps.answer(b, np.ones(3)).correct
     assert not steps.answer(a, np.array([1.0, -2.0, 0.5])).correct
     assert a.grad is None and b.grad is None  # checking wrote no gradient
+
+
+def test_an_answer_of_the_wrong_shape_is_refused():
+    price, leaves = orange()
+    steps = price.backprop()
+    with pytest.raises(ValueError, match="dtax is one number; got an array of shape"):
+        steps.answer(leaves["tax"], np.array([650.0, 650.0]))
+    a = Tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True, name="a")
+    y = (a * a).sum()
+    steps = y.backprop()
+    with pytest.raises(ValueError, match="da is a 3 array: give an array of that shape"):
+        steps.answer(a, "2")
+    with pytest.raises(ValueError, match=r"da is a 3 array; got an array of shape \(2,\)"):
+        steps.answer(a, np.array([2.0, -4.0]))
+
+
+def test_local_derivatives_are_checked_against_the_ops_own_record():
+    """By hand: d/dx tanh(x) = 1 - tanh(x)², d/dy of x*y = x."""
+    import math
+
+    x, y = Value(0.5, name="x"), Value(-3.0, name="y")
+    t = x.tanh()
+    out = t * y
+    steps = out.backprop()
+    assert steps.answer_local(t, 0, repr(1 - math.tanh(0.5) ** 2)).correct
+    assert steps.answer_local(out, 1, "tanh(0.5)").correct
+    first = steps.answer_local(out, 0, 1)
+    assert not first.correct
+    assert first.hint == "tanh(x)*y = mul(tanh(x), y): local d/d(tanh(x)) = y (the value of y in the forward pass)"
+    wrong = steps.answer_local(t, 0, 1)
+    assert "1 - tanh(x)²" in wrong.hint and "0.7864" not in wrong.hint
+    again = steps.answer_local(t, 0, 2)
+    assert "1 - 0.4621²" in again.hint and "0.7864" not in again.hint  # the numbers, never the value
+    with pytest.raises(ValueError, match="has 1 input"):
+        steps.answer_local(t, 1, 0)
+    with pytest.raises(ValueError, match="not an operation this pass goes through"):
+        steps.answer_local(x, 0, 1)
+
+
+def test_a_tensor_quiz_asks_no_local_derivative_and_the_ask_is_checked():
+    from autograd_core.steps.quiz import plan
+
+    a = Tensor(np.array([1.0, -2.0]), requires_grad=True, name="a")
+    steps = (a * a).sum().backprop()
+    # an answer typed is a number: the arrays' gradients (a*a's, a's) are shown by their steps
+    assert plan(steps, "both").questions == ((), ())
+    s = Tensor(np.array(3.0), requires_grad=True, name="s")
+    asked = [(q.kind, q.caption) for step in plan((s * s).backprop(), "both").questions for q in step]
+    assert asked == [("grad", "ds")]  # a 0-d Tensor's gradient is one number: asked, no local derivative
+    with pytest.raises(ValueError, match="ask must be one of 'grads', 'locals', 'both', got 'all'"):
+        plan(steps, "all")

@@ -224,20 +224,23 @@ def test_a_missing_dot_is_one_line_with_the_install_hint(command: str, tmp_path:
     assert "apt-get install graphviz" in errors[0]
 
 
+@pytest.mark.parametrize("command", ["draw", "lecture"])
 @pytest.mark.parametrize(
     ("target", "words"),
     [
-        ("under_a_file/z.png", "is a file, not a folder"),
+        ("under_a_file/z.{suffix}", "is a file, not a folder"),
         (".", "is a folder"),
-        ("/proc/z.png", "cannot write in /proc"),
+        ("/proc/z.{suffix}", "cannot write in /proc"),
     ],
 )
-def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, target, words):
+def test_an_output_path_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, target, words, command):
     (tmp_path / "under_a_file").write_text("a file, not a folder")
+    target = target.format(suffix="png" if command == "draw" else "html")
     path = target if target.startswith("/") else str(tmp_path / target)
-    status, out, err = run(["draw", "z = x * y", "x=1", "y=2", "-o", path], capsys)
+    status, out, err = run([command, "z = x * y", "x=1", "y=2", "-o", path], capsys)
     assert status == 2 and words in err and len(err.strip().splitlines()) == 1
-    assert "dz/dx" not in out  # refused before the gradients were computed
+    assert err.startswith(f"chainrule {command}: error: -o ")
+    assert "dz/dx" not in out and "wrote" not in out  # refused before the gradients were computed
 
 
 def test_max_nodes_must_be_positive(capsys):

@@ -178,9 +178,105 @@ def test_unprintable_names_are_refused_at_creation_and_drawn_as_escapes_if_set_l
     assert "a\\x00b" in svg and "line\\nbreak\\ud800" in svg and "bad\\x1bscope" in svg
 
 
-def test_legend_names_every_colour() -> None:
+def test_legend_names_every_colour_it_uses_and_only_those() -> None:
     _, _, loss = mlp_loss()
     source = draw(loss, legend=True, collapse=True).source
-    for words in ("gradient", "local derivative", "flows back", "current node"):
+    for words in ("gradient", "local derivative", "flows back", "folded scope", "constant", "unnamed"):
         assert words in source
+    # a finished diagram has no current, pending or gathering node: its key says none
+    for words in ("current node", "not reached yet", "gathering", "running sum", "this step"):
+        assert words not in source
     assert "local derivative" not in draw(loss, collapse=True).source
+
+
+def _nested(depths: list[int], per_scope: int = 3) -> Value:
+    """A chain through scopes nested ``depth`` deep (``s/s/s``), ``per_scope`` nodes in each."""
+    from contextlib import ExitStack
+
+    x = Value(1.0, name="x")
+    y = x
+    for depth in depths:
+        with ExitStack() as stack:
+            for level in range(depth):
+                stack.enter_context(name_scope(f"s{level}"))
+            for _ in range(per_scope):
+                y = y * 1.01
+    return y
+
+
+@pytest.mark.parametrize("depths", [[1, 2, 3, 2, 1], [5, 1, 4, 4, 2, 3], [3] * 6, [1]])
+def test_automatic_folding_chooses_what_trying_every_depth_chooses(depths: list[int]) -> None:
+    # the one-pass count against the plain definition: fold below each depth and count the boxes
+    from autograd_core import topological_order
+    from viz.budget import choose_collapse
+    from viz.collapse import group_nodes
+
+    order = topological_order(_nested(depths))
+    deepest = max(depths)
+    for budget in range(1, len(order) + 2):
+        expected = None
+        for depth in range(deepest - 1, -1, -1):
+            if group_nodes(order, depth).drawn_count <= budget:
+                expected = True if depth == 0 else depth
+                break
+        chosen = choose_collapse(order, budget)
+        assert (chosen[0] if chosen else None) == expected, (budget, chosen and chosen[0], expected)
+
+
+def test_thousands_of_nested_scopes_are_folded_without_trying_each_depth(monkeypatch) -> None:
+    # 3,000 scopes each inside the one before: the fold is found by one grouping, not 3,000
+    import sys
+    from contextlib import ExitStack
+
+    import viz.budget as budget
+
+    calls = []
+    real = budget.group_nodes
+    monkeypatch.setattr(budget, "group_nodes", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    limit = sys.getrecursionlimit()
+    x = Value(1.0, name="x")
+    y = x
+    with ExitStack() as stack:
+        for _ in range(3000):
+            stack.enter_context(name_scope("s"))
+            y = y * 1.0001
+    assert sys.getrecursionlimit() == limit
+    with pytest.warns(CollapsedWarning):
+        graph = draw(y, max_nodes=500)
+    assert len(calls) == 1 and graph.node_count <= 500
+
+
+@pytest.mark.parametrize("scope", ["a/", "a//b", "/", "a/b/"])
+def test_scopes_with_an_empty_part_are_drawn(tmp_path, scope: str) -> None:
+    x = Value(2.0, name="x")
+    with name_scope(scope):
+        y = x * 3
+    z = y + 1
+    z.backward()
+    for suffix in (".svg", ".png"):
+        assert viz.render(z, tmp_path / f"z{suffix}").stat().st_size > 200
+    assert viz.render(z, tmp_path / "folded.svg", collapse=True).stat().st_size > 200
+    assert viz.lecture(z, tmp_path / "z.html").stat().st_size > 1000
+    source = draw(z).source
+    assert "<b></b>" not in source
+    parts = [p for p in scope.split("/") if p]
+    assert all(f"<b>{p}</b>" in source for p in parts)
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_neurons_of_a_layer_are_drawn_in_index_order(rankdir: str) -> None:
+    from viz.dot import layout_json
+
+    _, _, loss = mlp_loss()
+    laid = layout_json(draw(loss, collapse=1, rankdir=rankdir).source)
+    places: dict[str, list[tuple[int, float]]] = {}
+    for item in laid["objects"]:
+        tooltip = item.get("tooltip", "")
+        if tooltip.endswith("(folded)"):
+            layer, neuron = tooltip.split()[0].split("/")
+            x, y = (float(v) for v in item["pos"].split(","))
+            # across the page (TB) left to right, down the page (LR) top to bottom (y points up)
+            places.setdefault(layer, []).append((int(neuron.removeprefix("neuron")), x if rankdir == "TB" else -y))
+    for layer in ("layer1", "layer2"):
+        ordered = [n for n, _ in sorted(places[layer], key=lambda item: item[1])]
+        assert ordered == [0, 1, 2, 3], (layer, ordered)

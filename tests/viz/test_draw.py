@@ -350,8 +350,8 @@ def test_steps_diagram_highlights_the_current_node() -> None:
     assert "fillcolor=\"#fff3b0\"" in d.attributes[d.find("price")]
     assert "fillcolor=\"#fff3b0\"" in d.attributes[d.op_of("price")]
     edges = {src: (label, rest) for src, label, rest in d.input_edges("price")}
-    assert edges["apple_price"][0] == ["local 1.1", "1 × 1.1 = 1.1"]
-    assert edges["tax"][0] == ["local 200", "1 × 200 = 200"]
+    assert edges["apple_price"][0] == ["local 1.1", "← 1 × 1.1 = 1.1"]
+    assert edges["tax"][0] == ["local 200", "← 1 × 200 = 200"]
     assert 'color="#c62828"' in edges["tax"][1]
     assert d.lines("tax") == ["tax", "1.1", "grad 200"]
     # Pending nodes are grey and show no gradient, even where one is stored.
@@ -372,7 +372,7 @@ def test_real_stepper_end_to_end() -> None:
     steps.step()
     d = Diagram(draw(steps).source)
     edges = {src: label for src, label, _ in d.input_edges("apple_price")}
-    assert edges == {"apple": ["local 2", "1.1 × 2 = 2.2"], "apple_num": ["local 100", "1.1 × 100 = 110"]}
+    assert edges == {"apple": ["local 2", "← 1.1 × 2 = 2.2"], "apple_num": ["local 100", "← 1.1 × 100 = 110"]}
     assert d.lines("apple")[2] == "grad 2.2" and d.lines("apple_num")[2] == "grad 110"
     assert {tuple(label) for _, label, _ in d.input_edges("price")} == {("local 1.1", "← 1.1"), ("local 200", "← 200")}
 
@@ -411,3 +411,27 @@ def test_gradients_built_as_graphs_show_their_numbers() -> None:
     y.backward(create_graph=True)  # x.grad is a Value: 3x^2 = 27
     d = Diagram(draw(y).source)
     assert d.lines("x") == ["x", "3", "grad 27"]
+
+
+def test_a_part_way_diagram_draws_each_state_as_the_stepper_names_it() -> None:
+    # after one apple step, apple*count has a contribution waiting (1.1) but its .grad is not final:
+    # the table says gathering, and the diagram must not show it a gradient as if it were done
+    price = apple.build()
+    steps = price.backprop()
+    steps.step()
+    product = price.parents[0]
+    assert steps.state(product) == "gathering" and product.grad == 0
+    d = Diagram(draw(steps).source)
+    lines = d.lines("apple_price")
+    assert "grad 1.1" not in lines and lines == ["apple_price", "200", "so far 1.1"]
+    assert "dashed" in d.attributes[d.find("apple_price")]  # drawn as the lecture page draws it
+    assert d.lines("tax") == ["tax", "1.1", "grad 200"]  # done: its final gradient
+    assert d.lines("apple") == ["apple", "100"]  # pending: nothing yet
+    # the legend lists every look and text this picture uses, and only those
+    legend = draw(steps, legend=True).source.split("label=<<table", 1)[1].split("</table>>", 1)[0]
+    for words in ("current node", "gathering, not final", "not reached yet", "running sum", "this step"):
+        assert words in legend
+    for words in ("folded scope", "constant", "yours to fill in", "output, seeded"):
+        assert words not in legend
+    seed = draw(apple.build().backprop(), legend=True).source
+    assert "output, seeded" in seed and "current node" not in seed.split("label=<<table", 1)[1].split("</table>>")[0]

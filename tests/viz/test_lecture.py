@@ -49,7 +49,7 @@ def page_data(page: str) -> dict:
 
 
 def texts(page: str) -> list[str]:
-    return [html.unescape(t) for t in re.findall(r'<pre class="text">(.*?)</pre>', page, re.S)]
+    return [html.unescape(t) for t in re.findall(r'<pre class="text"[^>]*>(.*?)</pre>', page, re.S)]
 
 
 def test_page_has_the_forward_pass_the_seed_and_every_step(tmp_path):
@@ -84,11 +84,13 @@ def test_each_step_records_the_states_the_backprop_goes_through(tmp_path):
     assert [f["c"] for f in data["frames"]] == [-1, order.index(price), order.index(price), order.index(product)]
     # what flows back along the current node's edges: the textbook's numbers (dtax = 200, ...)
     p, a = order.index(price), order.index(product)
-    assert first["e"] == {f"g-e{p}.0": "1 × 1.1 = 1.1", f"g-e{p}.1": "1 × 200 = 200"}
-    assert second["e"] == {f"g-e{a}.0": "1.1 × 2 = 2.2", f"g-e{a}.1": "1.1 × 100 = 110"}
+    assert first["e"] == {f"g-e{p}.0": ["← 1 × 1.1 = 1.1"], f"g-e{p}.1": ["← 1 × 200 = 200"]}
+    assert second["e"] == {f"g-e{a}.0": ["← 1.1 × 2 = 2.2"], f"g-e{a}.1": ["← 1.1 × 100 = 110"]}
+    # the gathering node's running sum, said to be one
+    assert first["r"] == {str(order.index(product)): ["so far 1.1"]}
     # and what every finished edge shows afterwards
     finished = {edge_id: text for edge_id, _, text in data["edges"]}
-    assert finished == {f"g-e{a}.0": "← 2.2", f"g-e{a}.1": "← 110", f"g-e{p}.0": "← 1.1", f"g-e{p}.1": "← 200"}
+    assert finished == {f"g-e{a}.0": ["← 2.2"], f"g-e{a}.1": ["← 110"], f"g-e{p}.0": ["← 1.1"], f"g-e{p}.1": ["← 200"]}
 
 
 def test_the_diagram_has_an_id_for_every_box_circle_and_edge(tmp_path):
@@ -191,7 +193,7 @@ def test_an_upstream_gradient_seeds_the_walk(tmp_path):
     z = x * y
     z.name = "z"
     data = page_data(viz.lecture(z, tmp_path / "mul.html", grad=1.3).read_text())
-    assert sorted(data["frames"][-1]["e"].values()) == ["1.3 × 10 = 13", "1.3 × 5 = 6.5"]
+    assert sorted(data["frames"][-1]["e"].values()) == [["← 1.3 × 10 = 13"], ["← 1.3 × 5 = 6.5"]]
     assert x.grad == 0 and y.grad == 0
 
 
@@ -203,7 +205,7 @@ def test_fan_out_page_shows_both_contributions(tmp_path):
     square = topological_order(out).index(out.parents[0])
     # a*a: two edges between the same two nodes, each with its own id and its own text
     edges = {edge_id: text for edge_id, _, text in page_data(page)["edges"]}
-    assert edges[f"g-e{square}.0"] == edges[f"g-e{square}.1"] == "← 2"
+    assert edges[f"g-e{square}.0"] == edges[f"g-e{square}.1"] == ["← 2"]
 
 
 def test_the_result_is_the_path_and_shows_itself_in_a_notebook(tmp_path):
@@ -226,8 +228,9 @@ def test_refuses_what_it_cannot_write(tmp_path):
         viz.lecture(price, tmp_path / "apple.svg")
     with pytest.raises(TypeError, match="expected a graph node"):
         viz.lecture(3.0, tmp_path / "x.html")
+    (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(OSError, match="cannot write"):
-        viz.lecture(price, tmp_path / "missing" / "apple.html")
+        viz.lecture(price, tmp_path / "a-file" / "apple.html")
     with pytest.raises(ValueError, match="takes 2 steps, more than max_steps=1"):
         viz.lecture(price, tmp_path / "apple.html", max_steps=1)
     with pytest.raises(ValueError, match="rankdir must be one of"):
@@ -251,7 +254,7 @@ def test_command_takes_an_upstream_gradient(tmp_path, capsys):
     out = tmp_path / "mul.html"
     assert main(["lecture", "z = x * y", "x=10", "y=5", "--grad", "1.3", "-o", str(out)]) == 0
     assert "1 step)" in capsys.readouterr().out
-    assert sorted(page_data(out.read_text())["frames"][-1]["e"].values()) == ["1.3 × 10 = 13", "1.3 × 5 = 6.5"]
+    assert sorted(page_data(out.read_text())["frames"][-1]["e"].values()) == [["← 1.3 × 10 = 13"], ["← 1.3 × 5 = 6.5"]]
 
 
 def test_tensor_graph_page(tmp_path):
@@ -264,19 +267,19 @@ def test_tensor_graph_page(tmp_path):
     assert "= [1 -2]" in page and "[1 -2] + [1 -2] = [2 -4]" in page
     # an array's edge says what it sends (the rows of the array, a line each)
     last = page_data(page)["frames"][-1]["e"]
-    assert sorted(last.values()) == ["sends [1 -2]", "sends [1 -2]"]
+    assert sorted(last.values()) == [["sends [1 -2]"], ["sends [1 -2]"]]
 
 
 def test_top_to_bottom_pages_point_what_flows_back_upwards(tmp_path):
     price, *_ = apple_graph()
     data = page_data(viz.lecture(price, tmp_path / "apple.htm", rankdir="TB").read_text())
-    assert sorted(text for _, _, text in data["edges"]) == ["↑ 1.1", "↑ 110", "↑ 2.2", "↑ 200"]
+    assert sorted(text for _, _, text in data["edges"]) == [["↑ 1.1"], ["↑ 110"], ["↑ 2.2"], ["↑ 200"]]
 
 
 def test_the_one_layout_carries_no_highlight_of_its_own(tmp_path):
     # The page marks the current node per frame; a colour baked into the SVG (the finished pass's
     # last node) would show a pending op as current on every frame.
-    from viz.labels import CURRENT, CURRENT_FILL
+    from viz.palette import CURRENT, CURRENT_FILL
 
     price, *_ = apple_graph()
     page = viz.lecture(price, tmp_path / "apple.html").read_text()
@@ -290,42 +293,55 @@ def test_collapsed_page_marks_the_scopes_that_fold(tmp_path):
     plain = viz.lecture(loss, tmp_path / "plain.html").read_text()
     page = viz.lecture(loss, tmp_path / "folded.html", collapse=True).read_text()
     data = page_data(page)
-    # every top-level scope folds; each scope of the node table says which fold it is in
     assert data["folds"] == ["layer1", "layer2", "layer3"]
-    assert len(data["fold"]) == len(data["scopes"])
-    for scope, fold in zip(data["scopes"], data["fold"]):
-        assert fold == (data["folds"].index(scope.split("/")[0]) if scope else -1)
-    # still one layout of the whole graph: every box keeps its id, and one summary box per fold
-    # (its name, its node count) is drawn over its layer's cluster
-    assert page.count("<svg") == 1
+    # still one drawing of the whole graph: every box keeps its id, and one box per fold (its
+    # name, its node count, the values entering and leaving it) is drawn over its layer; the
+    # forward pass of this big network has a drawing of its own: the layers folded, laid out apart
+    assert page.count("<svg") == 2 and page.count('class="walk"') == 1 and page.count('class="forward-only"') == 1
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)) and all(f"g-v{i}" in ids for i in range(len(order)))
+    layer_of = {i: (node.scope or "").split("/")[0] for i, node in enumerate(order)}
     for n, name in enumerate(data["folds"]):
-        count = sum(1 for node in order if (node.scope or "").split("/")[0] == name)
-        box = re.search(rf'<g id="g-f{n}" class="fold">.*?</g>', page, re.S)
-        assert box is not None and f">{name}</text>" in box.group(0) and f">{count} nodes, folded<" in box.group(0)
+        count = sum(1 for layer in layer_of.values() if layer == name)
+        box = re.search(rf'<g id="g-f{n}" class="node fold">.*?</g>', page, re.S)
+        assert box is not None, name
+        words = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", box.group(0))]
+        leaves = sum(1 for i, layer in layer_of.items() if layer == name and not order[i].parents)
+        assert words[:2] == [name, f"{count} nodes, {leaves} inputs/weights"]
+        assert words[2].startswith("in ") and any(w.startswith("out ") for w in words[3:])
         # the parts inside the layer are marked, and the page has the rule that hides them
-        assert page.count(f"in-f{n}") > count
+        assert page.count(f"in-f{n}") >= count
         assert f"#diagram svg.shut-{n} .in-f{n} {{ visibility: hidden; }}" in page
-    assert sum(data["fold"][data["nodes"][i][0]] == 0 for i in range(len(order))) == 32  # layer1's nodes
-    # the frames are the same records as without collapse: the fold state comes from the current node
-    assert [f["states"] for f in data["frames"]] == [f["states"] for f in page_data(plain)["frames"]]
+    # the forward pass shows every layer folded; a step opens the layer it is in, and its inputs'
+    position = {node: i for i, node in enumerate(order)}
+    frames = data["frames"]
+    assert frames[0]["x"] == [0, 1, 2]
+    for frame in frames[2:]:
+        near = {layer_of[frame["c"]], *(layer_of[position[p]] for p in order[frame["c"]].parents)}
+        assert sorted(frame.get("x", [])) == [n for n, name in enumerate(data["folds"]) if name not in near]
+    # the looks are the same records as without collapse
+    assert [f["states"] for f in frames] == [f["states"] for f in page_data(plain)["frames"]]
     # a few KB more than the plain page, not a list of hidden nodes per frame
-    assert len(page) - len(plain) < 40 * len(order) + 2_000
-    # without collapse nothing folds, exactly as before
-    assert "folds" not in page_data(plain) and 'class="fold"' not in plain and "in-f0" not in plain
+    assert len(page) - len(plain) < 40 * len(order) + 4_000
 
 
 def test_collapse_by_depth_or_by_name(tmp_path):
     loss = mlp_graph()
     data = page_data(viz.lecture(loss, tmp_path / "neurons.html", collapse=1).read_text())
-    assert data["folds"][:2] == ["layer1/neuron0", "layer1/neuron1"] and len(data["folds"]) == 9
+    # the nine neurons fold (by depth), and for the forward pass the three layers
+    assert data["folds"][:2] == ["layer1/neuron0", "layer1/neuron1"] and len(data["folds"]) == 9 + 3
+    assert data["folds"][9:] == ["layer1", "layer2", "layer3"] and data["frames"][0]["x"] == [9, 10, 11]
     data = page_data(viz.lecture(loss, tmp_path / "layer2.html", collapse=["layer2"]).read_text())
-    assert data["folds"] == ["layer2"]
-    assert [s for s, f in zip(data["scopes"], data["fold"]) if f == 0] == [s for s in data["scopes"]
-                                                                           if s.startswith("layer2/")]
-    # False folds nothing
-    assert "folds" not in page_data(viz.lecture(loss, tmp_path / "open.html", collapse=False).read_text())
+    assert data["folds"] == ["layer1", "layer2", "layer3"]
+    order = topological_order(loss)
+    position = {node: i for i, node in enumerate(order)}
+    for frame in data["frames"][2:]:
+        near = {order[frame["c"]], *order[frame["c"]].parents}
+        in_layer2 = any((node.scope or "").startswith("layer2") for node in near)
+        assert frame.get("x", []) == ([] if in_layer2 else [1]), (frame["c"], position)
+    # False folds nothing but the forward pass of a graph this big
+    data = page_data(viz.lecture(loss, tmp_path / "open.html", collapse=False).read_text())
+    assert data["folds"] == ["layer1", "layer2", "layer3"] and all("x" not in f for f in data["frames"][1:])
 
 
 @pytest.mark.parametrize("collapse", [-1, 1.5, [1], ["layer1", ""], {"layer1": 1}])
@@ -337,3 +353,59 @@ def test_invalid_collapse_is_refused_as_draw_refuses_it(tmp_path, collapse):
         viz.lecture(loss, tmp_path / "mlp.html", collapse=collapse)
     assert str(refused.value) == str(drawn.value).replace("draw:", "lecture:", 1)
     assert not (tmp_path / "mlp.html").exists()
+
+
+def test_the_forward_listing_goes_left_to_right_scope_by_scope(tmp_path):
+    loss = mlp_graph()
+    forward = texts(viz.lecture(loss, tmp_path / "mlp.html").read_text())[0].splitlines()
+    scopes = [line.split(".")[0] + "." + line.split(".")[1] for line in forward if line.startswith("layer")]
+    # each neuron's lines together, the neurons of layer 1 before those of layer 2, each in index order
+    runs = [scope for k, scope in enumerate(scopes) if k == 0 or scopes[k - 1] != scope]
+    neurons = [f"layer{layer}.neuron{n}" for layer, count in ((1, 4), (2, 4), (3, 1)) for n in range(count)]
+    assert runs == neurons
+    # and every value is computed before it is used: a caption appears left of "=" before its use
+    defined: set[str] = {"x0", "x1"}
+    for line in forward:
+        name, _, rest = line.partition(" = ")
+        used = re.findall(r"layer\d\.neuron\d\.[a-z0-9*+]+", rest.split(" = ")[0])
+        assert all(u in defined or u.split(".")[-1][0] in "wb" for u in used), (line, used)
+        defined.add(name.strip())
+
+
+def test_lecture_makes_the_folder_it_is_asked_to_write_in(tmp_path, capsys):
+    out = tmp_path / "new" / "folder" / "apple.html"
+    assert main(["lecture", "price = apple * count", "apple=100", "count=2", "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_a_big_graph_is_refused_before_any_walk(tmp_path, monkeypatch):
+    import viz.walk.model as model
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("walked the graph before refusing it")
+
+    monkeypatch.setattr(model, "Backprop", must_not_run)
+    monkeypatch.setattr(model, "gradients_set_aside", must_not_run)
+    x = Value(0.5, name="x")
+    y = x
+    for _ in range(5_000):
+        y = y * 1.0000001
+    with pytest.raises(ValueError, match="lecture: the graph of .* has more than max_nodes=1200 nodes"):
+        viz.lecture(y, tmp_path / "chain.html")
+    assert not (tmp_path / "chain.html").exists()
+
+
+def test_the_lines_a_frame_writes_into_are_already_red(tmp_path):
+    """The page writes each frame's gradients and what flows back into lines the drawing keeps for
+    them; a line kept empty in the drawing (an array edge sends nothing once the pass is over) is
+    red too, so what a step writes there is red, not black."""
+    from viz.palette import BACKWARD
+
+    x = Tensor(np.arange(8.0).reshape(4, 2) / 8, name="x")
+    W = Tensor(np.ones((2, 3)), requires_grad=True, name="W")
+    loss = (x @ W).sum()
+    page = viz.lecture(loss, tmp_path / "linear.html").read_text(encoding="utf-8")
+    written = re.findall(r'<text [^>]*class="(?:bk|gr)"[^>]*>', page)
+    assert len(written) >= 8  # the edges' flows of a 4×3 array, and the gradients
+    assert all(f'fill="{BACKWARD}"' in text for text in written)

@@ -4,6 +4,8 @@ them in Chromium."""
 
 from __future__ import annotations
 
+import re
+
 from nbconvert import HTMLExporter
 from playwright.sync_api import sync_playwright
 
@@ -70,3 +72,50 @@ def test_a_big_pass_shows_its_step_but_no_huge_diagram_or_table():
     assert "<svg" not in html and "more than max_nodes=300" in html  # said, not drawn
     assert "1000 steps" in html and "step 1/1000" in html
     assert len(html) < 5_000
+
+
+WIDE = [
+    "import numpy as np\n"
+    "import viz\n"
+    "from nn import Linear, ReLU, Sequential, mse\n"
+    "from autograd_core import Tensor\n"
+    "model = Sequential(Linear(3, 4, seed=0), ReLU(), Linear(4, 2, seed=1))\n"
+    "loss = mse(model(np.array([[1.0, -2.0, 0.5]])), np.array([[0.0, 1.0]]))\n"
+    "loss.backward()\n"
+    "viz.draw(loss)",
+    "steps = (Tensor(2.0, requires_grad=True, name='a') * 3.0).backprop()\n"
+    "_ = steps.step()\n"
+    "steps.table()",
+]
+
+
+def test_a_wide_diagram_scrolls_instead_of_shrinking_and_the_table_is_html(tmp_path, run_notebook):
+    notebook = run_notebook(WIDE)
+    diagram, table = (html_of(cell) for cell in notebook.cells)
+    assert "<table" in table and "<td" in table and "done" in table
+    # a = 2 times 3 is 6; d(a*3)/da = 3 (numbers, not an array's memory)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", table)[:6] == ["1", "a", "input", "2", "3", "done"]
+    assert "<td style=\"text-align: right\">6</td>" in table and "memory" not in table
+    page_path = tmp_path / "wide.html"
+    body, _ = HTMLExporter().from_notebook_node(notebook)
+    page_path.write_text(body, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.goto(page_path.resolve().as_uri())
+            found = page.evaluate("""() => { const box = document.querySelector('.chainrule-diagram');
+              // each text's font size in screen pixels: its size in the drawing's units times the
+              // drawing's scale on screen
+              const sizes = Array.from(box.querySelectorAll('svg text')).filter(t => t.textContent.trim())
+                .map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a);
+              return {scroll: box.scrollWidth, width: box.clientWidth, smallest: Math.min(...sizes)}; }""")
+            # wider than the cell: it scrolls, and its smallest text stays readable
+            assert found["scroll"] > found["width"] + 50, found
+            assert found["smallest"] >= 11 - 0.01, found
+            rows = page.locator("table.chainrule-table tr").count()
+            assert rows == 4  # the header, a, 3 and a*3
+            page.screenshot(path=str(tmp_path / "wide.png"), full_page=True)
+        finally:
+            browser.close()
+    assert diagram.startswith('<div class="chainrule-diagram"')

@@ -35,11 +35,11 @@ def test_quiz_through_stdin():
 def test_quiz_stops_cleanly_at_end_of_input():
     result = subprocess.run(
         [*COMMAND, "quiz", "price = apple * count * tax", "apple=100", "count=2", "tax=1.1"],
-        input="200\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
+        input="1.1\n", capture_output=True, text=True, timeout=60, cwd=ROOT,
     )
     assert result.returncode == 0 and "Traceback" not in result.stderr
-    assert "right: dtax = 200" in result.stdout and "(quiz stopped)" in result.stdout
-    assert "score: 1/2 right" in result.stdout
+    assert "right: d(apple*count) = 1.1" in result.stdout and "(quiz stopped: end of input)" in result.stdout
+    assert "score: 1/1 right" in result.stdout
 
 
 def _read_until(fd: int, pattern: str, seen: list[str], timeout: float = 30.0) -> str:
