@@ -18,6 +18,7 @@ from .check import (
 )
 from .define import define_op, define_tensor_op
 from .graph import (
+    DataChangedError,
     Node,
     backward,
     detect_anomaly,
@@ -50,6 +51,7 @@ __all__ = [
     "OPS",
     "TENSOR_OPS",
     "Backprop",
+    "DataChangedError",
     "DomainError",
     "GradcheckError",
     "GradcheckReport",

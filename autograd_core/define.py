@@ -200,7 +200,7 @@ def _apply_tensor(op: Op, inputs: tuple, params: dict) -> Tensor:
     like = next((x for x in inputs if isinstance(x, Tensor)), None)
     nodes = tuple(as_tensor(x, like, op.name) for x in inputs)
     try:
-        out = op.forward(*(n.data for n in nodes), **params)
+        out = op.forward(*(n._data for n in nodes), **params)
     except (TypeError, ValueError) as error:
         shapes = ", ".join(str(n.shape) for n in nodes)
         raise type(error)(f"{op.name}: forward failed on inputs of shapes {shapes}: {error}") from None
@@ -209,7 +209,7 @@ def _apply_tensor(op: Op, inputs: tuple, params: dict) -> Tensor:
     out = np.asarray(out)
     if out.dtype.kind not in "biuf":
         raise TypeError(f"{op.name}: forward returned an array of dtype {out.dtype}, not numbers")
-    dtype = np.result_type(*(n.data.dtype for n in nodes)) if nodes else np.dtype(np.float64)
+    dtype = np.result_type(*(n._data.dtype for n in nodes)) if nodes else np.dtype(np.float64)
     if out.dtype != dtype:
         out = out.astype(dtype)
     if not nodes:
@@ -229,7 +229,7 @@ def _custom_vjp(user_vjp: Callable[..., Any], node: Tensor, g: Any) -> tuple:
     if type(g) is Tensor:
         inputs, out = parents, node
     else:
-        inputs, out = tuple(p.data for p in parents), node.data
+        inputs, out = tuple(p._data for p in parents), node._data
     grads = user_vjp(g, inputs, out, **node._saved)
     if not isinstance(grads, (tuple, list)) or len(grads) != len(parents):
         count = len(grads) if isinstance(grads, (tuple, list)) else "not a tuple"
@@ -244,14 +244,14 @@ def _custom_vjp(user_vjp: Callable[..., Any], node: Tensor, g: Any) -> tuple:
             continue
         if type(grad) is not Tensor:
             grad = _numbers(grad, name, i, parent)
-            if grad.dtype != parent.data.dtype:
-                grad = grad.astype(parent.data.dtype)
-        if grad.shape != parent.data.shape and _broadcasts_to(parent.data.shape, grad.shape):
-            grad = grad.sum_to(parent.data.shape) if type(grad) is Tensor else unbroadcast(grad, parent.data.shape)
-        if grad.shape != parent.data.shape:
+            if grad.dtype != parent._data.dtype:
+                grad = grad.astype(parent._data.dtype)
+        if grad.shape != parent._data.shape and _broadcasts_to(parent._data.shape, grad.shape):
+            grad = grad.sum_to(parent._data.shape) if type(grad) is Tensor else unbroadcast(grad, parent._data.shape)
+        if grad.shape != parent._data.shape:
             raise ValueError(
                 f"{name}: its vjp gave a gradient of shape {grad.shape} for input {i} {parent.label!r} "
-                f"of shape {parent.data.shape}; they must be equal"
+                f"of shape {parent._data.shape}; they must be equal"
             )
         if type(grad) is not Tensor and any(other is not None and np.shares_memory(grad, other) for other in result):
             grad = grad.copy()  # one array for two inputs: each leaf's .grad must be its own

@@ -39,6 +39,7 @@ from .modes import (
 )
 
 __all__ = [
+    "DataChangedError",
     "Node",
     "backward",
     "check_name",
@@ -49,12 +50,30 @@ __all__ = [
     "gc_paused",
     "gradients_set_aside",
     "is_grad_enabled",
+    "leaving_error",
     "name_scope",
     "no_grad",
     "register_stepper",
     "topological_order",
     "zero_grad",
 ]
+
+
+class DataChangedError(RuntimeError):
+    """A node's data changed between the forward pass that used it and the backward pass: the
+    gradient would be computed from values the forward pass never saw (PyTorch says "modified by
+    an inplace operation")."""
+
+
+def leaving_error(node: Node, how: str) -> str:
+    """The message refusing to turn ``node``, which requires grad, into a plain number by ``how``:
+    a value leaves the graph only when asked by name (``.item()``, ``.data``, ``.detach()``)."""
+    return (
+        f"{how} of {type(node).__name__} {node._describe()}, which requires grad, would drop its gradient "
+        "silently (float(), math functions, np.float64(x), storing x in a NumPy array and np.fromiter all "
+        "ask for it). Use x.item() (or x.data) for the number without gradient, or the node's own ops "
+        "(x.exp(), x.tanh(), ...) to keep it"
+    )
 
 
 #: What ``node.backprop()`` starts: registered by :mod:`autograd_core.steps`, which builds on the

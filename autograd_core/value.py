@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
-from .graph import Node, check_name
+from .graph import DataChangedError, Node, check_name, leaving_error
 from .modes import SWITCHES, current_mode
 from .ops.record import DomainError, Op
 from .ops.scalar import (
@@ -331,7 +331,23 @@ class Value(Node):
             ) from None
         finally:
             _DERIVING.active = False
-        return local if type(local) is tuple and len(local) == len(parents) else _as_tuple(local, len(parents), self.op)
+        if not (type(local) is tuple and len(local) == len(parents)):
+            local = _as_tuple(local, len(parents), self.op)
+        self._check_unchanged(local)
+        return local
+
+    def _check_unchanged(self, local: tuple) -> None:
+        """Refuse derivatives recomputed from data changed since the forward pass: each must
+        equal the number recorded then (first-order backward uses those numbers themselves)."""
+        for i, (now, then) in enumerate(zip(local, self.local)):
+            number = now.data if isinstance(now, Value) else now
+            if not (math.isclose(number, then, rel_tol=1e-9, abs_tol=1e-12) or (number != number and then != then)):
+                parent = self.parents[i]
+                raise DataChangedError(
+                    f"backward: node {self._describe()}'s local derivative with respect to {parent._describe()} "
+                    f"was {then:.6g} in the forward pass and is {number:.6g} now: the data of one of them changed "
+                    "after the forward pass. Run the forward pass again after changing data"
+                )
 
     def _seed(self, grad: Any, create_graph: bool) -> Any:
         if isinstance(grad, Value):
@@ -374,8 +390,12 @@ class Value(Node):
         return self.data
 
     def __float__(self) -> float:
+        """``float(v)``: refused while ``v`` requires grad (and recording is on), since the number
+        would carry no gradient (``math.exp(v)`` asks for it too); ``v.item()`` or ``v.data`` say so by name."""
         if _DERIVING.active:
             raise TypeError(f"float() of a Value ({self._describe()}) inside a derivative cuts the graph")
+        if self.requires_grad and (not SWITCHES or current_mode().grad_enabled):
+            raise TypeError(leaving_error(self, "float()"))
         return float(self.data)
 
     def detach(self) -> Value:

@@ -51,12 +51,12 @@ def operands(node: Node, g: Any) -> tuple:
     themselves when ``g`` is a node (``create_graph=True``), so the VJP records a graph."""
     if isinstance(g, Node):
         return node.parents
-    return tuple(p.data for p in node.parents)
+    return tuple(p._data for p in node.parents)
 
 
 def output(node: Node, g: Any) -> Any:
     """The node's output as its VJP reads it: its array, or the node itself under create_graph."""
-    return node if isinstance(g, Node) else node.data
+    return node if isinstance(g, Node) else node._data
 
 
 def broadcast_error(op: str, a: Node, b: Node) -> ValueError:
@@ -70,7 +70,7 @@ def broadcast_error(op: str, a: Node, b: Node) -> ValueError:
 def domain_error(op: str, node: Node, bad: np.ndarray, what: str) -> DomainError:
     """``bad``: a boolean array, in the shape of the node's data or broadcast to a larger one."""
     count = int(np.count_nonzero(bad))
-    first = np.broadcast_to(node.data, bad.shape)[bad].flat[0].item()
+    first = np.broadcast_to(node._data, bad.shape)[bad].flat[0].item()
     return DomainError(
         f"{op}: {what} in node {node._describe()} (shape {node.data.shape}): {count} entr"
         f"{'y' if count == 1 else 'ies'}, e.g. {first!r}"

@@ -100,17 +100,17 @@ def _conv2d_vjp(node: Tensor, g: np.ndarray) -> tuple:
     parents = node.parents
     x, w = parents[0], parents[1]
     cols, x_shape, stride, padding = node._saved
-    fn, c, kh, kw = w.data.shape
+    fn, c, kh, kw = w._data.shape
     oh, ow = g.shape[2], g.shape[3]
     # (N, FN, OH, OW) -> (FN, N*OH*OW): free when g kept the forward's channels-first layout.
     g2 = g.transpose(1, 0, 2, 3).reshape(fn, -1)
     dx = dw = db = None
     if w.requires_grad:
-        dw = (g2 @ cols.T).reshape(w.data.shape)
+        dw = (g2 @ cols.T).reshape(w._data.shape)
     if len(parents) > 2 and parents[2].requires_grad:
         db = g2.sum(axis=1)
     if x.requires_grad:
-        dcols = (w.data.reshape(fn, -1).T @ g2).reshape(c, kh, kw, x_shape[0], oh, ow)
+        dcols = (w._data.reshape(fn, -1).T @ g2).reshape(c, kh, kw, x_shape[0], oh, ow)
         dx = _col2im(dcols, x_shape, stride, padding)
     return (dx, dw, db) if len(parents) > 2 else (dx, dw)
 
@@ -155,7 +155,7 @@ def conv2d(x: Any, weight: Tensor, bias: Tensor | None = None, stride: Pair = 1,
     padding = pair(padding, "padding", "conv2d", 0)
     x = x if type(x) is Tensor and x.dtype == weight.dtype else as_tensor(_data_of(x, weight), weight, "conv2d")
     _check_input("conv2d", x, weight.shape, (kh, kw), stride, padding)
-    data = x.data
+    data = x._data
     n = data.shape[0]
     ph, pw = padding
     if ph or pw:
@@ -165,9 +165,9 @@ def conv2d(x: Any, weight: Tensor, bias: Tensor | None = None, stride: Pair = 1,
     oh, ow = windows.shape[2], windows.shape[3]
     # The one copy of im2col: rows ordered (C, KH, KW) as the weight's, columns (N, OH, OW).
     cols = windows.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)
-    out = weight.data.reshape(fn, -1) @ cols
+    out = weight._data.reshape(fn, -1) @ cols
     if bias is not None:
-        out += bias.data[:, None]
+        out += bias._data[:, None]
     out = out.reshape(fn, n, oh, ow).transpose(1, 0, 2, 3)
     parents = (x, weight) if bias is None else (x, weight, bias)
     saved = (cols, x.shape, stride, padding)
@@ -183,7 +183,7 @@ def _data_of(x: Any, weight: Tensor) -> Any:
                 f"conv2d: input {x._describe()} is {x.dtype} but the weight is {weight.dtype}; "
                 "use one dtype for the whole network"
             )
-        return x.data
+        return x._data
     return x
 
 

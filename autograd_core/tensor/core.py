@@ -50,10 +50,12 @@ from typing import Any
 
 import numpy as np
 
-from ..graph import Node, check_name
+from ..graph import Node, check_name, leaving_error
 from ..modes import SWITCHES, current_mode
 from ..ops.record import TENSOR, TENSOR_OPS, Op, register
 from . import numpy_protocol as _numpy
+from .data_view import DataView, changed_error
+from .data_view import hand_out as _hand_out
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 _alloc = object.__new__
@@ -100,8 +102,10 @@ class Tensor(Node):
     """
 
     # parents: the op's inputs (Tensors, in order, with repeats); _saved: what the op's VJP needs
-    # (a mask, a shape), besides what ``op_record`` (the op's record) says.
-    __slots__ = ("parents", "_saved")
+    # (a mask, a shape), besides what ``op_record`` (the op's record) says.  _data: the array
+    # (``data`` hands out a view of it that counts writes); _version: how many times the data was
+    # changed; _versions: the inputs' versions when this node was computed from them.
+    __slots__ = ("parents", "_saved", "_data", "_version", "_versions", "__weakref__")
 
     _empty_grad = None
     op_kind = "tensor"
@@ -111,7 +115,9 @@ class Tensor(Node):
     ) -> None:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Tensor: name must be a string, got {type(name).__name__}: {name!r}")
-        self.data = _as_float_array(data, dtype, "Tensor")
+        self._data = _as_float_array(data, dtype, "Tensor")
+        self._version = 0
+        self._versions = ()
         self.grad = None
         self.op = ""
         self.op_record = None
@@ -146,25 +152,57 @@ class Tensor(Node):
     @property
     def shape(self) -> tuple[int, ...]:
         """The shape of ``data``."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of dimensions of ``data``."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
         """float64 or float32."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> int:
         """The number of elements."""
-        return self.data.size
+        return self._data.size
+
+    @property
+    def data(self) -> np.ndarray:
+        """The values: the tensor's own array (not a copy).  Writing into it (``t.data[...] = 0``,
+        ``t.data -= lr * t.grad``) or assigning ``t.data = array`` counts as a change of the tensor:
+        a backward pass through a node computed from the old values is refused, naming the node
+        (see :mod:`autograd_core.tensor.data_view`).
+
+        >>> t = Tensor([1.0, 2.0])
+        >>> t.data
+        array([1., 2.])
+        """
+        return _hand_out(self)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        if isinstance(value, DataView):
+            if not _same_array(value, self):
+                self._data = _as_float_array(value.view(np.ndarray), None, "Tensor.data")
+        elif isinstance(value, np.ndarray) and value.dtype in _FLOATS:
+            self._data = value  # kept as given, an ndarray subclass too
+        else:
+            self._data = _as_float_array(value, None, "Tensor.data")
+        self._version += 1
+
+    # copy, deepcopy and pickle keep the array itself (``data`` is a view made on each access)
+    def __getstate__(self) -> dict:
+        return {name: getattr(self, name) for name in _STATE if hasattr(self, name)}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
 
     def __len__(self) -> int:
-        return len(self.data)
+        return len(self._data)
 
     # -- NumPy interop: a NumPy function records the matching Tensor op or refuses ---------------
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -180,13 +218,15 @@ class Tensor(Node):
                 "array: the graph would be dropped silently. Use t.detach().numpy() (or t.data) for the values, "
                 "or a Tensor op to keep the gradient"
             )
-        if dtype is not None and np.dtype(dtype) != self.data.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
 
     def numpy(self) -> np.ndarray:
-        """The forward value (the array itself, not a copy), without history: ``t.data``."""
-        return self.data
+        """The values as a plain ``ndarray`` sharing the tensor's memory (not a copy), for
+        libraries that want exactly an ndarray.  Unlike ``t.data``, writes through it are not
+        counted as changes of the tensor: change values through ``t.data``."""
+        return self._data
 
     def astype(self, dtype: Any) -> Tensor:
         """The same values in float32 or float64 (recorded: the gradient comes back in the input's dtype)."""
@@ -194,9 +234,9 @@ class Tensor(Node):
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item: tensor {self._describe()} has shape {self.shape}, not a single number")
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists of floats, as ``ndarray.tolist``; a 0-d tensor
@@ -205,17 +245,21 @@ class Tensor(Node):
         >>> Tensor([[1.0, 2.0]]).tolist(), Tensor(3.0).tolist()
         ([[1.0, 2.0]], 3.0)
         """
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __float__(self) -> float:
+        """``float(t)`` of a one-element tensor: refused while ``t`` requires grad (and recording
+        is on), since the number would carry no gradient; ``t.item()`` says so by name."""
+        if self.requires_grad and (not SWITCHES or current_mode().grad_enabled):
+            raise TypeError(leaving_error(self, "float()"))
         return self.item()
 
     def __bool__(self) -> bool:
-        return bool(self.data)
+        return bool(self._data)
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, without history and without gradient."""
-        return _leaf(self.data, "", False, self.name)
+        return _leaf(self._data, "", False, self.name)
 
     # -- the graph -----------------------------------------------------------------------------
     @staticmethod
@@ -248,17 +292,19 @@ class Tensor(Node):
             parents = node.parents
             if not parents:
                 continue
+            if node._version or node._versions != _versions_of(parents):
+                check_unchanged(node)
             contributions = node.op_record.vjp(node, upstream)
             for i in range(len(parents)):
                 c = contributions[i]
                 if c is None:
                     continue
                 parent = parents[i]
-                if c.dtype != parent.data.dtype and node.data.dtype != parent.data.dtype:
+                if c.dtype != parent._data.dtype and node._data.dtype != parent._data.dtype:
                     # Mixed float32/float64 inputs: NumPy computed this node in float64; the
                     # input's gradient comes back in its own dtype.  (A VJP that changes the
                     # dtype on its own is a bug left visible, for gradcheck to report.)
-                    c = c.astype(parent.data.dtype)
+                    c = c.astype(parent._data.dtype)
                 previous = get(parent)
                 if previous is None:
                     if type(c) is not _ndarray:
@@ -276,14 +322,14 @@ class Tensor(Node):
                 return grad
             return _leaf(self._seed(grad, False), "const", False)
         if grad is None:
-            if self.data.size != 1:
+            if self._data.size != 1:
                 raise ValueError(
                     f"backward: output {self._describe()} has shape {self.shape}, not a single number; "
                     "pass the gradient of the final result with respect to it: "
                     f"backward(grad=array of shape {self.shape})"
                 )
             return np.ones(self.shape, dtype=self.dtype)
-        seed = grad.data if isinstance(grad, Tensor) else grad
+        seed = grad._data if isinstance(grad, Tensor) else grad
         try:
             seed = np.array(seed, dtype=self.dtype, copy=True)
         except (TypeError, ValueError) as error:
@@ -317,7 +363,7 @@ class Tensor(Node):
         """The node's name, else its op; a small constant is labelled by its values."""
         if self.name is not None:
             return self.name
-        if self.op == "const" and self.data.size == 1:
+        if self.op == "const" and self._data.size == 1:
             return f"{self.data.item():g}"
         return self.op or "leaf"
 
@@ -334,7 +380,7 @@ class Tensor(Node):
             parts.append(f"grad={_short(grad)}")
         else:
             parts.append("grad=<array>")
-        if self.data.size <= _SHOWN:
+        if self._data.size <= _SHOWN:
             parts.append(f"data={_short(self.data)}")
         return f"Tensor({', '.join(parts)})"
 
@@ -388,28 +434,28 @@ class Tensor(Node):
     # Comparisons read the forward values and give boolean arrays (not recorded: they have no
     # gradient).  Equality stays identity, so nodes remain hashable.
     def __lt__(self, other: Any) -> np.ndarray:
-        return self.data < _plain(other)
+        return self._data < _plain(other)
 
     def __le__(self, other: Any) -> np.ndarray:
-        return self.data <= _plain(other)
+        return self._data <= _plain(other)
 
     def __gt__(self, other: Any) -> np.ndarray:
-        return self.data > _plain(other)
+        return self._data > _plain(other)
 
     def __ge__(self, other: Any) -> np.ndarray:
-        return self.data >= _plain(other)
+        return self._data >= _plain(other)
 
     def eq(self, other: Any) -> np.ndarray:
         """Elementwise ``==`` of the values, a boolean mask (not recorded).  ``t == u`` stays identity."""
-        return self.data == _plain(other)
+        return self._data == _plain(other)
 
     def ne(self, other: Any) -> np.ndarray:
         """Elementwise ``!=`` of the values, a boolean mask (not recorded)."""
-        return self.data != _plain(other)
+        return self._data != _plain(other)
 
     def argmax(self, axis: int | None = None) -> np.ndarray:
         """Index of the maximum (an integer array, not recorded): ``logits.argmax(axis=1)``."""
-        return self.data.argmax(axis=axis)
+        return self._data.argmax(axis=axis)
 
     # -- elementwise functions -----------------------------------------------------------------
     def exp(self) -> Tensor:
@@ -560,6 +606,8 @@ class Tensor(Node):
 
 
 _SHOWN = 8
+# What a copy or a pickle of a Tensor keeps: every slot but the base class's unused ``data``.
+_STATE = tuple(name for name in (*Node.__slots__, *Tensor.__slots__) if name not in ("data", "__weakref__"))
 
 
 def _chain_rule_graph(nodes: Iterable[Tensor], pending: dict) -> None:
@@ -581,6 +629,8 @@ def _chain_rule_graph(nodes: Iterable[Tensor], pending: dict) -> None:
         parents = node.parents
         if not parents:
             continue
+        if node._version or node._versions != _versions_of(parents):
+            check_unchanged(node)
         contributions = node.op_record.vjp(node, upstream)
         for i in range(len(parents)):
             c = contributions[i]
@@ -588,9 +638,9 @@ def _chain_rule_graph(nodes: Iterable[Tensor], pending: dict) -> None:
                 continue
             parent = parents[i]
             if type(c) is not Tensor:
-                c = _leaf(np.asarray(c, dtype=parent.data.dtype), "const", False)
-            elif c.data.dtype != parent.data.dtype:
-                c = c.astype(parent.data.dtype)
+                c = _leaf(np.asarray(c, dtype=parent._data.dtype), "const", False)
+            elif c._data.dtype != parent._data.dtype:
+                c = c.astype(parent._data.dtype)
             previous = get(parent)
             pending[parent] = c if previous is None else previous + c
 
@@ -613,7 +663,9 @@ def _shape_arg(shape: tuple) -> tuple:
 def _leaf(data: np.ndarray, op: str, requires_grad: bool, name: str | None = None) -> Tensor:
     """A leaf around an array already of a float dtype (no checks, no copy)."""
     node = _alloc(Tensor)
-    node.data = data
+    node._data = data
+    node._version = 0
+    node._versions = ()
     node.grad = None
     node.op = op
     node.op_record = None
@@ -637,7 +689,8 @@ def new_node(data: np.ndarray, op: Op, parents: tuple, saved: Any = None, arg: A
     """
     node = _alloc(Tensor)
     # NumPy turns 0-d results into scalars: keep every ``data`` an ndarray.
-    node.data = data if type(data) is _ndarray else np.asarray(data)
+    node._data = data if type(data) is _ndarray else np.asarray(data)
+    node._version = 0
     node.grad = None
     node.op = op.name
     node.op_record = op
@@ -656,11 +709,43 @@ def new_node(data: np.ndarray, op: Op, parents: tuple, saved: Any = None, arg: A
                 node.requires_grad = True
                 node.parents = parents
                 node._saved = saved
+                node._versions = _versions_of(parents)
                 return node
     node.requires_grad = False
     node.parents = ()
     node._saved = None
+    node._versions = ()
     return node
+
+
+def _versions_of(parents: tuple) -> tuple:
+    """The inputs' versions (how often each one's data was changed), as the forward pass saw them."""
+    if len(parents) == 2:
+        return (parents[0]._version, parents[1]._version)
+    return tuple([p._version for p in parents])
+
+
+def check_unchanged(node: Tensor) -> None:
+    """Refuse a backward step through ``node`` if its data or an input's was changed since it was
+    computed: the VJP would read values the forward pass never saw."""
+    if node._version:
+        raise changed_error(node, node)
+    for parent, version in zip(node.parents, node._versions):
+        if parent._version != version:
+            raise changed_error(node, parent)
+
+
+def _same_array(view: DataView, tensor: Tensor) -> bool:
+    """True when ``view`` is all of ``tensor``'s array as it is (``t.data -= g`` assigns it back):
+    handed out by this tensor, of the same shape, strides and dtype, so no other part of it."""
+    array = tensor._data
+    owner = view._owner
+    if owner is None or owner() is not tensor:
+        return False
+    # NumPy points every view at the array owning the memory.
+    if view.base is not (array if array.base is None else array.base):
+        return False
+    return view.shape == array.shape and view.strides == array.strides and view.dtype == array.dtype
 
 
 def tensor_op(name: str, vjp: Callable[..., tuple], apply: Callable[..., Tensor], **more: Any) -> Op:
@@ -688,7 +773,7 @@ def as_tensor(value: Any, like: Tensor | None, op: str) -> Tensor:
             f"{op}: cannot combine a Tensor with a {type(value).__name__} ({value!r:.60}); "
             "use Tensor(value.data) for a constant"
         )
-    dtype = like.data.dtype if like is not None else None
+    dtype = like._data.dtype if like is not None else None
     if type(value) is _ndarray and value.dtype == dtype:
         return _leaf(value, "const", False)
     try:

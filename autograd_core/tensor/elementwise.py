@@ -47,7 +47,7 @@ def _binary(op: Any, ufunc: Any, a: Any, b: Any) -> Tensor:
     if type(b) is not Tensor:
         b = as_tensor(b, a, op.name)
     try:
-        out = ufunc(a.data, b.data)
+        out = ufunc(a._data, b._data)
     except ValueError:
         raise broadcast_error(op.name, a, b) from None
     return new_node(out, op, (a, b))
@@ -61,8 +61,8 @@ def _lift(x: Any, name: str) -> Tensor:
 def _add_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     return (
-        unbroadcast(g, a.data.shape) if a.requires_grad else None,
-        unbroadcast(g, b.data.shape) if b.requires_grad else None,
+        unbroadcast(g, a._data.shape) if a.requires_grad else None,
+        unbroadcast(g, b._data.shape) if b.requires_grad else None,
     )
 
 
@@ -74,8 +74,8 @@ def add(a: Any, b: Any) -> Tensor:
 def _sub_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     return (
-        unbroadcast(g, a.data.shape) if a.requires_grad else None,
-        unbroadcast(-g, b.data.shape) if b.requires_grad else None,
+        unbroadcast(g, a._data.shape) if a.requires_grad else None,
+        unbroadcast(-g, b._data.shape) if b.requires_grad else None,
     )
 
 
@@ -88,8 +88,8 @@ def _mul_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     x, y = operands(node, g)
     return (
-        unbroadcast(g * y, a.data.shape) if a.requires_grad else None,
-        unbroadcast(g * x, b.data.shape) if b.requires_grad else None,
+        unbroadcast(g * y, a._data.shape) if a.requires_grad else None,
+        unbroadcast(g * x, b._data.shape) if b.requires_grad else None,
     )
 
 
@@ -103,9 +103,9 @@ def _div_vjp(node: Tensor, g: Any) -> tuple:
     _, y = operands(node, g)
     ga = gb = None
     if a.requires_grad:
-        ga = unbroadcast(g / y, a.data.shape)
+        ga = unbroadcast(g / y, a._data.shape)
     if b.requires_grad:
-        gb = unbroadcast(-(g * output(node, g)) / y, b.data.shape)
+        gb = unbroadcast(-(g * output(node, g)) / y, b._data.shape)
     return ga, gb
 
 
@@ -115,8 +115,8 @@ def div(a: Any, b: Any) -> Tensor:
         a = as_tensor(a, b, "div")
     if type(b) is not Tensor:
         b = as_tensor(b, a, "div")
-    if not b.data.all():
-        raise domain_error("div", b, b.data == 0, "division by zero")
+    if not b._data.all():
+        raise domain_error("div", b, b._data == 0, "division by zero")
     return _binary(DIV, np.divide, a, b)
 
 
@@ -126,11 +126,11 @@ def _neg_vjp(node: Tensor, g: Any) -> tuple:
 
 def neg(a: Tensor) -> Tensor:
     """-a."""
-    return new_node(-a.data, NEG, (a,))
+    return new_node(-a._data, NEG, (a,))
 
 
 def _astype_vjp(node: Tensor, g: Any) -> tuple:
-    return (g.astype(node.parents[0].data.dtype),)
+    return (g.astype(node.parents[0]._data.dtype),)
 
 
 def astype(a: Tensor, dtype: Any) -> Tensor:
@@ -138,9 +138,9 @@ def astype(a: Tensor, dtype: Any) -> Tensor:
     wanted = np.dtype(dtype)
     if wanted not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise TypeError(f"astype: dtype must be float64 or float32, got {wanted} (node {a._describe()})")
-    if wanted == a.data.dtype:
+    if wanted == a._data.dtype:
         return a
-    return new_node(a.data.astype(wanted), ASTYPE, (a,), arg=wanted.name)
+    return new_node(a._data.astype(wanted), ASTYPE, (a,), arg=wanted.name)
 
 
 ADD = tensor_op("add", _add_vjp, add, formula=("g", "g"), replay=lambda node, a, b: a + b, arity=2, symbol="+",
@@ -183,7 +183,7 @@ def _pow_vjp(node: Tensor, g: Any) -> tuple:
 def _power_unchecked(base: Tensor, n: float) -> Tensor:
     """``base ** n`` for a number ``n``, without the domain checks (inside a VJP)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = base.data**n
+        out = base._data**n
     return new_node(out, POW, (base,), arg=n)
 
 
@@ -192,13 +192,13 @@ def _pow_tensor_vjp(node: Tensor, g: Any) -> tuple:
     x, y = operands(node, g)
     ga = gb = None
     if a.requires_grad:
-        ga = unbroadcast(g * (y * x ** (y - 1)), a.data.shape)
+        ga = unbroadcast(g * (y * x ** (y - 1)), a._data.shape)
     if b.requires_grad:
         # d(x**y)/dy = x**y log x; taken as 0 where x <= 0 (there x**y is defined only for
         # integer y, where it is not differentiable in y).
-        positive = a.data > 0
+        positive = a._data > 0
         log_x = np.log(np.where(positive, x, 1))  # on a Tensor x: the where and log ops, recorded
-        gb = unbroadcast(g * output(node, g) * log_x, b.data.shape)
+        gb = unbroadcast(g * output(node, g) * log_x, b._data.shape)
     return ga, gb
 
 
@@ -211,7 +211,7 @@ def power(base: Any, exponent: Any) -> Tensor:
         if type(base) is not Tensor:
             base = as_tensor(base, None, "pow")
         n = float(exponent)
-        x = base.data
+        x = base._data
         if not np.isfinite(n):
             raise DomainError(f"pow: the exponent must be a finite number, got {n!r} (node {base._describe()})")
         if n != int(n) and (x < 0).any():
@@ -224,7 +224,7 @@ def power(base: Any, exponent: Any) -> Tensor:
         base = as_tensor(base, exponent if isinstance(exponent, Tensor) else None, "pow")
     if type(exponent) is not Tensor:
         exponent = as_tensor(exponent, base, "pow")
-    x, y = base.data, exponent.data
+    x, y = base._data, exponent._data
     try:
         non_integer = y != np.round(y)
         bad = (x < 0) & non_integer
@@ -255,7 +255,7 @@ def _exp_vjp(node: Tensor, g: Any) -> tuple:
 
 def exp(a: Tensor) -> Tensor:
     """e ** a."""
-    return new_node(np.exp(a.data), EXP, (a,))
+    return new_node(np.exp(a._data), EXP, (a,))
 
 
 def _log_vjp(node: Tensor, g: Any) -> tuple:
@@ -264,7 +264,7 @@ def _log_vjp(node: Tensor, g: Any) -> tuple:
 
 def log(a: Tensor) -> Tensor:
     """Natural logarithm; non-positive entries raise DomainError."""
-    x = a.data
+    x = a._data
     if (x <= 0).any():
         raise domain_error("log", a, x <= 0, "log of a non-positive number")
     return new_node(np.log(x), LOG, (a,))
@@ -278,7 +278,7 @@ def _sqrt_vjp(node: Tensor, g: Any) -> tuple:
 
 def sqrt(a: Tensor) -> Tensor:
     """Square root; negative entries raise DomainError."""
-    x = a.data
+    x = a._data
     if (x < 0).any():
         raise domain_error("sqrt", a, x < 0, "square root of a negative number")
     return new_node(np.sqrt(x), SQRT, (a,))
@@ -291,7 +291,7 @@ def _tanh_vjp(node: Tensor, g: Any) -> tuple:
 
 def tanh(a: Tensor) -> Tensor:
     """Hyperbolic tangent."""
-    return new_node(np.tanh(a.data), TANH, (a,))
+    return new_node(np.tanh(a._data), TANH, (a,))
 
 
 def _sigmoid_vjp(node: Tensor, g: Any) -> tuple:
@@ -301,7 +301,7 @@ def _sigmoid_vjp(node: Tensor, g: Any) -> tuple:
 
 def sigmoid(a: Tensor) -> Tensor:
     """1 / (1 + e**-x), never taking the exp of a large positive number."""
-    x = a.data
+    x = a._data
     e = np.exp(-np.abs(x))
     out = np.where(x >= 0, 1, e) / (1 + e)
     return new_node(out.astype(x.dtype, copy=False), SIGMOID, (a,))
@@ -313,7 +313,7 @@ def _sin_vjp(node: Tensor, g: Any) -> tuple:
 
 def sin(a: Tensor) -> Tensor:
     """Sine."""
-    return new_node(np.sin(a.data), SIN, (a,))
+    return new_node(np.sin(a._data), SIN, (a,))
 
 
 def _cos_vjp(node: Tensor, g: Any) -> tuple:
@@ -322,7 +322,7 @@ def _cos_vjp(node: Tensor, g: Any) -> tuple:
 
 def cos(a: Tensor) -> Tensor:
     """Cosine."""
-    return new_node(np.cos(a.data), COS, (a,))
+    return new_node(np.cos(a._data), COS, (a,))
 
 
 EXP = tensor_op("exp", _exp_vjp, exp, formula=("g ⊙ {out}",), replay=lambda node, a: a.exp(), numpy={np.exp: None})
@@ -350,11 +350,11 @@ def _near(x: np.ndarray, points: tuple, distance: float) -> str | None:
 
 
 def _kink_at_zero(node: Tensor, distance: float, label: Any) -> str | None:
-    return _near(node.parents[0].data, (0.0,), distance)
+    return _near(node.parents[0]._data, (0.0,), distance)
 
 
 def _kink_at_bounds(node: Tensor, distance: float, label: Any) -> str | None:
-    return _near(node.parents[0].data, tuple(b for b in node.arg if b is not None), distance)
+    return _near(node.parents[0]._data, tuple(b for b in node.arg if b is not None), distance)
 
 
 def _masked_vjp(node: Tensor, g: Any) -> tuple:
@@ -363,7 +363,7 @@ def _masked_vjp(node: Tensor, g: Any) -> tuple:
 
 def relu(a: Tensor) -> Tensor:
     """max(0, x); its slope at 0 is 0, as in PyTorch (the mask x > 0 is saved)."""
-    x = a.data
+    x = a._data
     mask = x > 0
     return new_node(np.maximum(x, 0), RELU, (a,), saved=mask)  # maximum: no -0.0 in the output
 
@@ -372,19 +372,19 @@ def leaky_relu(a: Tensor, slope: float = 0.01) -> Tensor:
     """x where x > 0, else ``slope * x``."""
     if isinstance(slope, bool) or not isinstance(slope, (int, float, np.integer, np.floating)):
         raise TypeError(f"leaky_relu: slope must be a number, got {type(slope).__name__} (node {a._describe()})")
-    x = a.data
+    x = a._data
     positive = x > 0
     factor = np.where(positive, 1, slope).astype(x.dtype)
     return new_node(x * factor, LEAKY_RELU, (a,), saved=factor, arg=float(slope))
 
 
 def _abs_vjp(node: Tensor, g: Any) -> tuple:
-    return (g * np.sign(node.parents[0].data),)
+    return (g * np.sign(node.parents[0]._data),)
 
 
 def absolute(a: Tensor) -> Tensor:
     """|x| (its slope at 0 is 0)."""
-    return new_node(np.abs(a.data), ABS, (a,))
+    return new_node(np.abs(a._data), ABS, (a,))
 
 
 def clip(a: Tensor, low: Any = None, high: Any = None) -> Tensor:
@@ -396,9 +396,9 @@ def clip(a: Tensor, low: Any = None, high: Any = None) -> Tensor:
     for which, bound in (("low", low), ("high", high)):
         if isinstance(bound, Tensor):
             raise TypeError(f"clip: {which} must be a number or an array, not a Tensor (node {a._describe()})")
-        bounds.append(None if bound is None else np.asarray(bound, dtype=a.data.dtype))
+        bounds.append(None if bound is None else np.asarray(bound, dtype=a._data.dtype))
     lo, hi = bounds
-    x = a.data
+    x = a._data
     try:
         out = np.clip(x, lo, hi)
         inside = np.ones(out.shape, dtype=bool)
@@ -447,8 +447,8 @@ def _where_vjp(node: Tensor, g: Any) -> tuple:
     zero = np.zeros((), dtype=g.dtype)
     # np.where on a Tensor g records the where op (NumPy dispatches it to this module's where).
     return (
-        unbroadcast(np.where(cond, g, zero), a.data.shape) if a.requires_grad else None,
-        unbroadcast(np.where(cond, zero, g), b.data.shape) if b.requires_grad else None,
+        unbroadcast(np.where(cond, g, zero), a._data.shape) if a.requires_grad else None,
+        unbroadcast(np.where(cond, zero, g), b._data.shape) if b.requires_grad else None,
     )
 
 
@@ -463,7 +463,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     array([0., 2.])
     """
     if isinstance(condition, Tensor):
-        condition = condition.data
+        condition = condition._data
     cond = np.asarray(condition)
     if cond.dtype != bool:
         raise TypeError(f"where: condition must be a boolean mask (such as x > 0), got an array of dtype {cond.dtype}")
@@ -472,7 +472,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     if type(b) is not Tensor:
         b = as_tensor(b, a, "where")
     try:
-        out = np.where(cond, a.data, b.data)
+        out = np.where(cond, a._data, b._data)
     except ValueError:
         raise ValueError(
             f"where: condition of shape {cond.shape} and inputs of shapes {a.shape} (node {a._describe()}) and "
@@ -484,7 +484,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
 
 def _np_where(condition: Any, x: Any = None, y: Any = None) -> Any:
     if x is None and y is None:
-        return np.where(condition.data if isinstance(condition, Tensor) else condition)
+        return np.where(condition._data if isinstance(condition, Tensor) else condition)
     return where(condition, x, y)
 
 
@@ -492,8 +492,8 @@ def _choose_vjp(node: Tensor, g: Any) -> tuple:
     a, b = node.parents
     share_a = node._saved  # 1 where a wins, 0 where b wins, 1/2 at ties
     return (
-        unbroadcast(g * share_a, a.data.shape) if a.requires_grad else None,
-        unbroadcast(g * (1 - share_a), b.data.shape) if b.requires_grad else None,
+        unbroadcast(g * share_a, a._data.shape) if a.requires_grad else None,
+        unbroadcast(g * (1 - share_a), b._data.shape) if b.requires_grad else None,
     )
 
 
@@ -502,7 +502,7 @@ def _choose(op: Any, a: Any, b: Any, pick: Any) -> Tensor:
         a = as_tensor(a, b if isinstance(b, Tensor) else None, op.name)
     if type(b) is not Tensor:
         b = as_tensor(b, a, op.name)
-    x, y = a.data, b.data
+    x, y = a._data, b._data
     try:
         out = pick(x, y)
     except ValueError:
@@ -535,7 +535,7 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 def _kink_at_tie(node: Tensor, distance: float, label: Any) -> str | None:
     a, b = node.parents
-    if (np.abs(a.data - b.data) < distance).any():
+    if (np.abs(a._data - b._data) < distance).any():
         return f"its two inputs within {distance:.1g} of each other (a tie: the gradient is split there)"
     return None
 
@@ -589,7 +589,7 @@ def matmul(a: Any, b: Any) -> Tensor:
     if type(b) is not Tensor:
         b = as_tensor(b, a, "matmul")
     try:
-        out = np.matmul(a.data, b.data)
+        out = np.matmul(a._data, b._data)
     except ValueError:
         raise _matmul_error(a, b) from None
     return new_node(out, MATMUL, (a, b))
@@ -617,7 +617,7 @@ def _matmul_error(a: Tensor, b: Tensor) -> ValueError:
 
 def _np_dot(a: Any, b: Any, out: Any = None) -> Tensor:
     refuse_argument("dot", out)
-    shapes = [np.shape(x.data if isinstance(x, Tensor) else x) for x in (a, b)]
+    shapes = [np.shape(x._data if isinstance(x, Tensor) else x) for x in (a, b)]
     if any(len(s) == 0 for s in shapes):
         return mul(a, b)
     if any(len(s) > 2 for s in shapes):

@@ -115,9 +115,9 @@ def batch_norm(
     """
     features = gamma.shape[0]
     if type(x) is not Tensor or x.dtype != gamma.dtype:
-        x = as_tensor(x.data if isinstance(x, Tensor) and not x.requires_grad else x, gamma, "batch_norm")
+        x = as_tensor(x._data if isinstance(x, Tensor) and not x.requires_grad else x, gamma, "batch_norm")
     axes, shape = _axes(x, features, "batch_norm")
-    data = x.data
+    data = x._data
     dtype = data.dtype
     if training:
         count = data.size // features
@@ -139,9 +139,9 @@ def batch_norm(
     inv_std = (1.0 / np.sqrt(var + eps)).astype(dtype, copy=False)
     xhat = centered
     xhat *= inv_std
-    out = xhat * gamma.data.reshape(shape)
-    out += beta.data.reshape(shape)
-    scale = gamma.data.reshape(shape) * inv_std
+    out = xhat * gamma._data.reshape(shape)
+    out += beta._data.reshape(shape)
+    scale = gamma._data.reshape(shape) * inv_std
     # Evaluation mode keeps the statistics it used, for gradcheck's replay (C numbers each).
     used = None if training else (np.array(running_mean, copy=True), np.array(running_var, copy=True))
     saved = (xhat, scale, axes, bool(training), used)

@@ -87,9 +87,14 @@ def _numpy_name(func: Any) -> str:
     return f"{module}.{func.__name__}"
 
 
-def _refuse(name: str, why: str) -> TypeError:
+def _refuse(name: str, why: str, values: Any) -> TypeError:
+    """The refusal of NumPy function ``name``, naming the first Tensor in ``values`` that requires grad."""
+    tensor = next((t for t in _tensors_in(values) if t.requires_grad), None)
+    which = f"Tensor {tensor._describe()} (shape {tensor.shape}), which requires grad" if tensor is not None else (
+        "a Tensor that requires grad"
+    )
     return TypeError(
-        f"{name} {why}: it would drop the gradient of a Tensor that requires grad. Use the Tensor's own ops, "
+        f"{name} {why}: it would drop the gradient of {which}. Use the Tensor's own ops, "
         "or t.detach().numpy() (or t.data) to compute on the values without gradient"
     )
 
@@ -131,7 +136,7 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
     extra = {k: v for k, v in kwargs.items() if v is not None and not (k == "out" and all(o is None for o in v))}
     if "out" in extra and _records(extra["out"]):
         # Writing into a Tensor on a graph would change what its VJPs read: wrong gradients later.
-        raise _refuse(f"{name}(..., out=)", "cannot write into a Tensor that is recorded on a graph")
+        raise _refuse(f"{name}(..., out=)", "cannot write into a Tensor that is recorded on a graph", extra["out"])
     if method == "__call__" and ufunc is np.positive and not extra:
         return inputs[0]  # +t is t
     if method == "__call__" and ufunc in _VALUE_UFUNCS:
@@ -143,10 +148,11 @@ def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> An
         return _on_values(target, inputs, kwargs)
     if op is not None:
         keys = ", ".join(f"{k}=" for k in extra)
-        raise _refuse(f"{name}(..., {keys})", "cannot write into or configure a result that is recorded on a graph")
+        why = "cannot write into or configure a result that is recorded on a graph"
+        raise _refuse(f"{name}(..., {keys})", why, inputs)
     if method != "__call__":
-        raise _refuse(f"{name}.{method}", "has no Tensor op")
-    raise _refuse(name, "has no Tensor op")
+        raise _refuse(f"{name}.{method}", "has no Tensor op", (inputs, kwargs))
+    raise _refuse(name, "has no Tensor op", (inputs, kwargs))
 
 
 def array_function(func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
@@ -160,7 +166,7 @@ def array_function(func: Any, types: tuple, args: tuple, kwargs: dict) -> Any:
         return op(*args, **kwargs)
     if not _records((args, kwargs)):
         return _on_values(func, args, kwargs)
-    raise _refuse(_numpy_name(func), "has no Tensor op")
+    raise _refuse(_numpy_name(func), "has no Tensor op", (args, kwargs))
 
 
 # -- adapters: NumPy's arguments turned into an op's ----------------------------------------------------

@@ -51,7 +51,7 @@ def _offsets(kernel: tuple, stride: tuple, out: tuple) -> list[tuple[slice, slic
 
 def _max_pool_vjp(node: Tensor, g: np.ndarray) -> tuple:
     require_first_order("max_pool2d", g)
-    x = node.parents[0].data
+    x = node.parents[0]._data
     winner, kernel, stride, swap = node._saved
     # Work in the layout the forward pass used (see max_pool2d), each array C-contiguous.
     g = np.ascontiguousarray(g.transpose(1, 0, 2, 3) if swap else g)
@@ -115,7 +115,7 @@ def _windows(op: str, x: Any, kernel_size: Pair, stride: Pair | None) -> tuple:
             raise ValueError(
                 f"{op}: kernel {kernel} is larger than the input's {name} ({x.shape[axis]}) in input of shape {x.shape}"
             )
-    data = x.data
+    data = x._data
     # Compute in the input's memory order: a Conv2d output is a channels-first array seen as
     # (N, C, H, W); its (C, N, H, W) transpose is C-contiguous, and slices of it are read fast.
     swap = not data.flags.c_contiguous and data.transpose(1, 0, 2, 3).flags.c_contiguous
@@ -126,7 +126,7 @@ def _windows(op: str, x: Any, kernel_size: Pair, stride: Pair | None) -> tuple:
 
 def _window_ties(node: Tensor, distance: float, label: Any) -> str | None:
     """max_pool2d's kink: a window whose two largest entries lie within ``distance``."""
-    x = node.parents[0].data
+    x = node.parents[0]._data
     kernel, stride = node.arg
     _, _, _, data, _, offsets = _windows("max_pool2d", x, kernel, stride)
     stacked = np.sort(np.stack([data[:, :, rows, cols] for rows, cols in offsets]), axis=0)
@@ -138,7 +138,7 @@ def _window_ties(node: Tensor, distance: float, label: Any) -> str | None:
 # -- average pooling ------------------------------------------------------------------------------
 def _avg_pool_vjp(node: Tensor, g: np.ndarray) -> tuple:
     require_first_order("avg_pool2d", g)
-    x = node.parents[0].data
+    x = node.parents[0]._data
     kernel, stride, swap = node._saved
     g = np.ascontiguousarray(g.transpose(1, 0, 2, 3) if swap else g)
     shape = (x.shape[1], x.shape[0], *x.shape[2:]) if swap else x.shape

@@ -52,7 +52,7 @@ def _expand(g: Any, node: Tensor) -> Any:
     axes, keepdims = node._saved[:2]
     if keepdims or g.ndim == 0:
         return g  # a single number broadcasts as it is
-    shape = list(node.parents[0].data.shape)
+    shape = list(node.parents[0]._data.shape)
     for axis in axes:
         shape[axis] = 1
     return g.reshape(tuple(shape))
@@ -78,28 +78,28 @@ def _replay_reduce(method: str) -> Any:
 
 
 def _sum_vjp(node: Tensor, g: Any) -> tuple:
-    return (_spread(_expand(g, node), node.parents[0].data.shape),)
+    return (_spread(_expand(g, node), node.parents[0]._data.shape),)
 
 
 def tensor_sum(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Sum over ``axis``; the VJP broadcasts g back over the reduced axes (a view, no copy)."""
-    axes = normalize_axes(axis, a.data.ndim, "sum", a)
-    out = a.data.sum(axis=axes, keepdims=keepdims)
+    axes = normalize_axes(axis, a._data.ndim, "sum", a)
+    out = a._data.sum(axis=axes, keepdims=keepdims)
     return new_node(out, SUM, (a,), saved=(axes, keepdims), arg=axis)
 
 
 def _mean_vjp(node: Tensor, g: Any) -> tuple:
-    x = node.parents[0].data
-    count = x.size // max(node.data.size, 1) if x.size else 1
+    x = node.parents[0]._data
+    count = x.size // max(node._data.size, 1) if x.size else 1
     return (_spread(_expand(g, node) * (1.0 / count), x.shape),)
 
 
 def tensor_mean(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Mean over ``axis``."""
-    axes = normalize_axes(axis, a.data.ndim, "mean", a)
-    if a.data.size == 0:
+    axes = normalize_axes(axis, a._data.ndim, "mean", a)
+    if a._data.size == 0:
         raise ValueError(f"mean: node {a._describe()} is empty (shape {a.shape})")
-    x = a.data
+    x = a._data
     count = 1
     for i in axes:
         count *= x.shape[i]
@@ -115,10 +115,10 @@ def _extreme_vjp(node: Tensor, g: Any) -> tuple:
 
 
 def _extreme(op: str, a: Tensor, axis: Any, keepdims: bool) -> Tensor:
-    axes = normalize_axes(axis, a.data.ndim, op, a)
-    if a.data.size == 0:
+    axes = normalize_axes(axis, a._data.ndim, op, a)
+    if a._data.size == 0:
         raise ValueError(f"{op}: node {a._describe()} is empty (shape {a.shape})")
-    x = a.data
+    x = a._data
     peak = x.max(axis=axes, keepdims=True) if op == "max" else x.min(axis=axes, keepdims=True)
     mask = x == peak
     share = mask / mask.sum(axis=axes, keepdims=True, dtype=x.dtype)
@@ -146,7 +146,7 @@ def tensor_min(a: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
 
 def _var_vjp(node: Tensor, g: Any) -> tuple:
     axes, _, ddof = node._saved
-    (x,) = node.parents if type(g) is Tensor else (node.parents[0].data,)
+    (x,) = node.parents if type(g) is Tensor else (node.parents[0]._data,)
     count = 1
     for axis in axes:
         count *= x.shape[axis]
@@ -162,18 +162,18 @@ def tensor_var(a: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 
     1.25
     """
     axes = _spread_axes(a, axis, ddof, "var")
-    out = a.data.var(axis=axes, keepdims=keepdims, ddof=ddof)
+    out = a._data.var(axis=axes, keepdims=keepdims, ddof=ddof)
     return new_node(out, VAR, (a,), saved=(axes, keepdims, int(ddof)), arg=axis)
 
 
 def _spread_axes(a: Tensor, axis: Any, ddof: Any, op: str) -> tuple[int, ...]:
     """The axes ``var`` or ``std`` reduce, once ``ddof`` is known to leave a degree of freedom."""
-    axes = normalize_axes(axis, a.data.ndim, op, a)
+    axes = normalize_axes(axis, a._data.ndim, op, a)
     if isinstance(ddof, bool) or not isinstance(ddof, (int, np.integer)) or ddof < 0:
         raise TypeError(f"{op}: ddof must be a non-negative int, got {ddof!r} (node {a._describe()})")
     count = 1
     for i in axes:
-        count *= a.data.shape[i]
+        count *= a._data.shape[i]
     if count - ddof <= 0:
         raise ValueError(
             f"{op}: {count} entries along axis {axis!r} of node {a._describe()} (shape {a.shape}) leave no degree "
@@ -187,12 +187,12 @@ def _std_vjp(node: Tensor, g: Any) -> tuple:
     there and ``x - mean`` is 0: PyTorch's choice, which keeps gradients finite)."""
     axes, _, ddof = node._saved
     graph = type(g) is Tensor
-    x = node.parents[0] if graph else node.parents[0].data
+    x = node.parents[0] if graph else node.parents[0]._data
     count = 1
     for axis in axes:
-        count *= node.parents[0].data.shape[axis]
-    flat = node.data == 0
-    spread = _expand(np.where(flat, 1, node if graph else node.data), node)  # 1 where flat: no 0 / 0
+        count *= node.parents[0]._data.shape[axis]
+    flat = node._data == 0
+    spread = _expand(np.where(flat, 1, node if graph else node._data), node)  # 1 where flat: no 0 / 0
     centred = x - x.mean(axis=axes, keepdims=True)
     scale = np.where(_expand(flat, node), 0, 1 / (spread * (count - ddof)))
     return (_expand(g, node) * centred * scale,)
@@ -207,7 +207,7 @@ def tensor_std(a: Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 
     array([0., 0.])
     """
     axes = _spread_axes(a, axis, ddof, "std")
-    out = a.data.std(axis=axes, keepdims=keepdims, ddof=ddof)
+    out = a._data.std(axis=axes, keepdims=keepdims, ddof=ddof)
     return new_node(out, STD, (a,), saved=(axes, keepdims, int(ddof)), arg=axis)
 
 
@@ -217,7 +217,7 @@ def _lift(x: Any, name: str) -> Tensor:
 
 def _kink_at_tie(node: Tensor, distance: float, label: Any) -> str | None:
     """Two entries of a reduced group within ``distance`` of its maximum (minimum)."""
-    x = node.parents[0].data
+    x = node.parents[0]._data
     if x.size < 2:
         return None
     axes = node._saved[0]

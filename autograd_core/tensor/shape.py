@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import numbers
-
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,13 +32,13 @@ from .reduce import normalize_axes
 
 # -- reshape and transpose ---------------------------------------------------------------------
 def _reshape_vjp(node: Tensor, g: Any) -> tuple:
-    return (g.reshape(node.parents[0].data.shape),)
+    return (g.reshape(node.parents[0]._data.shape),)
 
 
 def reshape(a: Tensor, shape: tuple) -> Tensor:
     """Same data in a new shape (one axis may be -1)."""
     try:
-        out = a.data.reshape(shape)
+        out = a._data.reshape(shape)
     except (ValueError, TypeError) as error:
         raise ValueError(
             f"reshape: cannot reshape node {a._describe()} of shape {a.shape} ({a.size} entries) "
@@ -56,7 +55,7 @@ def _transpose_vjp(node: Tensor, g: Any) -> tuple:
 def transpose(a: Tensor, axes: Any = None) -> Tensor:
     """Permute axes (reverse them when ``axes`` is None; negative axes count from the end)."""
     if axes is not None:
-        ndim = a.data.ndim
+        ndim = a._data.ndim
         try:
             axes = tuple(int(i) % ndim if -ndim <= int(i) < ndim else int(i) for i in axes)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -64,7 +63,7 @@ def transpose(a: Tensor, axes: Any = None) -> Tensor:
                 f"transpose: axes {axes!r} must be ints (node {a._describe()} of shape {a.shape})"
             ) from None
     try:
-        out = a.data.transpose(axes)
+        out = a._data.transpose(axes)
     except (ValueError, TypeError) as error:
         raise ValueError(
             f"transpose: axes {axes} do not fit node {a._describe()} of shape {a.shape}: {error}"
@@ -78,9 +77,10 @@ def _swapaxes_vjp(node: Tensor, g: Any) -> tuple:
 
 def swapaxes(a: Tensor, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes (a view)."""
-    first, second = normalize_axes(axis1, a.data.ndim, "swapaxes", a), normalize_axes(axis2, a.data.ndim, "swapaxes", a)
+    ndim = a._data.ndim
+    first, second = normalize_axes(axis1, ndim, "swapaxes", a), normalize_axes(axis2, ndim, "swapaxes", a)
     pair = (first[0], second[0])
-    return new_node(a.data.swapaxes(*pair), SWAPAXES, (a,), arg=pair)
+    return new_node(a._data.swapaxes(*pair), SWAPAXES, (a,), arg=pair)
 
 
 def _moveaxis_vjp(node: Tensor, g: Any) -> tuple:
@@ -90,14 +90,14 @@ def _moveaxis_vjp(node: Tensor, g: Any) -> tuple:
 
 def moveaxis(a: Tensor, source: Any, destination: Any) -> Tensor:
     """Move axes to new positions, as ``np.moveaxis`` (a view)."""
-    ndim = a.data.ndim
+    ndim = a._data.ndim
     src = _axis_list(source, ndim, "moveaxis", a)
     dst = _axis_list(destination, ndim, "moveaxis", a)
     if len(src) != len(dst):
         raise ValueError(
             f"moveaxis: source {source!r} and destination {destination!r} must name as many axes (node {a._describe()})"
         )
-    return new_node(np.moveaxis(a.data, src, dst), MOVEAXIS, (a,), arg=(src, dst))
+    return new_node(np.moveaxis(a._data, src, dst), MOVEAXIS, (a,), arg=(src, dst))
 
 
 def _axis_list(axis: Any, ndim: int, op: str, a: Tensor) -> tuple[int, ...]:
@@ -110,33 +110,33 @@ def _axis_list(axis: Any, ndim: int, op: str, a: Tensor) -> tuple[int, ...]:
 
 
 def _squeeze_vjp(node: Tensor, g: Any) -> tuple:
-    return (g.reshape(node.parents[0].data.shape),)
+    return (g.reshape(node.parents[0]._data.shape),)
 
 
 def squeeze(a: Tensor, axis: Any = None) -> Tensor:
     """Drop length-1 axes (all, or those in ``axis``)."""
-    shape = a.data.shape
+    shape = a._data.shape
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
     else:
-        axes = normalize_axes(axis, a.data.ndim, "squeeze", a)
+        axes = normalize_axes(axis, a._data.ndim, "squeeze", a)
         long = [i for i in axes if shape[i] != 1]
         if long:
             raise ValueError(
                 f"squeeze: axis {long[0]} of node {a._describe()} (shape {shape}) has length {shape[long[0]]}, not 1"
             )
-    out = a.data.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
+    out = a._data.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
     return new_node(out, SQUEEZE, (a,), arg=axis)
 
 
 def _expand_dims_vjp(node: Tensor, g: Any) -> tuple:
-    return (g.reshape(node.parents[0].data.shape),)
+    return (g.reshape(node.parents[0]._data.shape),)
 
 
 def expand_dims(a: Tensor, axis: Any) -> Tensor:
     """Insert length-1 axes at ``axis`` (positions in the result), as ``np.expand_dims``."""
     try:
-        out = np.expand_dims(a.data, axis)
+        out = np.expand_dims(a._data, axis)
     except (ValueError, TypeError, np.exceptions.AxisError) as error:
         raise ValueError(
             f"expand_dims: axis {axis!r} does not fit node {a._describe()} of shape {a.shape}: {error}"
@@ -146,7 +146,7 @@ def expand_dims(a: Tensor, axis: Any) -> Tensor:
 
 # -- broadcasting and its adjoint -------------------------------------------------------------------
 def _broadcast_to_vjp(node: Tensor, g: Any) -> tuple:
-    shape = node.parents[0].data.shape
+    shape = node.parents[0]._data.shape
     return (g.sum_to(shape) if type(g) is Tensor else unbroadcast(g, shape),)
 
 
@@ -154,7 +154,7 @@ def broadcast_to(a: Tensor, shape: tuple) -> Tensor:
     """``a`` broadcast to ``shape`` (a read-only view)."""
     shape = tuple(shape)
     try:
-        out = np.broadcast_to(a.data, shape)
+        out = np.broadcast_to(a._data, shape)
     except (ValueError, TypeError) as error:
         raise ValueError(
             f"broadcast_to: node {a._describe()} of shape {a.shape} cannot be broadcast to {shape}: {error}"
@@ -163,7 +163,7 @@ def broadcast_to(a: Tensor, shape: tuple) -> Tensor:
 
 
 def _sum_to_vjp(node: Tensor, g: Any) -> tuple:
-    shape = node.parents[0].data.shape
+    shape = node.parents[0]._data.shape
     if type(g) is Tensor:
         return (g.broadcast_to(shape),)
     return (np.broadcast_to(g, shape),)
@@ -179,7 +179,7 @@ def sum_to(a: Tensor, shape: tuple) -> Tensor:
     """
     shape = tuple(shape)
     try:
-        fits = np.broadcast_shapes(shape, a.data.shape) == a.data.shape
+        fits = np.broadcast_shapes(shape, a._data.shape) == a._data.shape
     except (ValueError, TypeError):
         fits = False
     if not fits:
@@ -187,13 +187,13 @@ def sum_to(a: Tensor, shape: tuple) -> Tensor:
             f"sum_to: node {a._describe()} of shape {a.shape} cannot be summed to {shape}: "
             f"{shape} must broadcast to {a.shape}"
         )
-    out = unbroadcast(a.data, shape)
-    return new_node(np.array(out, copy=True) if out is a.data else out, SUM_TO, (a,), arg=shape)
+    out = unbroadcast(a._data, shape)
+    return new_node(np.array(out, copy=True) if out is a._data else out, SUM_TO, (a,), arg=shape)
 
 
 # -- repeating and rolling ------------------------------------------------------------------------
 def _repeat_vjp(node: Tensor, g: Any) -> tuple:
-    x = node.parents[0].data
+    x = node.parents[0]._data
     repeats, axis = node.arg
     if axis is None:
         g = g.reshape(-1)
@@ -220,15 +220,15 @@ def repeat(a: Tensor, repeats: Any, axis: int | None = None) -> Tensor:
     >>> Tensor(5.0).repeat(3, axis=0).data
     array([5., 5., 5.])
     """
-    if axis is not None and a.data.ndim == 0 and axis in (0, -1) and not isinstance(axis, bool):
+    if axis is not None and a._data.ndim == 0 and axis in (0, -1) and not isinstance(axis, bool):
         axis = None  # NumPy's rule: a single number repeated along its one axis
     if axis is not None:
-        axis = normalize_axes(axis, a.data.ndim, "repeat", a)[0]
+        axis = normalize_axes(axis, a._data.ndim, "repeat", a)[0]
     counts = np.asarray(repeats)
     if counts.dtype.kind not in "iu" or (counts < 0).any() or counts.ndim > 1:
         raise ValueError(f"repeat: repeats must be a non-negative int or a 1-D list of them, got {repeats!r}")
     try:
-        out = np.repeat(a.data, counts, axis=axis)
+        out = np.repeat(a._data, counts, axis=axis)
     except ValueError as error:
         raise ValueError(
             f"repeat: repeats {repeats!r} do not fit node {a._describe()} of shape {a.shape}: {error}"
@@ -248,7 +248,7 @@ def _roll_vjp(node: Tensor, g: Any) -> tuple:
 def roll(a: Tensor, shift: Any, axis: Any = None) -> Tensor:
     """Shift entries cyclically along ``axis`` (the flattened array when None), as ``np.roll``."""
     try:
-        out = np.roll(a.data, shift, axis)
+        out = np.roll(a._data, shift, axis)
     except (ValueError, TypeError, np.exceptions.AxisError) as error:
         raise ValueError(f"roll: shift {shift!r} and axis {axis!r} do not fit node {a._describe()} of shape {a.shape}: "
                          f"{error}") from None
@@ -290,7 +290,7 @@ def _picks_rows_once(index: Any) -> bool:
 
 
 def _getitem_vjp(node: Tensor, g: Any) -> tuple:
-    x = node.parents[0].data
+    x = node.parents[0]._data
     index, unique = node._saved
     if unique is None:
         unique = _picks_rows_once(index)
@@ -317,7 +317,7 @@ def _scatter_vjp(node: Tensor, g: Any) -> tuple:
 def scatter(a: Tensor, index: Any, shape: tuple, unique: bool = False) -> Tensor:
     """Zeros of ``shape`` with ``a`` added at ``index``: the adjoint of ``t[index]`` (what its
     VJP computes), recorded so a gradient of indexing can be differentiated again."""
-    out = _scatter_array(a.data, index, shape, a.data.dtype, unique)
+    out = _scatter_array(a._data, index, shape, a._data.dtype, unique)
     return new_node(out, SCATTER, (a,), saved=(index, unique), arg=shape)
 
 
@@ -333,7 +333,7 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         if index.size == 0:
             index = index.astype(np.intp)  # t[[]]: NumPy's empty selection, not a float index
     try:
-        out = a.data[index]
+        out = a._data[index]
     except IndexError as error:
         raise IndexError(
             f"getitem: index {index!r:.80} does not fit node {a._describe()} of shape {a.shape}: {error}"
@@ -382,11 +382,11 @@ def concatenate(tensors: Sequence[Any], axis: int | None = 0) -> Tensor:
     if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
         raise TypeError(f"concatenate: axis must be an integer or None, got {type(axis).__name__}: {axis!r:.40}")
     try:
-        out = np.concatenate([p.data for p in parts], axis=axis)
+        out = np.concatenate([p._data for p in parts], axis=axis)
     except (ValueError, np.exceptions.AxisError) as error:
         raise ValueError(f"concatenate: cannot join shapes {_shapes(parts)} along axis {axis}: {error}") from None
     axis = axis % out.ndim
-    bounds = np.cumsum([0] + [p.data.shape[axis] for p in parts]).tolist()
+    bounds = np.cumsum([0] + [p._data.shape[axis] for p in parts]).tolist()
     return new_node(out, CONCATENATE, parts, saved=(axis, bounds), arg=axis)
 
 
@@ -405,7 +405,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """
     parts = _lift_all(tensors, "stack")
     try:
-        out = np.stack([p.data for p in parts], axis=axis)
+        out = np.stack([p._data for p in parts], axis=axis)
     except (ValueError, np.exceptions.AxisError) as error:
         raise ValueError(f"stack: cannot stack shapes {_shapes(parts)} along axis {axis}: {error}") from None
     axis = axis % out.ndim
@@ -459,10 +459,10 @@ MOVEAXIS = tensor_op("moveaxis", _moveaxis_vjp, moveaxis, formula=("g with the a
                      replay=lambda node, a: a.moveaxis(*node.arg),
                      numpy={np.moveaxis: _np_moveaxis})
 SQUEEZE = tensor_op("squeeze", _squeeze_vjp, squeeze, formula=("g reshaped back",),
-                    replay=lambda node, a: a.reshape(node.data.shape),
+                    replay=lambda node, a: a.reshape(node._data.shape),
                     numpy={np.squeeze: lambda a, axis=None: _lift(a, "squeeze").squeeze(axis)})
 EXPAND_DIMS = tensor_op("expand_dims", _expand_dims_vjp, expand_dims, formula=("g reshaped back",),
-                        replay=lambda node, a: a.reshape(node.data.shape),
+                        replay=lambda node, a: a.reshape(node._data.shape),
                         numpy={np.expand_dims: lambda a, axis: _lift(a, "expand_dims").expand_dims(axis)})
 BROADCAST_TO = tensor_op(
     "broadcast_to", _broadcast_to_vjp, broadcast_to, formula=("g summed back to {a}'s shape",),

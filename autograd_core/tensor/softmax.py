@@ -30,13 +30,13 @@ from .core import Tensor, _leaf, as_tensor, new_node, tensor_op
 def _check_axis(a: Tensor, axis: int, op: str) -> int:
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
         raise TypeError(f"{op}: axis must be an int, got {axis!r} (node {a._describe()})")
-    if not -a.data.ndim <= axis < a.data.ndim:
+    if not -a._data.ndim <= axis < a._data.ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for node {a._describe()} of shape {a.shape}")
     return int(axis)
 
 
 def _softmax_vjp(node: Tensor, g: Any) -> tuple:
-    s = node if type(g) is Tensor else node.data
+    s = node if type(g) is Tensor else node._data
     gs = g * s
     return (gs - s * gs.sum(axis=node.arg, keepdims=True),)
 
@@ -44,7 +44,7 @@ def _softmax_vjp(node: Tensor, g: Any) -> tuple:
 def softmax(a: Tensor, axis: int = -1) -> Tensor:
     """exp(x) / sum(exp(x)) along ``axis``."""
     axis = _check_axis(a, axis, "softmax")
-    x = a.data
+    x = a._data
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     e /= e.sum(axis=axis, keepdims=True)
     return new_node(e, SOFTMAX, (a,), arg=axis)
@@ -61,7 +61,7 @@ def _log_softmax_vjp(node: Tensor, g: Any) -> tuple:
 def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
     """x - log(sum(exp(x))) along ``axis``."""
     axis = _check_axis(a, axis, "log_softmax")
-    x = a.data
+    x = a._data
     shifted = x - x.max(axis=axis, keepdims=True)
     e = np.exp(shifted)
     total = e.sum(axis=axis, keepdims=True)
@@ -94,7 +94,7 @@ def _sce_vjp(node: Tensor, g: Any) -> tuple:
             # -sum(t * log_softmax(x)) has gradient softmax * sum(t) - t: (softmax - t) for one-hot rows.
             d_logits = (prob * target.sum(axis=-1, keepdims=True) - target) * scale
     if labels.requires_grad:
-        x = logits.data
+        x = logits._data
         shifted = x - x.max(axis=-1, keepdims=True)
         log_prob = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
         d_labels = -log_prob * scale
@@ -127,7 +127,7 @@ def _sce_vjp_graph(node: Tensor, g: Tensor) -> tuple:
 def _labels(labels: Any, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None, Tensor | None]:
     """Class indices (ints) or target rows (floats, the logits' shape): (index, target, node)."""
     node = labels if isinstance(labels, Tensor) else None
-    raw = labels.data if node is not None else np.asarray(labels)
+    raw = labels._data if node is not None else np.asarray(labels)
     classes = x.shape[-1]
     if raw.shape == x.shape and raw.dtype.kind in "biuf":
         target = raw if raw.dtype == x.dtype else raw.astype(x.dtype)
@@ -169,7 +169,7 @@ def softmax_cross_entropy(logits: Any, labels: Any) -> Tensor:
     """
     if type(logits) is not Tensor:
         logits = as_tensor(logits, None, "softmax_cross_entropy")
-    x = logits.data
+    x = logits._data
     if x.ndim not in (1, 2) or x.shape[-1] == 0:
         raise ValueError(
             f"softmax_cross_entropy: logits must have shape (batch, classes) or (classes,), got {x.shape} "

@@ -159,7 +159,7 @@ def opaque(
 ) -> tuple[Tensor, TorchOp]:
     """The mirror of output ``nr`` of a PyTorch node chainrule cannot rebuild, and what it keeps.
     ``inputs_known``: False when an input's value is unknown, so running the op again tells nothing."""
-    inputs = [p.data for p in parents]
+    inputs = [p._data for p in parents]
     rerun = aten_rerun(node, inputs, nr, kept) if inputs_known or kept is not None else None
     if kept is not None:
         value = to_array(kept)

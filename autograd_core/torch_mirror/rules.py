@@ -91,7 +91,7 @@ def _solve_sub(node: TorchNode, args: list, out: np.ndarray) -> Any:
 
 
 def _values(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _exact_constant(candidate: np.ndarray, reproduces: Callable, scale: float) -> np.ndarray:

@@ -224,7 +224,7 @@ def test_every_node_keeps_its_gradient_for_diagrams():
 def test_detach_and_array_conversion():
     W = Tensor(np.ones(2), requires_grad=True, name="W")
     d = W.detach()
-    assert d.data is W.data and not d.requires_grad and d.parents == () and d.grad is None
+    assert d.numpy() is W.numpy() and not d.requires_grad and d.parents == () and d.grad is None
     assert np.asarray(d, dtype=np.float32).dtype == np.float32
     with pytest.raises(TypeError, match=r"requires grad.*detach\(\)\.numpy\(\)"):
         np.asarray(W)  # would drop W's graph silently

@@ -30,6 +30,7 @@ def leaf(array: np.ndarray) -> Tensor:
 
 def agrees_with_hips(ours, theirs, *arrays_in: np.ndarray, seed: int = 0) -> None:
     """Our gradient of sum(u * f(x...)) equals HIPS autograd's for a random upstream u."""
+    arrays_in = tuple(np.asarray(a) for a in arrays_in)  # HIPS autograd dispatches on exactly ndarray
     nodes = [leaf(a.copy()) for a in arrays_in]
     out = ours(*nodes)
     u = np.random.default_rng(seed).standard_normal(out.shape)

@@ -1,0 +1,158 @@
+"""What ``t.data`` hands out: the tensor's own array, whose writes count as a change of the tensor.
+
+A backward pass uses the arrays its forward pass saw: ``x * x`` keeps ``x`` to multiply the
+gradient by.  Change ``x``'s values in between and the gradient is silently wrong, so every
+Tensor carries a *version*, a count of the changes made to its data, and every op records
+the versions of its inputs; backward refuses a node whose input changed since, naming both (as
+PyTorch does with its version counter).
+
+``t.data`` is a :class:`DataView`: an ``ndarray`` sharing the tensor's memory, behaving in every
+way as the array it is (it prints as ``array(...)``, and arithmetic on it gives plain arrays),
+except that a write through it, or through any view of it, adds one to the tensor's version:
+``t.data[...] = 0``, ``t.data -= lr * t.grad``, ``np.add(a, b, out=t.data)``, ``np.copyto``,
+``t.data.fill(0)``.  Assigning ``t.data = array`` is a change too.  An optimizer that updates
+parameters in place after ``backward()`` works as before: the next forward pass records the new
+versions.
+
+Writes that bypass NumPy's view of the array (a ``memoryview`` of it, ``ctypes``, another array
+made with ``np.asarray(t.data)``) are not counted.
+
+Example:
+    >>> from autograd_core import Tensor
+    >>> x = Tensor([3.0], requires_grad=True, name="x")
+    >>> y = (x * x).sum()
+    >>> x.data                               # doctest: +ELLIPSIS
+    array([3.])
+    >>> x.data[...] = 100                    # a change between forward and backward
+    >>> y.backward()                         # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd_core.graph.DataChangedError: backward: the data of node leaf 'x' (shape (1,)), an input of node mul, ...
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from ..graph import DataChangedError
+
+__all__ = ["DataChangedError", "DataView", "changed_error", "hand_out"]
+
+_ndarray = np.ndarray
+
+
+# NumPy functions that write into their first argument (besides any ``out=``).
+_WRITES_FIRST = {np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis}
+
+
+class DataView(np.ndarray):
+    """``t.data``: the tensor's array, counting writes as changes of the tensor (see the module).
+
+    >>> import numpy as np
+    >>> from autograd_core import Tensor
+    >>> t = Tensor([1.0, 2.0])
+    >>> type(t.data * 2) is np.ndarray, type(t.data.copy()) is np.ndarray, t.data.sum()
+    (True, True, np.float64(3.0))
+    """
+
+    # The tensor whose data this is, held weakly: keeping ``loss.data`` must not keep its graph alive.
+    _owner: Any = None
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self._owner = getattr(obj, "_owner", None)
+
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))
+
+    # -- copies are plain arrays: they are not the tensor's data ------------------------------------
+    def copy(self, order: Any = "C") -> np.ndarray:
+        return self.view(np.ndarray).copy(order)
+
+    def astype(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        return self.view(np.ndarray).astype(*args, **kwargs)
+
+    def __copy__(self) -> np.ndarray:
+        return self.copy()
+
+    def __deepcopy__(self, memo: Any) -> np.ndarray:
+        return self.copy()
+
+    def __reduce__(self) -> Any:
+        return self.view(np.ndarray).__reduce__()
+
+    def _written(self) -> None:
+        """Count a write through this array as a change of its tensor (if it still shares its memory)."""
+        owner = self._owner() if self._owner is not None else None
+        if owner is None:
+            return
+        data = owner._data
+        if self.base is (data if data.base is None else data.base) or np.may_share_memory(self, data):
+            owner._version += 1
+
+    # -- writes ---------------------------------------------------------------------------------
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._written()
+        super().__setitem__(key, value)
+
+    def fill(self, value: Any) -> None:
+        self._written()
+        super().fill(value)
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        self._written()
+        super().sort(*args, **kwargs)
+
+    def partition(self, *args: Any, **kwargs: Any) -> None:
+        self._written()
+        super().partition(*args, **kwargs)
+
+    def put(self, *args: Any, **kwargs: Any) -> None:
+        self._written()
+        super().put(*args, **kwargs)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, out: Any = None, **kwargs: Any) -> Any:
+        """Run on plain arrays, so results are plain arrays; an ``out=`` that is a view is a write.
+        ``a -= b`` comes here as ``np.subtract(a, b, out=(a,))``."""
+        if method == "at" and isinstance(inputs[0], DataView):  # np.add.at(a, indices, b) writes into a
+            inputs[0]._written()
+        inputs = [x.view(_ndarray) if isinstance(x, DataView) else x for x in inputs]
+        if out is None:
+            return getattr(ufunc, method)(*inputs, **kwargs)
+        plain = []
+        for target in out:
+            if isinstance(target, DataView):
+                target._written()
+                target = target.view(_ndarray)
+            plain.append(target)
+        kwargs["out"] = tuple(plain)
+        getattr(ufunc, method)(*inputs, **kwargs)
+        return out[0] if len(out) == 1 else out
+
+    def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+        if func in _WRITES_FIRST and args and isinstance(args[0], DataView):
+            args[0]._written()
+        target = kwargs.get("out")
+        if isinstance(target, DataView):
+            target._written()
+        return super().__array_function__(func, types, args, kwargs)
+
+
+def changed_error(node: Any, changed: Any) -> DataChangedError:
+    """The error backward raises when ``changed`` (``node`` itself or one of its inputs) was
+    written after ``node`` was computed from it."""
+    where = "" if changed is node else f", an input of node {node._describe()},"
+    return DataChangedError(
+        f"backward: the data of node {changed._describe()} (shape {changed._data.shape}){where} changed after "
+        "the forward pass used it, so its gradient would be computed from values the forward pass never saw. "
+        "Run the forward pass again after changing data (or change a copy: t.data.copy())"
+    )
+
+
+def hand_out(tensor: Any) -> DataView:
+    """The :class:`DataView` of ``tensor``'s array (``Tensor.data`` calls this)."""
+    view = tensor._data.view(DataView)
+    view._owner = weakref.ref(tensor)
+    return view
