@@ -221,7 +221,8 @@ def write_atomically(path: os.PathLike[str] | str, data: bytes | Callable[[Binar
             except OSError:
                 pass
         if isinstance(error, OSError) and not isinstance(error, WriteError):
-            raise WriteError(f"{what}: cannot write {_shown_path(path)!r}: {error.strerror or error}", error.errno) from None
+            message = f"{what}: cannot write {_shown_path(path)!r}: {error.strerror or error}"
+            raise WriteError(message, error.errno) from None
         raise
     _sync_folder(target.parent)
     return Path(path)
