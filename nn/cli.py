@@ -23,6 +23,7 @@ import numpy as np
 
 from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
 from autograd_core.extras import require
+from autograd_core.files import write_atomically
 from autograd_core.words import format_number
 
 from .recipes import CNN_RECIPE, MIN_BATCH, MODELS, build_model, cnn_parameter_count, fill_defaults
@@ -310,8 +311,7 @@ def run_train(args: argparse.Namespace) -> int:
     weights_path = os.path.join(args.out, "weights.npz")
     curves_path = os.path.join(args.out, "curves.png")
     save_weights(model, weights_path)
-    with open(os.path.join(args.out, "history.csv"), "w") as f:
-        f.write(history.to_csv())
+    write_atomically(os.path.join(args.out, "history.csv"), history.to_csv().encode("utf-8"), "history.csv")
     last = history.epochs[-1]
     title = f"{shape}, {args.optimizer} lr {args.lr:g} ({args.schedule}), batch {args.batch_size}"
     plot_history(history, curves_path, title=title)

@@ -29,6 +29,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from autograd_core.files import write_atomically
+
 # IDX type codes -> NumPy dtypes (big-endian, as the format stores them).
 IDX_TYPES: dict[int, np.dtype] = {
     0x08: np.dtype(np.uint8),
@@ -176,5 +178,4 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
     path = os.fspath(path)
     if path.endswith(".gz"):
         payload = gzip.compress(payload, compresslevel=1)
-    with open(path, "wb") as f:
-        f.write(payload)
+    write_atomically(path, payload, "write_idx")

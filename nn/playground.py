@@ -35,7 +35,7 @@ import numpy as np
 
 from autograd_core import Value
 from autograd_core.cli import INTERRUPTED_STATUS, CommandError, UsageError
-from viz.output import writable
+from autograd_core.cli.output import output_file
 from viz.training import TrainingPage
 
 from .datasets import DATASETS
@@ -183,10 +183,7 @@ def _validate(args: argparse.Namespace) -> list[int]:
         raise UsageError(f"--grid must be between 2 and 200, got {args.grid}")
     if not args.output.lower().endswith((".html", ".htm")):
         raise UsageError(f"-o {args.output}: the page is HTML; give a name ending in .html")
-    try:
-        writable(args.output)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    output_file(args.output)
     return hidden
 
 

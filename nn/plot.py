@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 
 from autograd_core.extras import require
+from autograd_core.files import write_atomically
 
 from .training import History
 
@@ -52,4 +53,4 @@ def plot_history(history: History, path: str | os.PathLike, title: str | None = 
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(os.fspath(path), format="png")
+    write_atomically(path, lambda file: fig.savefig(file, format="png"), "plot_history")

@@ -4,7 +4,7 @@ Works for a ``Module`` (its ``state_dict()``, names like ``"0.W"``), for the tex
 ``TwoLayerNet`` (its ``params`` dict) or for a plain dict of arrays.  Loading checks every array
 first (name, shape, kind of number, values: see :func:`load_weights`) and raises a ``ValueError``
 naming the file and the offending arrays before changing anything; the copy into the model is
-all or nothing, even under Ctrl-C.  Saving is atomic.
+all or nothing, even under Ctrl-C.  Saving is atomic (:func:`autograd_core.files.write_atomically`).
 
 Example:
     >>> import os, tempfile
@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+
+from autograd_core.files import write_atomically
 
 from .loading import copy_all_or_nothing, nonnegative_names_of
 from .module import Module
@@ -53,40 +54,21 @@ def _arrays_of(model: Any) -> dict[str, np.ndarray]:
 
 
 def save_weights(model: Any, path: str | os.PathLike) -> None:
-    """Write the model's arrays to ``path`` (an ``.npz``), atomically: written whole to a temporary
-    file in the same folder, synced to disk, then renamed into place.  On any failure (Ctrl-C
-    included) the temporary file is removed and an existing ``path`` is left as it was.
+    """Write the model's arrays to ``path`` (an ``.npz``) by chainrule's one rule for files
+    (:mod:`autograd_core.files`): its folder made if missing, written whole to a temporary file
+    beside it, synced to disk, then renamed into place; on any failure (Ctrl-C included) the
+    temporary file is removed and an existing ``path`` is left as it was.  A link to an existing
+    file is followed (the link stays), a link to nothing is refused.
 
     >>> import os, tempfile
     >>> folder = tempfile.mkdtemp()
     >>> save_weights({"W": np.eye(2)}, folder)
     Traceback (most recent call last):
     ...
-    IsADirectoryError: save_weights: ... is a folder; give a file name, e.g. .../weights.npz
+    autograd_core.files.WriteError: save_weights: cannot write '...': is a folder, not a file
     """
-    path = os.fspath(path)
     arrays = _arrays_of(model)
-    if os.path.isdir(path):
-        raise IsADirectoryError(
-            f"save_weights: {path} is a folder; give a file name, e.g. {os.path.join(path, 'weights.npz')}"
-        )
-    folder = os.path.dirname(path) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp.npz")
-    except OSError as exc:
-        raise type(exc)(exc.errno, f"save_weights: cannot write in {folder} ({exc.strerror})", path) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, lambda file: np.savez(file, **arrays), "save_weights")
 
 
 def read_weights(path: str | os.PathLike) -> dict[str, np.ndarray]:

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib.metadata import entry_points
 from importlib.util import find_spec
@@ -19,11 +20,11 @@ from pathlib import Path
 
 from autograd_core.cli import CommandError, UsageError
 from autograd_core.cli.formula import bad_input, evaluate_command_line
+from autograd_core.cli.output import output_file
 from autograd_core.words import DIGITS, format_number
 
 from .cli_steps import add_grad_argument, grad_value
 from .draw import GraphTooLargeError, draw
-from .output import writable
 from .render import DEFAULT_TIMEOUT, FORMATS, RENDER_MAX_NODES, GraphvizNotFoundError, render, render_source
 
 _FORMAT_CHOICES = ("svg", "png", "pdf", "dot")
@@ -145,21 +146,21 @@ def _output_path(output: str | None, fmt: str | None, output_name: str) -> Path 
     if output == "-":
         return None
     if output is None:
-        return writable(Path(f"{output_name}.{fmt or 'svg'}"))
+        return output_file(Path(f"{output_name}.{fmt or 'svg'}"))
     path = Path(output)
-    if path.is_dir():
+    if os.path.isdir(path):
         raise ValueError(f"-o {output}: is a folder; give a file name such as {path / (output_name + '.svg')}")
     suffix = path.suffix.lower()
     if suffix in FORMATS:
         if fmt is not None and FORMATS[suffix] != fmt:
             raise ValueError(f"-o {output} asks for {FORMATS[suffix].upper()} but --format says {fmt.upper()}")
-        return writable(path)
+        return output_file(path)
     if fmt is None:
         if suffix:
             known = ", ".join(FORMATS)
             raise ValueError(f"-o {output}: unknown suffix {path.suffix!r}; use one of {known} or --format")
         fmt = "svg"
-    return writable(path.with_name(path.name + f".{fmt}"))
+    return output_file(path.with_name(path.name + f".{fmt}"))
 
 
 def _write_stdout(data: bytes) -> None:

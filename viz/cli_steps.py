@@ -26,11 +26,10 @@ import math
 from autograd_core import Value
 from autograd_core.cli import CommandError, UsageError
 from autograd_core.cli.formula import bad_input, evaluate_command_line
+from autograd_core.cli.output import output_file
 from autograd_core.steps import Backprop
 from autograd_core.steps.quiz import ASK
 from autograd_core.words import format_number
-
-from .output import writable
 
 __all__ = ["build", "register", "walk_text"]
 
@@ -172,8 +171,7 @@ def _run_lecture(args: argparse.Namespace) -> int:
     from .render import GraphvizNotFoundError
 
     root = _graph(args)
-    with bad_input():  # as draw's -o: a path that cannot be written is refused before any work
-        output = writable(args.output)
+    output = output_file(args.output)  # as every command's -o: refused before any work
     try:
         page = lecture(
             root, output, title=args.title or args.formula.strip(), rankdir=args.rankdir,

@@ -91,7 +91,8 @@ def run_check(args: argparse.Namespace) -> int:
     """``chainrule check``: print backprop and numerical gradients side by side; 0 when they agree."""
     _check_options(args)
     with bad_input():
-        line = evaluate_command_line(args.formula, args.values)  # names a missing or unknown variable
+        # names a missing or unknown variable, and a value that overflows float64 in the forward pass
+        line = evaluate_command_line(args.formula, args.values)
         program, values = line.program, line.values
         leaves = [Value(values[name], name=name) for name in program.inputs]
         if not leaves:
@@ -102,11 +103,6 @@ def run_check(args: argparse.Namespace) -> int:
 
         output = fn(*leaves)
         shown = ", ".join(f"{name}={values[name]:g}" for name in program.inputs)
-        if not math.isfinite(output.data):
-            raise UsageError(
-                f"{program.output} = {output.data:g} at {shown}: float64 overflows there, so gradients cannot be "
-                "checked; try smaller values"
-            )
         for name in program.inputs:
             if values[name] + args.eps == values[name] or values[name] - args.eps == values[name]:
                 raise UsageError(

@@ -2,7 +2,9 @@
 
 Every ``chainrule`` command that takes a formula builds its graph with
 :func:`evaluate_command_line`, inside :func:`bad_input`, so they all refuse the same bad input
-with the same one line (``chainrule <command>: error: <message>``, exit status 2).
+with the same one line (``chainrule <command>: error: <message>``, exit status 2), a forward
+pass that leaves float64's range included: a value that is inf or nan at the given values is
+refused, naming the first node where it appears, rather than drawn or stepped through.
 
 Example:
     >>> line = evaluate_command_line("price = apple * count", ["apple=100", "count=2"])
@@ -19,10 +21,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..expr import ExpressionError, Program, parse
+from ..graph import topological_order
 from ..value import Value
+from ..words import format_number
 from .main import UsageError
 
-__all__ = ["INPUT_ERRORS", "CommandLine", "bad_input", "evaluate_command_line", "parse_assignments"]
+__all__ = [
+    "INPUT_ERRORS",
+    "CommandLine",
+    "bad_input",
+    "check_finite",
+    "evaluate_command_line",
+    "parse_assignments",
+]
 
 #: What bad input raises: :class:`ExpressionError` and the engine's ``DomainError`` are
 #: ``ValueError``s; ``TypeError`` and ``ArithmeticError`` (an overflow) can come from evaluating.
@@ -39,7 +50,7 @@ def bad_input() -> Iterator[None]:
     ...     parse_assignments(["x:1"])
     Traceback (most recent call last):
     ...
-    autograd_core.cli.main.UsageError: expected name=value, got 'x:1'
+    autograd_core.cli.errors.UsageError: expected name=value, got 'x:1'
     """
     try:
         yield
@@ -101,8 +112,41 @@ class CommandLine:
 
 
 def evaluate_command_line(formula: str, assignments: Iterable[str]) -> CommandLine:
-    """Parse ``formula`` and its ``NAME=VALUE`` arguments and build the graph (forward pass only);
-    call it inside :func:`bad_input`."""
+    """Parse ``formula`` and its ``NAME=VALUE`` arguments and build the graph (forward pass only),
+    refused (:func:`check_finite`) if a value leaves float64's range; call it inside :func:`bad_input`.
+
+    >>> evaluate_command_line("y = x * 2.0**1024", ["x=3"])
+    Traceback (most recent call last):
+    ...
+    autograd_core.expr.ExpressionError: a constant (pow) = inf at x=3: float64 overflows there; try smaller values
+    """
     program = parse(formula)
     values = parse_assignments(assignments)
-    return CommandLine(program, values, program.evaluate(values))
+    line = CommandLine(program, values, program.evaluate(values))
+    check_finite(line.output, values)
+    return line
+
+
+def check_finite(output: Value, values: dict[str, float]) -> None:
+    """Refuse (:class:`ExpressionError`) a graph with an inf or nan value, naming the first node in
+    the forward pass that has one, its op and inputs, and the values it was computed at.
+
+    >>> z = parse("y = exp(x); z = y * y").evaluate({"x": 400.0})["z"]
+    >>> check_finite(z, {"x": 400.0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd_core.expr.ExpressionError: z = mul(5.221e173, 5.221e173) = inf at x=400: float64 overflows there; ...
+    """
+    for node in topological_order(output):
+        number = float(node.data)
+        if math.isfinite(number):
+            continue
+        inputs = ", ".join(format_number(parent.data) for parent in node.parents)
+        if node.parents:
+            computed = f"{node.op}({inputs})"
+        else:  # a number in the formula, worked out before the graph (2.0**1024)
+            computed = f"a constant ({node.op})" if node.op else "a constant"
+        named = f"{node.name} = " if node.name is not None else ""
+        at = ", ".join(f"{name}={format_number(value)}" for name, value in values.items()) or "these values"
+        why = "float64 overflows there" if math.isinf(number) else "the value is not a number there"
+        raise ExpressionError(f"{named}{computed} = {format_number(number)} at {at}: {why}; try smaller values")

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.files import write_atomically
+
 from .batch_norm import BatchNormalization
 from .gradient import numerical_gradient
 from .layers import Dropout
@@ -91,8 +93,8 @@ class LayeredNet:
 
     def save_params(self, file_name: str = "params.pkl") -> None:
         """Write ``params`` to a pickle file, as the book does (load only files you trust)."""
-        with open(file_name, "wb") as f:
-            pickle.dump({key: np.array(val) for key, val in self.params.items()}, f)
+        params = {key: np.array(val) for key, val in self.params.items()}
+        write_atomically(file_name, lambda file: pickle.dump(params, file), "save_params")
 
     def load_params(self, file_name: str = "params.pkl") -> None:
         """Read parameters saved by :meth:`save_params` into this network's arrays, in place,

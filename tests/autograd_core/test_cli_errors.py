@@ -31,7 +31,5 @@ def test_a_bad_flag_or_argument_is_one_line_and_status_2(capsys, args, prog, fra
 
 
 def test_help_still_prints_and_exits_0(capsys):
-    with pytest.raises(SystemExit) as exited:
-        main(["check-engine", "--help"])
-    assert exited.value.code == 0
+    assert main(["check-engine", "--help"]) == 0  # returned, once the help is flushed, as every status is
     assert "exit status:" in capsys.readouterr().out
