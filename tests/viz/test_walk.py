@@ -106,3 +106,22 @@ def test_the_neurons_of_an_open_layer_are_laid_out_in_index_order() -> None:
     for layer in ("layer1", "layer2"):
         tops = [laid.box(f"s{numbers[f'{layer}/neuron{k}']}")[3] for k in range(4)]
         assert tops == sorted(tops, reverse=True), (layer, tops)  # top to bottom (y points up)
+
+
+def test_a_layer_folded_around_a_folded_neuron_keeps_all_its_values_in_and_out():
+    from viz.walk.pieces import fold_pieces
+
+    net = MLP(2, [4, 4, 1], act="tanh", seed=0)
+    loss = (net([Value(0.5, name="x0"), Value(-1.0, name="x1")]) - 1.0) ** 2
+    order = topological_order(loss)
+    def members(scope: str) -> list[int]:
+        return [i for i, node in enumerate(order) if node.scope and (node.scope + "/").startswith(scope + "/")]
+
+    alone = fold_pieces(order, {"layer1": members("layer1")})
+    nested = fold_pieces(order, {"layer1": members("layer1"), "layer1/neuron0": members("layer1/neuron0")})
+    layer_alone, layer_nested = alone[0].lines, nested[0].lines
+    assert layer_nested == layer_alone  # the neuron folded inside changes nothing the layer says
+    assert any(text.startswith("out 4 values") for word, text in layer_nested if word == "out")  # 4 neurons
+    neuron = nested[1].lines
+    assert any(text.startswith("in 2 values") for word, text in neuron if word == "in")  # x0, x1
+    assert any(text.startswith("out 1 value ") for word, text in neuron if word == "out")

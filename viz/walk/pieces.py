@@ -249,22 +249,30 @@ def fold_pieces(order: list[Node], groups: dict[str, list[int]], *, digits: int 
     its name (the last part of its path), its size, and the values entering and leaving it (and
     the gradients of those leaving, when ``show_grad`` and known)."""
     index = {node: i for i, node in enumerate(order)}
-    group_of: dict[int, str] = {m: name for name, members in groups.items() for m in members}
+    # Scopes nest (a layer folded around its folded neurons): a node may belong to several groups,
+    # and a value crosses the border of every group holding one end of its edge but not the other.
+    groups_of: dict[int, list[str]] = {}
+    for name, members in groups.items():
+        for m in members:
+            groups_of.setdefault(m, []).append(name)
     borders = {name: _Border() for name in groups}
     root = len(order) - 1
+    outside: list[str] = []
     for i, node in enumerate(order):
-        target = group_of.get(i)
+        target = groups_of.get(i, outside)
         for parent in node.parents:
             p = index[parent]
-            source = group_of.get(p)
-            if source == target:
+            source = groups_of.get(p, outside)
+            if source is target:
                 continue
-            if source is not None:
-                borders[source].leaving[p] = None
-            if target is not None:
-                borders[target].entering[p] = None
-    if root in group_of:
-        borders[group_of[root]].leaving[root] = None
+            for name in source:
+                if name not in target:
+                    borders[name].leaving[p] = None
+            for name in target:
+                if name not in source:
+                    borders[name].entering[p] = None
+    for name in groups_of.get(root, outside):
+        borders[name].leaving[root] = None
     shown = min(digits, 3)
     pieces = []
     for n, (name, members) in enumerate(groups.items()):
