@@ -54,7 +54,7 @@ from ..graph import Node, check_name, leaving_error
 from ..modes import SWITCHES, current_mode
 from ..ops.record import TENSOR, TENSOR_OPS, Op, register
 from . import numpy_protocol as _numpy
-from .data_view import DataView, changed_error
+from .data_view import CLOCK, DataView, changed_error, tick
 from .data_view import hand_out as _hand_out
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
@@ -103,9 +103,9 @@ class Tensor(Node):
 
     # parents: the op's inputs (Tensors, in order, with repeats); _saved: what the op's VJP needs
     # (a mask, a shape), besides what ``op_record`` (the op's record) says.  _data: the array
-    # (``data`` hands out a view of it that counts writes); _version: how many times the data was
-    # changed; _versions: the inputs' versions when this node was computed from them.
-    __slots__ = ("parents", "_saved", "_data", "_version", "_versions", "__weakref__")
+    # (``data`` hands out a view of it that counts writes); _changed: the change clock's time of
+    # the last change of the data (0: never); _born: the clock's time when this node was computed.
+    __slots__ = ("parents", "_saved", "_data", "_changed", "_born", "__weakref__")
 
     _empty_grad = None
     op_kind = "tensor"
@@ -116,8 +116,7 @@ class Tensor(Node):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Tensor: name must be a string, got {type(name).__name__}: {name!r}")
         self._data = _as_float_array(data, dtype, "Tensor")
-        self._version = 0
-        self._versions = ()
+        self._changed = self._born = 0
         self.grad = None
         self.op = ""
         self.op_record = None
@@ -191,7 +190,7 @@ class Tensor(Node):
             self._data = value  # kept as given, an ndarray subclass too
         else:
             self._data = _as_float_array(value, None, "Tensor.data")
-        self._version += 1
+        self._changed = tick()
 
     # copy, deepcopy and pickle keep the array itself (``data`` is a view made on each access)
     def __getstate__(self) -> dict:
@@ -292,7 +291,7 @@ class Tensor(Node):
             parents = node.parents
             if not parents:
                 continue
-            if node._version or node._versions != _versions_of(parents):
+            if node._born != CLOCK[0]:  # some data changed since this node was computed
                 check_unchanged(node)
             contributions = node.op_record.vjp(node, upstream)
             for i in range(len(parents)):
@@ -629,7 +628,7 @@ def _chain_rule_graph(nodes: Iterable[Tensor], pending: dict) -> None:
         parents = node.parents
         if not parents:
             continue
-        if node._version or node._versions != _versions_of(parents):
+        if node._born != CLOCK[0]:
             check_unchanged(node)
         contributions = node.op_record.vjp(node, upstream)
         for i in range(len(parents)):
@@ -664,8 +663,7 @@ def _leaf(data: np.ndarray, op: str, requires_grad: bool, name: str | None = Non
     """A leaf around an array already of a float dtype (no checks, no copy)."""
     node = _alloc(Tensor)
     node._data = data
-    node._version = 0
-    node._versions = ()
+    node._changed = node._born = 0
     node.grad = None
     node.op = op
     node.op_record = None
@@ -690,7 +688,7 @@ def new_node(data: np.ndarray, op: Op, parents: tuple, saved: Any = None, arg: A
     node = _alloc(Tensor)
     # NumPy turns 0-d results into scalars: keep every ``data`` an ndarray.
     node._data = data if type(data) is _ndarray else np.asarray(data)
-    node._version = 0
+    node._changed = 0
     node.grad = None
     node.op = op.name
     node.op_record = op
@@ -709,29 +707,23 @@ def new_node(data: np.ndarray, op: Op, parents: tuple, saved: Any = None, arg: A
                 node.requires_grad = True
                 node.parents = parents
                 node._saved = saved
-                node._versions = _versions_of(parents)
+                node._born = CLOCK[0]
                 return node
     node.requires_grad = False
     node.parents = ()
     node._saved = None
-    node._versions = ()
+    node._born = 0
     return node
-
-
-def _versions_of(parents: tuple) -> tuple:
-    """The inputs' versions (how often each one's data was changed), as the forward pass saw them."""
-    if len(parents) == 2:
-        return (parents[0]._version, parents[1]._version)
-    return tuple([p._version for p in parents])
 
 
 def check_unchanged(node: Tensor) -> None:
     """Refuse a backward step through ``node`` if its data or an input's was changed since it was
     computed: the VJP would read values the forward pass never saw."""
-    if node._version:
+    born = node._born
+    if node._changed > born:
         raise changed_error(node, node)
-    for parent, version in zip(node.parents, node._versions):
-        if parent._version != version:
+    for parent in node.parents:
+        if parent._changed > born:
             raise changed_error(node, parent)
 
 

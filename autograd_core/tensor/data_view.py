@@ -2,17 +2,17 @@
 
 A backward pass uses the arrays its forward pass saw: ``x * x`` keeps ``x`` to multiply the
 gradient by.  Change ``x``'s values in between and the gradient is silently wrong, so every
-Tensor carries a *version*, a count of the changes made to its data, and every op records
-the versions of its inputs; backward refuses a node whose input changed since, naming both (as
-PyTorch does with its version counter).
+change of a Tensor's data is stamped with the time of a *change clock* (PyTorch keeps a version
+counter per tensor for the same purpose), and every node with the time it was computed; backward
+refuses a node whose input (or own output) changed later, naming both.
 
 ``t.data`` is a :class:`DataView`: an ``ndarray`` sharing the tensor's memory, behaving in every
-way as the array it is (it prints as ``array(...)``, and arithmetic on it gives plain arrays),
-except that a write through it, or through any view of it, adds one to the tensor's version:
-``t.data[...] = 0``, ``t.data -= lr * t.grad``, ``np.add(a, b, out=t.data)``, ``np.copyto``,
-``t.data.fill(0)``.  Assigning ``t.data = array`` is a change too.  An optimizer that updates
-parameters in place after ``backward()`` works as before: the next forward pass records the new
-versions.
+way as the array it is (it prints as ``array(...)``, and arithmetic on it and copies of it are
+plain arrays), except that a write through it, or through any view of it, is a change of the
+tensor: ``t.data[...] = 0``, ``t.data -= lr * t.grad``, ``np.add(a, b, out=t.data)``,
+``np.copyto``, ``t.data.fill(0)``.  Assigning ``t.data = array`` is a change too.  An optimizer
+that updates parameters in place after ``backward()`` works as before: the next forward pass is
+computed after the change.
 
 Writes that bypass NumPy's view of the array (a ``memoryview`` of it, ``ctypes``, another array
 made with ``np.asarray(t.data)``) are not counted.
@@ -39,7 +39,20 @@ import numpy as np
 
 from ..graph import DataChangedError
 
-__all__ = ["DataChangedError", "DataView", "changed_error", "hand_out"]
+__all__ = ["CLOCK", "DataChangedError", "DataView", "changed_error", "hand_out", "tick"]
+
+#: The change clock: ``CLOCK[0]`` goes up by one at every change of any Tensor's data.  A node
+#: records the time it was computed (``_born``) and a tensor the time of its last change
+#: (``_changed``): an input changed since the node was computed if its time is later.  While no
+#: data changes between a forward and its backward pass (a training loop updates after backward),
+#: every node's time is the clock's, and backward checks one number per node.
+CLOCK = [0]
+
+
+def tick() -> int:
+    """Advance the change clock; the new time."""
+    CLOCK[0] += 1
+    return CLOCK[0]
 
 _ndarray = np.ndarray
 
@@ -90,7 +103,7 @@ class DataView(np.ndarray):
             return
         data = owner._data
         if self.base is (data if data.base is None else data.base) or np.may_share_memory(self, data):
-            owner._version += 1
+            owner._changed = tick()
 
     # -- writes ---------------------------------------------------------------------------------
     def __setitem__(self, key: Any, value: Any) -> None:
