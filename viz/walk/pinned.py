@@ -45,24 +45,43 @@ def corners(layout: Layout, name: str = "corner") -> list[str]:
             f'{name}1 [shape=point style=invis width=0 height=0 pos="{x1 + PAD:g},{y1 + PAD:g}"]']
 
 
-def fold_lines(fold: FoldPiece) -> list[tuple[str, str]]:
-    """The (role, text) lines a folded scope's box shows: name, size, what enters and leaves,
-    the values two to a line (a box seen from afar reads better tall than wide).
+def fold_lines(fold: FoldPiece, box: tuple[float, float, float, float] | None = None,
+               largest: float = MAX_FOLD_TEXT) -> list[tuple[str, str]]:
+    """The (role, text) lines a folded scope's box shows: name, size, what enters and leaves.
+    Without a ``box``, the values two to a line (a box seen from afar reads better tall than
+    wide); with one, the arrangement whose letters come out largest in it: two values to a line,
+    all of a border's values on its line, or the size and both borders on one line (a wide, flat
+    box, such as a neuron's row of a layer).
 
     >>> fold = FoldPiece(0, "layer1", (), (), (("name", "layer1"), ("size", "32 nodes"),
     ...                  ("out", "out 3 values [0.697  0.163  0.231]")))
     >>> [text for _, text in fold_lines(fold)]
     ['layer1', '32 nodes', 'out 3 values', '0.697  0.163', '0.231']
+    >>> [text for _, text in fold_lines(fold, (0, 0, 900, 60))]
+    ['layer1', '32 nodes \N{MIDDLE DOT} out 3 values [0.697  0.163  0.231]']
     """
+    if box is None:
+        return _narrow_lines(fold)
+    return max(_arrangements(fold), key=lambda lines: _sizes(lines, box, largest))
+
+
+def _narrow_lines(fold: FoldPiece) -> list[tuple[str, str]]:
     return [(role, text) for role, text in narrow(fold.lines) if role != "grad"]
 
 
+def _arrangements(fold: FoldPiece) -> list[list[tuple[str, str]]]:
+    """The ways to set a fold's lines, tallest first (the first wins a tie)."""
+    wide = [(role, text) for role, text in fold.lines if role != "grad"]
+    arrangements = [_narrow_lines(fold), wide]
+    if len(wide) > 2:
+        arrangements.append([wide[0], ("size", " \N{MIDDLE DOT} ".join(text for _, text in wide[1:]))])
+    return arrangements
 
-def fold_sizes(fold: FoldPiece, box: tuple[float, float, float, float],
-               largest: float = MAX_FOLD_TEXT) -> tuple[float, float]:
-    """The letter sizes (name, other lines) that fill ``box`` (points) with ``fold``'s lines."""
+
+def _sizes(lines: list[tuple[str, str]], box: tuple[float, float, float, float],
+           largest: float) -> tuple[float, float]:
+    """The letter sizes (name, other lines) that fill ``box`` (points) with ``lines``."""
     x0, y0, x1, y1 = box
-    lines = fold_lines(fold)
     width, height = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
     name = len(lines[0][1])
     longest = max((len(text) for _, text in lines[1:]), default=1)
@@ -72,11 +91,17 @@ def fold_sizes(fold: FoldPiece, box: tuple[float, float, float, float],
     return max(name_size, size), size
 
 
+def fold_sizes(fold: FoldPiece, box: tuple[float, float, float, float],
+               largest: float = MAX_FOLD_TEXT) -> tuple[float, float]:
+    """The letter sizes (name, other lines) that fill ``box`` (points) with ``fold``'s lines."""
+    return _sizes(fold_lines(fold, box, largest), box, largest)
+
+
 def fold_text_box(fold: FoldPiece, box: tuple[float, float, float, float],
                   largest: float = MAX_FOLD_TEXT) -> tuple[float, float, float, float]:
     """The box the lines of a folded scope take, centred in ``box``."""
-    name_size, size = fold_sizes(fold, box, largest)
-    lines = fold_lines(fold)
+    lines = fold_lines(fold, box, largest)
+    name_size, size = _sizes(lines, box, largest)
     width = max([LETTER * name_size * len(lines[0][1])] + [LETTER * size * len(text) for _, text in lines[1:]])
     height = 1.25 * (name_size + size * (len(lines) - 1))
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -84,9 +109,10 @@ def fold_text_box(fold: FoldPiece, box: tuple[float, float, float, float],
 
 
 def _fold_label(fold: FoldPiece, box: tuple[float, float, float, float], largest: float) -> str:
-    name_size, size = fold_sizes(fold, box, largest)
+    lines = fold_lines(fold, box, largest)
+    name_size, size = _sizes(lines, box, largest)
     parts = []
-    for role, text in fold_lines(fold):
+    for role, text in lines:
         if role == "name":
             parts.append(f'<font point-size="{name_size:.1f}"><b>{escape(text)}</b></font>')
         elif role == "size":
