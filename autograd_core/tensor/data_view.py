@@ -126,6 +126,27 @@ class DataView(np.ndarray):
         self._written()
         super().put(*args, **kwargs)
 
+    # ``p.data -= lr * p.grad``, the optimizer's step, goes straight to the array, one write
+    def __iadd__(self, other: Any) -> DataView:
+        self._written()
+        _ndarray.__iadd__(self.view(_ndarray), _plain(other))
+        return self
+
+    def __isub__(self, other: Any) -> DataView:
+        self._written()
+        _ndarray.__isub__(self.view(_ndarray), _plain(other))
+        return self
+
+    def __imul__(self, other: Any) -> DataView:
+        self._written()
+        _ndarray.__imul__(self.view(_ndarray), _plain(other))
+        return self
+
+    def __itruediv__(self, other: Any) -> DataView:
+        self._written()
+        _ndarray.__itruediv__(self.view(_ndarray), _plain(other))
+        return self
+
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, out: Any = None, **kwargs: Any) -> Any:
         """Run on plain arrays, so results are plain arrays; an ``out=`` that is a view is a write.
         ``a -= b`` comes here as ``np.subtract(a, b, out=(a,))``."""
@@ -151,6 +172,10 @@ class DataView(np.ndarray):
         if isinstance(target, DataView):
             target._written()
         return super().__array_function__(func, types, args, kwargs)
+
+
+def _plain(value: Any) -> Any:
+    return value.view(_ndarray) if isinstance(value, DataView) else value
 
 
 def changed_error(node: Any, changed: Any) -> DataChangedError:
