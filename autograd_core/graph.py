@@ -147,6 +147,18 @@ class Node:
             raise RuntimeError("backprop: no stepper registered; import autograd_core.steps")
         return _STEPPER(self, grad)
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"``: a one-element node's value as a formatted number (a string for the
+        eye, not a way out of the graph); without a spec, the node as ``str`` shows it.
+
+        >>> from autograd_core import Value
+        >>> f"{Value(2.0) * 3:.2f}"
+        '6.00'
+        """
+        if not spec:
+            return str(self)
+        return format(self.item(), spec)  # type: ignore[attr-defined]
+
     def _describe(self) -> str:
         """Short text naming the node in error messages: ``mul 'price'`` or ``mul``."""
         if self.name is not None:

@@ -61,3 +61,11 @@ def test_the_named_ways_out_give_the_numbers():
     v = Value(1.5)
     assert t.item() == 1.5 and float(t.data) == 1.5 and t.tolist() == 1.5 and float(t.detach()) == 1.5
     assert v.item() == 1.5 and v.data == 1.5 and float(v.detach()) == 1.5
+
+
+def test_a_format_spec_formats_a_one_element_node_for_the_eye():
+    loss = (Tensor([1.0, 2.0], requires_grad=True) ** 2).sum()
+    assert f"{loss:.3f}" == "5.000" and f"{Value(2.0) * 3:.1f}" == "6.0"
+    assert f"{loss}" == str(loss)
+    with pytest.raises(ValueError, match=r"shape \(2,\), not a single number"):
+        f"{Tensor([1.0, 2.0]):.3f}"
