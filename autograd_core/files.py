@@ -33,6 +33,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from .interrupts import uninterrupted
+
 __all__ = ["WriteError", "check_writable", "write_atomically"]
 
 #: Characters of the file's name kept in its temporary file's name (which must fit the
@@ -202,9 +204,11 @@ def write_atomically(path: os.PathLike[str] | str, data: bytes | Callable[[Binar
             raise WriteError(f"{what}: cannot write {_shown_path(path)!r}: {problem}", problem.code) from None
         mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else 0o666 & ~_umask()
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:TEMPORARY_NAME_CHARS]}.",
-                                             suffix=".tmp")
-        with os.fdopen(handle, "wb") as file:
+        with uninterrupted():  # the file made and its name known together: a Ctrl-C cannot leave it unnamed
+            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp",
+                                                 prefix=f".{target.name[:TEMPORARY_NAME_CHARS]}.")
+            file = os.fdopen(handle, "wb")
+        with file:
             if callable(data):
                 data(file)
             else:

@@ -70,9 +70,9 @@ def leaving_error(node: Node, how: str) -> str:
     a value leaves the graph only when asked by name (``.item()``, ``.data``, ``.detach()``)."""
     return (
         f"{how} of {type(node).__name__} {node._describe()}, which requires grad, would drop its gradient "
-        "silently (float(), math functions, np.float64(x), storing x in a NumPy array and np.fromiter all "
-        "ask for it). Use x.item() (or x.data) for the number without gradient, or the node's own ops "
-        "(x.exp(), x.tanh(), ...) to keep it"
+        "silently (float(), math functions, np.float64(x), storing x in a NumPy array, np.fromiter and "
+        "'%.3f' % x all ask for it). Use x.item() (or x.data) for the number without gradient, or the "
+        "node's own ops (x.exp(), x.tanh(), ...) to keep it; to print it, f\"{x:.3f}\""
     )
 
 

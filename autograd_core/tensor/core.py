@@ -54,7 +54,7 @@ from ..graph import Node, check_name, leaving_error
 from ..modes import SWITCHES, current_mode
 from ..ops.record import TENSOR, TENSOR_OPS, Op, register
 from . import numpy_protocol as _numpy
-from .data_view import CLOCK, DataView, changed_error, tick
+from .data_view import CLOCK, DataView, changed_error, last_change, tick
 from .data_view import hand_out as _hand_out
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
@@ -199,6 +199,9 @@ class Tensor(Node):
     def __setstate__(self, state: dict) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
+        # times of another process's change clock (a pickle): move this one's past them, so that
+        # nothing loaded looks changed later than what is computed from it from now on
+        CLOCK[0] = max(CLOCK[0], state.get("_changed", 0), state.get("_born", 0))
 
     def __len__(self) -> int:
         return len(self._data)
@@ -720,10 +723,10 @@ def check_unchanged(node: Tensor) -> None:
     """Refuse a backward step through ``node`` if its data or an input's was changed since it was
     computed: the VJP would read values the forward pass never saw."""
     born = node._born
-    if node._changed > born:
+    if last_change(node) > born:
         raise changed_error(node, node)
     for parent in node.parents:
-        if parent._changed > born:
+        if last_change(parent) > born:
             raise changed_error(node, parent)
 
 

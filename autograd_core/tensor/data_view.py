@@ -14,8 +14,15 @@ tensor: ``t.data[...] = 0``, ``t.data -= lr * t.grad``, ``np.add(a, b, out=t.dat
 that updates parameters in place after ``backward()`` works as before: the next forward pass is
 computed after the change.
 
-Writes that bypass NumPy's view of the array (a ``memoryview`` of it, ``ctypes``, another array
-made with ``np.asarray(t.data)``) are not counted.
+A write is a change of the memory written, so every Tensor over that memory sees it: ``x.T``,
+``x[0]``, ``x.reshape(...)``, ``x.detach()``, ``Tensor(x.data)`` and a constant made of
+``x.data`` all share ``x``'s.  A write that fails (a shape that does not fit) still counts: the
+change is stamped before the write, so that an interrupt between them cannot hide it.
+
+Writes that bypass NumPy's view of the array are not counted: a ``memoryview`` of it, ``ctypes``,
+another array made with ``np.asarray(t.data)`` or ``np.ndarray(buffer=...)``, ``t.numpy()``,
+``np.nditer`` in read-write mode, ``byteswap(inplace=True)``, ``setfield`` and the ``out=`` of a
+random generator (``rng.random(out=t.data)``).
 
 Example:
     >>> from autograd_core import Tensor
@@ -32,6 +39,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import weakref
 from typing import Any
 
@@ -39,7 +47,7 @@ import numpy as np
 
 from ..graph import DataChangedError
 
-__all__ = ["CLOCK", "DataChangedError", "DataView", "changed_error", "hand_out", "tick"]
+__all__ = ["CLOCK", "DataChangedError", "DataView", "changed_error", "hand_out", "last_change", "memory_root", "tick"]
 
 #: The change clock: ``CLOCK[0]`` goes up by one at every change of any Tensor's data.  A node
 #: records the time it was computed (``_born``) and a tensor the time of its last change
@@ -53,6 +61,35 @@ def tick() -> int:
     """Advance the change clock; the new time."""
     CLOCK[0] += 1
     return CLOCK[0]
+
+
+#: The time of the last write into each block of memory written through a DataView, by the id of
+#: the array owning the block (an entry leaves with its array).  Tensors sharing memory (``x.T``,
+#: ``x[0]``, ``x.reshape(...)``, ``x.detach()``, ``Tensor(x.data)``, a constant made of ``x.data``)
+#: all see a write made through any of them, as PyTorch's views share one version counter.
+_WRITTEN: dict[int, int] = {}
+
+
+def memory_root(array: np.ndarray) -> np.ndarray:
+    """The array owning ``array``'s memory (NumPy points a view's ``base`` at it)."""
+    base = array.base
+    while isinstance(base, _ndarray):
+        array, base = base, base.base
+    return array
+
+
+def _stamp_memory(array: np.ndarray, time: int) -> None:
+    root = memory_root(array)
+    key = id(root)
+    if key not in _WRITTEN:
+        weakref.finalize(root, _WRITTEN.pop, key, None)
+    _WRITTEN[key] = time
+
+
+def last_change(tensor: Any) -> int:
+    """The time of the last change of ``tensor``'s data: assigned, or written through any view of
+    its memory (0: never)."""
+    return max(tensor._changed, _WRITTEN.get(id(memory_root(tensor._data)), 0))
 
 _ndarray = np.ndarray
 
@@ -97,13 +134,9 @@ class DataView(np.ndarray):
         return self.view(np.ndarray).__reduce__()
 
     def _written(self) -> None:
-        """Count a write through this array as a change of its tensor (if it still shares its memory)."""
-        owner = self._owner() if self._owner is not None else None
-        if owner is None:
-            return
-        data = owner._data
-        if self.base is (data if data.base is None else data.base) or np.may_share_memory(self, data):
-            owner._changed = tick()
+        """Count a write through this array as a change of its memory, which every Tensor over that
+        memory sees (its owner, a view, a detached copy, a constant made of it)."""
+        _stamp_memory(self, tick())
 
     # -- writes ---------------------------------------------------------------------------------
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -168,10 +201,76 @@ class DataView(np.ndarray):
     def __array_function__(self, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
         if func in _WRITES_FIRST and args and isinstance(args[0], DataView):
             args[0]._written()
-        target = kwargs.get("out")
+        target = _out_argument(func, args, kwargs)
         if isinstance(target, DataView):
             target._written()
-        return super().__array_function__(func, types, args, kwargs)
+        result = super().__array_function__(func, types, args, kwargs)
+        if isinstance(result, DataView) and not any(
+            isinstance(a, DataView) and np.may_share_memory(result, a) for a in (*args, *kwargs.values())
+        ):
+            return result.view(_ndarray)  # a new array (np.tile(d, 2), np.linalg.inv(d)) is not the tensor's data
+        return result
+
+    # -- new arrays are plain; element writes through .flat count -----------------------------------
+    def flatten(self, order: Any = "C") -> np.ndarray:
+        return self.view(_ndarray).flatten(order)
+
+    def dot(self, other: Any, out: Any = None) -> Any:
+        return np.dot(self, other, out)
+
+    @property
+    def flat(self) -> Any:
+        return _Flat(self)
+
+    @flat.setter
+    def flat(self, value: Any) -> None:
+        self._written()
+        self.view(_ndarray).flat = value
+
+
+class _Flat:
+    """``t.data.flat``: NumPy's flat iterator, whose writes count."""
+
+    def __init__(self, view: DataView) -> None:
+        self._view = view
+        self._flat = view.view(_ndarray).flat
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._view._written()
+        self._flat[key] = value
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._flat[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._flat)
+
+    def __len__(self) -> int:
+        return len(self._flat)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self._flat.copy() if dtype is None else self._flat.copy().astype(dtype))
+
+
+_SIGNATURES: dict[Any, Any] = {}
+
+
+def _out_argument(func: Any, args: tuple, kwargs: dict) -> Any:
+    """The ``out`` a NumPy function was given, by keyword or by position (``np.dot(a, b, out)``)."""
+    if "out" in kwargs or len(args) < 2:
+        return kwargs.get("out")
+    if func not in _SIGNATURES:
+        try:
+            _SIGNATURES[func] = inspect.signature(getattr(func, "_dispatcher", func))
+        except (TypeError, ValueError):
+            _SIGNATURES[func] = None
+    signature = _SIGNATURES[func]
+    if signature is None:
+        return None
+    try:
+        return signature.bind(*args, **kwargs).arguments.get("out")
+    except TypeError:
+        return None
 
 
 def _plain(value: Any) -> Any:

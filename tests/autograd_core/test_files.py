@@ -115,3 +115,22 @@ def test_a_failed_sync_is_one_line_too(tmp_path, monkeypatch):
     with pytest.raises(WriteError, match=r"^render: cannot write '.*a.svg': Input/output error$"):
         write_atomically(tmp_path / "a.svg", b"x", "render")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_interrupted_anywhere_leaves_the_old_file_or_the_new_one_and_nothing_else(tmp_path):
+    from tests.interrupts import interrupt_everywhere
+
+    runs = iter(range(10_000))
+
+    def make():
+        folder = tmp_path / f"run{next(runs)}"
+        folder.mkdir()
+        (folder / "page.html").write_bytes(b"old")
+        return folder / "page.html"
+
+    def files(path):
+        return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir())}
+
+    report = interrupt_everywhere(make, lambda path: write_atomically(path, b"new", "lecture"), files,
+                                  ["autograd_core.files"], granularity="delivery")
+    assert report.points > 50 and not report.failures
