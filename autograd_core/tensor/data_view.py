@@ -49,6 +49,8 @@ from ..graph import DataChangedError
 
 __all__ = ["CLOCK", "DataChangedError", "DataView", "changed_error", "hand_out", "last_change", "memory_root", "tick"]
 
+_ndarray = np.ndarray
+
 #: The change clock: ``CLOCK[0]`` goes up by one at every change of any Tensor's data.  A node
 #: records the time it was computed (``_born``) and a tensor the time of its last change
 #: (``_changed``): an input changed since the node was computed if its time is later.  While no
@@ -91,8 +93,6 @@ def last_change(tensor: Any) -> int:
     its memory (0: never)."""
     return max(tensor._changed, _WRITTEN.get(id(memory_root(tensor._data)), 0))
 
-_ndarray = np.ndarray
-
 
 # NumPy functions that write into their first argument (besides any ``out=``).
 _WRITES_FIRST = {np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis}
@@ -108,7 +108,8 @@ class DataView(np.ndarray):
     (True, True, np.float64(3.0))
     """
 
-    # The tensor whose data this is, held weakly: keeping ``loss.data`` must not keep its graph alive.
+    # The tensor whose data this is, held weakly (keeping ``loss.data`` must not keep its graph
+    # alive): ``t.data -= g`` assigns its own view back, which the setter knows by it.
     _owner: Any = None
 
     def __array_finalize__(self, obj: Any) -> None:
