@@ -147,6 +147,11 @@ class Node:
             raise RuntimeError("backprop: no stepper registered; import autograd_core.steps")
         return _STEPPER(self, grad)
 
+    def _gradient_at_stake(self) -> bool:
+        """True when turning this node into plain numbers would drop a gradient silently: it
+        requires one and recording is on (the rule of :func:`leaving_error`)."""
+        return self.requires_grad and is_grad_enabled()
+
     def __format__(self, spec: str) -> str:
         """``f"{loss:.4f}"``: a one-element node's value as a formatted number (a string for the
         eye, not a way out of the graph); without a spec, the node as ``str`` shows it.

@@ -394,7 +394,7 @@ class Value(Node):
         would carry no gradient (``math.exp(v)`` asks for it too); ``v.item()`` or ``v.data`` say so by name."""
         if _DERIVING.active:
             raise TypeError(f"float() of a Value ({self._describe()}) inside a derivative cuts the graph")
-        if self.requires_grad and (not SWITCHES or current_mode().grad_enabled):
+        if self._gradient_at_stake():
             raise TypeError(leaving_error(self, "float()"))
         return float(self.data)
 

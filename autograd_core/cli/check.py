@@ -21,8 +21,8 @@ from ..check.gradcheck import GradcheckWarning, gradcheck
 from ..check.report import GradcheckReport
 from ..expr import ExpressionError
 from ..value import Value
+from .errors import UsageError
 from .formula import bad_input, evaluate_command_line
-from .main import UsageError
 
 #: ``chainrule check``'s exit status when the gradients differ only where finite differences
 #: cannot be trusted (an input at a kink): neither agreement (0) nor a wrong gradient (1).

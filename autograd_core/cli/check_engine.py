@@ -27,7 +27,7 @@ from typing import Any
 from ..check.engine.guard import describe_error, run_guarded
 from ..extras import require
 from ..words import format_number
-from .main import UsageError
+from .errors import UsageError
 
 __all__ = ["load_class", "register", "run_check_engine"]
 

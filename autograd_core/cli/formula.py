@@ -24,7 +24,7 @@ from ..expr import ExpressionError, Program, parse
 from ..graph import topological_order
 from ..value import Value
 from ..words import format_number
-from .main import UsageError
+from .errors import UsageError
 
 __all__ = [
     "INPUT_ERRORS",

@@ -46,16 +46,7 @@ from .errors import (
 )
 from .stdout import StdoutError, guarded_stdout, silence_stdout
 
-__all__ = [
-    "BROKEN_PIPE_STATUS",
-    "ENVIRONMENT_STATUS",
-    "INTERRUPTED_STATUS",
-    "USAGE_STATUS",
-    "CommandError",
-    "UsageError",
-    "build_parser",
-    "main",
-]
+__all__ = ["build_parser", "main"]
 
 _GRAPHVIZ_HINT = (
     "Graphviz's `dot` program was not found on PATH. Install Graphviz (Debian/Ubuntu: `apt-get install graphviz`; "

@@ -214,7 +214,7 @@ class Tensor(Node):
         return _numpy.array_function(func, types, args, kwargs)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if self.requires_grad and (not SWITCHES or current_mode().grad_enabled):
+        if self._gradient_at_stake():
             raise TypeError(
                 f"cannot turn Tensor {self._describe()} (shape {self.shape}), which requires grad, into a NumPy "
                 "array: the graph would be dropped silently. Use t.detach().numpy() (or t.data) for the values, "
@@ -252,7 +252,7 @@ class Tensor(Node):
     def __float__(self) -> float:
         """``float(t)`` of a one-element tensor: refused while ``t`` requires grad (and recording
         is on), since the number would carry no gradient; ``t.item()`` says so by name."""
-        if self.requires_grad and (not SWITCHES or current_mode().grad_enabled):
+        if self._gradient_at_stake():
             raise TypeError(leaving_error(self, "float()"))
         return self.item()
 

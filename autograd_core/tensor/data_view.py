@@ -250,7 +250,7 @@ class _Flat:
         return len(self._flat)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return np.asarray(self._flat.copy() if dtype is None else self._flat.copy().astype(dtype))
+        return np.asarray(self._flat.copy(), dtype=dtype)
 
 
 _SIGNATURES: dict[Any, Any] = {}

@@ -12,6 +12,7 @@ import viz.walk.layout as layout_module
 from autograd_core import Backprop, Value, topological_order
 from nn.scalar import MLP
 from viz.walk import walk
+from viz.walk.pieces import fold_pieces, value_text
 
 
 def mlp_loss() -> Value:
@@ -42,7 +43,7 @@ def test_every_frame_states_what_the_stepper_says() -> None:
         gathering = [i for i, state in enumerate(frame.states) if state == "gathering"]
         assert sorted(frame.running) == gathering
         for i in gathering:
-            assert frame.running[i][0] == "so far " + viz.walk.pieces.value_text(steps.gradient(order[i]), 4)[0]
+            assert frame.running[i][0] == "so far " + value_text(steps.gradient(order[i]), 4)[0]
 
 
 def test_a_walk_is_plain_data() -> None:
@@ -109,8 +110,6 @@ def test_the_neurons_of_an_open_layer_are_laid_out_in_index_order() -> None:
 
 
 def test_a_layer_folded_around_a_folded_neuron_keeps_all_its_values_in_and_out():
-    from viz.walk.pieces import fold_pieces
-
     net = MLP(2, [4, 4, 1], act="tanh", seed=0)
     loss = (net([Value(0.5, name="x0"), Value(-1.0, name="x1")]) - 1.0) ** 2
     order = topological_order(loss)

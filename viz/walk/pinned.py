@@ -62,7 +62,13 @@ def fold_lines(fold: FoldPiece, box: tuple[float, float, float, float] | None = 
     """
     if box is None:
         return _narrow_lines(fold)
-    return max(_arrangements(fold), key=lambda lines: _sizes(lines, box, largest))
+    return _lettering(fold, box, largest)[0]
+
+
+def _lettering(fold: FoldPiece, box: tuple[float, float, float, float],
+               largest: float) -> tuple[list[tuple[str, str]], tuple[float, float]]:
+    """The lines that read largest in ``box`` and their letter sizes (name, other lines)."""
+    return max(((lines, _sizes(lines, box, largest)) for lines in _arrangements(fold)), key=lambda set_: set_[1])
 
 
 def _narrow_lines(fold: FoldPiece) -> list[tuple[str, str]]:
@@ -94,14 +100,13 @@ def _sizes(lines: list[tuple[str, str]], box: tuple[float, float, float, float],
 def fold_sizes(fold: FoldPiece, box: tuple[float, float, float, float],
                largest: float = MAX_FOLD_TEXT) -> tuple[float, float]:
     """The letter sizes (name, other lines) that fill ``box`` (points) with ``fold``'s lines."""
-    return _sizes(fold_lines(fold, box, largest), box, largest)
+    return _lettering(fold, box, largest)[1]
 
 
 def fold_text_box(fold: FoldPiece, box: tuple[float, float, float, float],
                   largest: float = MAX_FOLD_TEXT) -> tuple[float, float, float, float]:
     """The box the lines of a folded scope take, centred in ``box``."""
-    lines = fold_lines(fold, box, largest)
-    name_size, size = _sizes(lines, box, largest)
+    lines, (name_size, size) = _lettering(fold, box, largest)
     width = max([LETTER * name_size * len(lines[0][1])] + [LETTER * size * len(text) for _, text in lines[1:]])
     height = 1.25 * (name_size + size * (len(lines) - 1))
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -109,8 +114,7 @@ def fold_text_box(fold: FoldPiece, box: tuple[float, float, float, float],
 
 
 def _fold_label(fold: FoldPiece, box: tuple[float, float, float, float], largest: float) -> str:
-    lines = fold_lines(fold, box, largest)
-    name_size, size = _sizes(lines, box, largest)
+    lines, (name_size, size) = _lettering(fold, box, largest)
     parts = []
     for role, text in lines:
         if role == "name":
